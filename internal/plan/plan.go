@@ -1,0 +1,88 @@
+package plan
+
+import "time"
+
+// FormatVersion is the version of the plan's JSON form. It changes whenever
+// a consumer of saved plans would have to change; apply refuses other versions.
+const FormatVersion = 1
+
+// Action is what applying a change does to one connection.
+type Action string
+
+const (
+	// ActionCreate creates a SCIM configuration where the connection has none.
+	ActionCreate Action = "create"
+	// ActionUpdate replaces the live configuration with After.
+	ActionUpdate Action = "update"
+	// ActionNone means the live configuration already equals the desired one.
+	ActionNone Action = "none"
+	// ActionMissing means the connection has no SCIM configuration and the
+	// manifest did not ask for one to be created: nothing is done.
+	ActionMissing Action = "missing"
+)
+
+// Plan is the complete, self-contained result of planning: everything a
+// rendering needs and everything apply --plan needs to detect drift. It is a
+// plain value, saved as JSON and read back unchanged.
+type Plan struct {
+	Version     int       `json:"version"`
+	ToolVersion string    `json:"tool_version"`
+	Tenant      string    `json:"tenant"`
+	CreatedAt   time.Time `json:"created_at"`
+	Manifest    Source    `json:"manifest"`
+	Summary     Summary   `json:"summary"`
+	Changes     []Change  `json:"changes"`
+}
+
+// Source identifies the manifest a plan was made from.
+type Source struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// Summary counts the plan's changes by action.
+type Summary struct {
+	Create    int `json:"create"`
+	Update    int `json:"update"`
+	Unchanged int `json:"unchanged"`
+	Missing   int `json:"missing"`
+}
+
+// HasChanges reports whether applying the plan would write anything.
+// Connections that are only missing do not count.
+func (s Summary) HasChanges() bool { return s.Create+s.Update > 0 }
+
+// Change is the plan for one connection of the manifest.
+type Change struct {
+	ConnectionID   string `json:"connection_id"`
+	ConnectionName string `json:"connection_name"`
+	Strategy       string `json:"strategy"`
+	Action         Action `json:"action"`
+	Mode           Mode   `json:"mode"`
+	// Before is the live configuration the change was computed against (nil
+	// when the connection has none). apply --plan compares it with the live
+	// state again to detect drift.
+	Before *Config `json:"before"`
+	// After is the configuration the connection will have (nil for missing).
+	After *Config `json:"after"`
+	// From is the manifest entry the change came from.
+	From Pos `json:"from"`
+}
+
+// Summarize counts changes by action.
+func Summarize(changes []Change) Summary {
+	var s Summary
+	for _, c := range changes {
+		switch c.Action {
+		case ActionCreate:
+			s.Create++
+		case ActionUpdate:
+			s.Update++
+		case ActionNone:
+			s.Unchanged++
+		case ActionMissing:
+			s.Missing++
+		}
+	}
+	return s
+}
