@@ -19,6 +19,9 @@ const (
 	// ActionMissing means the connection has no SCIM configuration and the
 	// manifest did not ask for one to be created: nothing is done.
 	ActionMissing Action = "missing"
+	// ActionDelete removes the connection's SCIM configuration. Only a
+	// rollback plans it, to undo a create; a manifest never asks for it.
+	ActionDelete Action = "delete"
 )
 
 // Plan is the complete, self-contained result of planning: everything a
@@ -32,6 +35,9 @@ type Plan struct {
 	Manifest    Source    `json:"manifest"`
 	Summary     Summary   `json:"summary"`
 	Changes     []Change  `json:"changes"`
+	// Warnings are things the user should know that do not stop the plan,
+	// such as a selector that matches no connection.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Source identifies the manifest a plan was made from.
@@ -46,11 +52,13 @@ type Summary struct {
 	Update    int `json:"update"`
 	Unchanged int `json:"unchanged"`
 	Missing   int `json:"missing"`
+	// Delete counts deletions, which only rollback plans have.
+	Delete int `json:"delete,omitempty"`
 }
 
 // HasChanges reports whether applying the plan would write anything.
 // Connections that are only missing do not count.
-func (s Summary) HasChanges() bool { return s.Create+s.Update > 0 }
+func (s Summary) HasChanges() bool { return s.Create+s.Update+s.Delete > 0 }
 
 // Change is the plan for one connection of the manifest.
 type Change struct {
@@ -82,6 +90,8 @@ func Summarize(changes []Change) Summary {
 			s.Unchanged++
 		case ActionMissing:
 			s.Missing++
+		case ActionDelete:
+			s.Delete++
 		}
 	}
 	return s

@@ -1,0 +1,110 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+
+	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/report"
+)
+
+// runSpec is one writing run (apply or rollback), ready to start.
+type runSpec struct {
+	header     report.Header
+	tasks      []execute.Task
+	reportPath string // from --report; empty: the default path
+}
+
+// runTasks executes a writing run: it creates the report, runs the tasks
+// through the worker pool with progress, writes the summary and maps the
+// outcome to the command's result.
+func (e *env) runTasks(ctx context.Context, opts *tenantOptions, client *execute.Client, spec runSpec) error {
+	start := e.deps.Now()
+	path := spec.reportPath
+	if path == "" {
+		path = report.DefaultPath(spec.header.Command, client.Tenant().Name(), start)
+	}
+	h := spec.header
+	h.ToolVersion, h.Tenant, h.StartedAt = e.deps.Version, client.Tenant().Name(), start.UTC()
+	h.User, h.Host, h.PID = currentUser(), hostname(), os.Getpid()
+	w, err := report.Create(path, h)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if !opts.quiet {
+		fmt.Fprintf(e.stderr, "Report: %s\n", path)
+	}
+	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(opts), e.stderr, opts.logger)
+	out := client.Execute(ctx, spec.tasks, execute.RunOptions{
+		Concurrency: opts.concurrency, Stop: e.deps.Stop, Recorder: w, Observer: prog, Now: e.deps.Now,
+	})
+	prog.Close()
+	sum := report.Summary{Counts: out.Counts, Interrupted: out.Interrupted, FinishedAt: e.deps.Now().UTC(),
+		Requests: client.Stats().Attempts.Load()}
+	if out.Fatal != nil {
+		sum.Error = out.Fatal.Error()
+	}
+	if err := w.Summary(sum); err != nil {
+		return err
+	}
+	e.printRunSummary(h.Command, out.Counts, path)
+	return outcomeError(out, path)
+}
+
+// printRunSummary prints the run's one-line result on stdout; --quiet keeps it.
+func (e *env) printRunSummary(command string, c report.Counts, path string) {
+	fmt.Fprintf(e.stdout, "%s finished: %d applied, %d unchanged, %d failed, %d conflict, %d skipped. Report: %s\n",
+		command, c.Applied, c.Unchanged, c.Failed, c.Conflict, c.Skipped, path)
+}
+
+// outcomeError maps how a run ended to the command's error (and so its exit
+// code): interrupted, stopped by a fatal error, finished with failures, or
+// done.
+func outcomeError(out execute.Outcome, path string) error {
+	c := out.Counts
+	switch {
+	case out.Interrupted:
+		return fmt.Errorf("%w: writes in flight were finished and recorded in %s; rollback --from it undoes the run", errInterrupted, path)
+	case out.Fatal != nil && c.Applied == 0:
+		return fmt.Errorf("run stopped, nothing was written: %w", out.Fatal)
+	case out.Fatal != nil:
+		return errors.Join(fmt.Errorf("run stopped after %d write(s): %w", c.Applied, out.Fatal),
+			&partialError{failed: c.Failed, conflicts: c.Conflict, report: path})
+	case c.Failed+c.Conflict > 0:
+		return &partialError{failed: c.Failed, conflicts: c.Conflict, report: path}
+	}
+	return nil
+}
+
+// progressBar says whether progress is drawn as a bar: only for a person
+// watching a terminal, never in quiet mode or in JSON logs.
+func (e *env) progressBar(opts *tenantOptions) bool {
+	return e.streams.ErrTerminal && !opts.quiet && !opts.jsonLogs
+}
+
+// conflictWarnings adds a warning to the plan for every task that will not be
+// written because of a conflict, so the preview shows it.
+func conflictWarnings(p *plan.Plan, tasks []execute.Task) {
+	for _, t := range tasks {
+		if t.Outcome == report.StatusConflict {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("conflict: %s (%q) will not be written: %s", t.Conn.ID, t.Conn.Name, t.Note))
+		}
+	}
+}
+
+func currentUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}

@@ -1,0 +1,135 @@
+package execute
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/auth0/go-auth0/management"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+)
+
+// pageSize is the largest page the Management API serves.
+const pageSize = 100
+
+// connectionIDPattern is the form of every connection id the tool sends. An id
+// is checked again right before it becomes part of a URL, whatever file it
+// came from, so no id can change a request's path or query.
+var connectionIDPattern = regexp.MustCompile(`^con_[A-Za-z0-9]+$`)
+
+func checkConnectionID(id string) error {
+	if !connectionIDPattern.MatchString(id) {
+		return fmt.Errorf("invalid connection id %q: expected con_ followed by letters and digits", id)
+	}
+	return nil
+}
+
+// scimConfigBody is a SCIM configuration as the API answers it. It is decoded
+// by the tool rather than into the SDK's SCIMConfiguration, which in v1.45.0
+// reads updated_at where the API sends updated_on.
+type scimConfigBody struct {
+	ConnectionID    string       `json:"connection_id"`
+	ConnectionName  string       `json:"connection_name"`
+	Strategy        string       `json:"strategy"`
+	UserIDAttribute *string      `json:"user_id_attribute"`
+	Mapping         *[]plan.Pair `json:"mapping"`
+	UpdatedOn       string       `json:"updated_on"`
+}
+
+// config checks that the answer carries both writable fields: an answer
+// without them (an empty 200, a proxy page) must not pass for an empty
+// configuration.
+func (b *scimConfigBody) config() (*plan.Config, error) {
+	if b.UserIDAttribute == nil || b.Mapping == nil {
+		return nil, fmt.Errorf("malformed SCIM configuration answer for connection %q: user_id_attribute or mapping missing", b.ConnectionID)
+	}
+	return &plan.Config{UserIDAttribute: *b.UserIDAttribute, Mapping: *b.Mapping}, nil
+}
+
+func (b *scimConfigBody) live() (*plan.LiveConnection, error) {
+	cfg, err := b.config()
+	if err != nil {
+		return nil, err
+	}
+	return &plan.LiveConnection{
+		Connection: plan.Connection{ID: b.ConnectionID, Name: b.ConnectionName, Strategy: b.Strategy},
+		Config:     cfg,
+	}, nil
+}
+
+// scimListPage is one page of the tenant-wide listing.
+type scimListPage struct {
+	Configs []scimConfigBody `json:"scim_configurations"`
+	Next    string           `json:"next"`
+}
+
+// connectionPage is one page of the checkpoint-paginated connection listing.
+type connectionPage struct {
+	Connections []plan.Connection `json:"connections"`
+	Next        string            `json:"next"`
+}
+
+// listURL builds a listing URL; the SDK's URI escapes path segments only.
+func listURL(api *management.Management, path string, q url.Values) string {
+	return api.URI(path) + "?" + q.Encode()
+}
+
+// notFoundKind tells Auth0's three 404 answers for a SCIM configuration apart.
+type notFoundKind int
+
+const (
+	notFoundNone        notFoundKind = iota // not a 404
+	notFoundConfig                          // the connection exists, without a SCIM configuration
+	notFoundConnection                      // the connection does not exist
+	notFoundUnsupported                     // the connection's strategy does not support SCIM
+	notFoundOther
+)
+
+func classify404(err error) notFoundKind {
+	if statusOf(err) != http.StatusNotFound {
+		return notFoundNone
+	}
+	msg := messageOf(err)
+	switch {
+	case msg == "Not Found":
+		return notFoundConfig
+	case strings.Contains(msg, "connection does not exist"):
+		return notFoundConnection
+	case strings.Contains(msg, "does not support SCIM"):
+		return notFoundUnsupported
+	}
+	return notFoundOther
+}
+
+// readConfig reads one connection's SCIM configuration. A connection without
+// one gives (nil, nil); a connection that does not exist or whose strategy
+// has no SCIM gives (nil, nil) with found or supported false.
+func (c *Client) readConfig(ctx context.Context, id string) (live *plan.LiveConnection, found bool, err error) {
+	if err := checkConnectionID(id); err != nil {
+		return nil, false, err
+	}
+	var body scimConfigBody
+	err = c.Do(ctx, func(api *management.Management) error {
+		return api.Request(ctx, http.MethodGet, api.URI("connections", id, "scim-configuration"), &body)
+	})
+	switch classify404(err) {
+	case notFoundNone:
+	case notFoundConfig:
+		return &plan.LiveConnection{Connection: plan.Connection{ID: id}}, true, nil
+	case notFoundConnection:
+		return nil, false, nil
+	case notFoundUnsupported:
+		return &plan.LiveConnection{Connection: plan.Connection{ID: id}, NoSCIM: true}, true, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read SCIM configuration of %s: %w", id, err)
+	}
+	l, err := body.live()
+	return l, err == nil, err
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

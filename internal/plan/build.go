@@ -1,0 +1,127 @@
+package plan
+
+import (
+	"fmt"
+	"time"
+)
+
+// BuildOptions is what a plan records besides the manifest and the live state.
+type BuildOptions struct {
+	Tenant      string
+	ToolVersion string
+	Now         time.Time
+	// CreateMissing makes every entry behave as if create_if_missing were set
+	// (apply --create-missing).
+	CreateMissing bool
+}
+
+// target is one connection an entry applies to.
+type target struct {
+	entry *Entry
+	conn  *LiveConnection
+}
+
+// Build diffs the manifest against the live state and returns the plan. Every
+// problem (an unknown connection, an unsupported strategy, a connection
+// reached twice) is collected and returned as Problems naming the manifest
+// line; no partial plan is returned then.
+func Build(m *Manifest, live *Live, opts BuildOptions) (*Plan, error) {
+	targets, warnings, problems := resolveTargets(m, live)
+	changes := make([]Change, 0, len(targets))
+	for _, t := range targets {
+		c, err := diffTarget(t, opts.CreateMissing)
+		if err != nil {
+			problems = append(problems, Problem{Pos: t.entry.Pos, Message: err.Error()})
+			continue
+		}
+		changes = append(changes, c)
+	}
+	if len(problems) > 0 {
+		return nil, sortProblems(problems)
+	}
+	return &Plan{
+		Version:     FormatVersion,
+		ToolVersion: opts.ToolVersion,
+		Tenant:      opts.Tenant,
+		CreatedAt:   opts.Now.UTC(),
+		Manifest:    Source{Path: m.Path, SHA256: m.SHA256},
+		Summary:     Summarize(changes),
+		Changes:     changes,
+		Warnings:    warnings,
+	}, nil
+}
+
+// diffTarget computes one connection's change.
+func diffTarget(t target, createMissing bool) (Change, error) {
+	c := Change{
+		ConnectionID:   t.conn.ID,
+		ConnectionName: t.conn.Name,
+		Strategy:       t.conn.Strategy,
+		Mode:           t.entry.Mode,
+		Before:         t.conn.Config.Clone(),
+		From:           t.entry.Pos,
+	}
+	if t.conn.Config == nil {
+		if !t.entry.CreateIfMissing && !createMissing {
+			c.Action = ActionMissing
+			return c, nil
+		}
+		if t.entry.UserIDAttribute == "" {
+			return c, fmt.Errorf("connection %s has no SCIM configuration: creating one needs user_id_attribute", t.conn.ID)
+		}
+		c.Action, c.After = ActionCreate, Desired(t.entry, nil)
+		return c, nil
+	}
+	c.After = Desired(t.entry, t.conn.Config)
+	c.Action = ActionUpdate
+	if c.After.Equal(c.Before) {
+		c.Action, c.After = ActionNone, c.Before.Clone()
+	}
+	return c, nil
+}
+
+// Desired is the configuration an entry asks for, given the live one (nil
+// when there is none). In replace mode it is the entry itself; in merge mode
+// each entry pair replaces the live pairs with its scim key, in place, and
+// the other live pairs are kept; user_id_attribute is kept when the entry has
+// none.
+func Desired(e *Entry, live *Config) *Config {
+	if e.Mode != ModeMerge || live == nil {
+		return &Config{UserIDAttribute: e.UserIDAttribute, Mapping: append([]Pair(nil), e.Mapping...)}
+	}
+	out := &Config{UserIDAttribute: live.UserIDAttribute}
+	if e.UserIDAttribute != "" {
+		out.UserIDAttribute = e.UserIDAttribute
+	}
+	out.Mapping = mergeMapping(live.Mapping, e.Mapping)
+	return out
+}
+
+// mergeMapping sets each of the updates by its scim key: the first live pair
+// with that key is replaced where it stands, further ones are dropped, and
+// keys the live mapping lacks are appended in manifest order.
+func mergeMapping(live, updates []Pair) []Pair {
+	want := make(map[string]string, len(updates))
+	for _, u := range updates {
+		want[u.SCIM] = u.Auth0
+	}
+	placed := make(map[string]bool, len(updates))
+	out := make([]Pair, 0, len(live)+len(updates))
+	for _, p := range live {
+		auth0, ok := want[p.SCIM]
+		switch {
+		case !ok:
+			out = append(out, p)
+		case !placed[p.SCIM]:
+			out = append(out, Pair{SCIM: p.SCIM, Auth0: auth0})
+			placed[p.SCIM] = true
+		}
+	}
+	for _, u := range updates {
+		if !placed[u.SCIM] {
+			out = append(out, u)
+			placed[u.SCIM] = true
+		}
+	}
+	return out
+}

@@ -1,0 +1,147 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+)
+
+// MaxPlanBytes caps the size of a saved plan the tool reads. A plan for
+// 10,000 connections with 40 mapping entries each is about 40 MB.
+const MaxPlanBytes = 256 << 20
+
+// connectionIDPattern is the form of a connection id. Ids are checked in
+// every file the tool reads, because ids end up in request paths.
+var connectionIDPattern = regexp.MustCompile(`^con_[A-Za-z0-9]+$`)
+
+// ValidConnectionID reports whether id has the form of an Auth0 connection id.
+func ValidConnectionID(id string) bool { return connectionIDPattern.MatchString(id) }
+
+// Encode returns the plan's JSON form, indented for people and diff tools.
+func (p *Plan) Encode() ([]byte, error) {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode plan: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// WriteFile saves the plan, privately (0600) and atomically.
+func (p *Plan) WriteFile(path string) error {
+	b, err := p.Encode()
+	if err != nil {
+		return err
+	}
+	return fileutil.WriteAtomic(path, b)
+}
+
+// ReadPlanFile reads a plan saved by WriteFile and checks it as strictly as
+// a manifest: a plan may have been edited by hand, and apply acts on it.
+func ReadPlanFile(path string) (*Plan, error) {
+	data, err := fileutil.ReadLimited(path, MaxPlanBytes)
+	if err != nil {
+		return nil, fmt.Errorf("read plan: %w", err)
+	}
+	p, err := DecodePlan(data)
+	if err != nil {
+		return nil, fmt.Errorf("read plan %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// DecodePlan parses and checks a plan's JSON form.
+func DecodePlan(data []byte) (*Plan, error) {
+	var version struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(data, &version); err != nil {
+		return nil, fmt.Errorf("not a plan file: %w", err)
+	}
+	if version.Version == nil {
+		return nil, errors.New("not a plan file: no \"version\" field")
+	}
+	if *version.Version != FormatVersion {
+		return nil, fmt.Errorf("plan format version %d is not supported (this scim-migrate reads version %d); re-run plan with this version", *version.Version, FormatVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p Plan
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("malformed plan: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("malformed plan: data after the plan")
+	}
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// check refuses a plan whose parts contradict each other.
+func (p *Plan) check() error {
+	if p.Tenant == "" {
+		return errors.New("malformed plan: no tenant")
+	}
+	seen := map[string]bool{}
+	for i, c := range p.Changes {
+		if err := c.check(); err != nil {
+			return fmt.Errorf("malformed plan: change %d: %w", i+1, err)
+		}
+		if seen[c.ConnectionID] {
+			return fmt.Errorf("malformed plan: change %d: connection %s appears twice", i+1, c.ConnectionID)
+		}
+		seen[c.ConnectionID] = true
+	}
+	if got := Summarize(p.Changes); got != p.Summary {
+		return fmt.Errorf("malformed plan: the summary %+v does not match the changes %+v (edited by hand?)", p.Summary, got)
+	}
+	return nil
+}
+
+// check refuses a change whose action does not fit its states.
+func (c *Change) check() error {
+	if !ValidConnectionID(c.ConnectionID) {
+		return fmt.Errorf("invalid connection id %q", c.ConnectionID)
+	}
+	if c.Mode != ModeReplace && c.Mode != ModeMerge {
+		return fmt.Errorf("connection %s: unknown mode %q", c.ConnectionID, c.Mode)
+	}
+	var ok bool
+	switch c.Action {
+	case ActionCreate:
+		ok = c.Before == nil && c.After != nil
+	case ActionUpdate:
+		ok = c.Before != nil && c.After != nil && !c.Before.Equal(c.After)
+	case ActionNone:
+		ok = c.Before != nil && c.After != nil && c.Before.Equal(c.After)
+	case ActionMissing:
+		ok = c.Before == nil && c.After == nil
+	case ActionDelete:
+		return fmt.Errorf("connection %s: action delete belongs to rollback plans, which are never saved", c.ConnectionID)
+	default:
+		return fmt.Errorf("connection %s: unknown action %q", c.ConnectionID, c.Action)
+	}
+	if !ok {
+		return fmt.Errorf("connection %s: before and after do not fit action %q", c.ConnectionID, c.Action)
+	}
+	return c.After.checkWritable()
+}
+
+// checkWritable refuses a configuration the API would reject for certain, so
+// a plan edited by hand fails here rather than halfway through a run.
+func (c *Config) checkWritable() error {
+	switch {
+	case c == nil:
+		return nil
+	case c.UserIDAttribute == "":
+		return errors.New("after: empty user_id_attribute")
+	case c.Mapping == nil:
+		return errors.New("after: no mapping")
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// resolveTargets finds the connection (or, for a selector, the connections)
+// each manifest entry applies to. An explicit entry (by id or name) overrides
+// what a selector gives the same connection; two explicit entries reaching one
+// connection, or two selectors reaching it with different desired states, are
+// problems. A selector that matches nothing gives a warning.
+func resolveTargets(m *Manifest, live *Live) ([]target, []string, Problems) {
+	var (
+		targets  []target
+		problems Problems
+		warnings []string
+		claimed  = map[string]*Entry{} // connection id -> explicit entry
+		names    = live.NameIndex()
+	)
+	for i := range m.Entries {
+		e := &m.Entries[i]
+		if e.Select != nil {
+			continue
+		}
+		conn, err := explicitTarget(e, live, names)
+		if err == nil {
+			err = claim(claimed, conn.ID, e)
+		}
+		if err != nil {
+			problems = append(problems, Problem{Pos: e.Pos, Message: err.Error()})
+			continue
+		}
+		targets = append(targets, target{entry: e, conn: conn})
+	}
+	selected, warnings, selProblems := selectorTargets(m, live, claimed)
+	return append(targets, selected...), warnings, append(problems, selProblems...)
+}
+
+// explicitTarget finds the connection of an entry that names one.
+func explicitTarget(e *Entry, live *Live, names map[string]*LiveConnection) (*LiveConnection, error) {
+	var conn *LiveConnection
+	if e.ConnectionID != "" {
+		conn = live.Connections[e.ConnectionID]
+		if conn == nil {
+			return nil, fmt.Errorf("connection %s does not exist on tenant %s", e.ConnectionID, live.Tenant)
+		}
+	} else {
+		conn = names[e.ConnectionName]
+		if conn == nil {
+			return nil, fmt.Errorf("no connection named %q with a SCIM strategy (%s) on tenant %s",
+				e.ConnectionName, strings.Join(SCIMStrategies, ", "), live.Tenant)
+		}
+	}
+	if conn.NoSCIM {
+		return nil, fmt.Errorf("connection %s does not support SCIM (supported strategies: %s)", conn.ID, strings.Join(SCIMStrategies, ", "))
+	}
+	if conn.Strategy != "" && !SupportsSCIM(conn.Strategy) {
+		return nil, fmt.Errorf("connection %s (%q) has strategy %q, which does not support SCIM (supported: %s)",
+			conn.ID, conn.Name, conn.Strategy, strings.Join(SCIMStrategies, ", "))
+	}
+	return conn, nil
+}
+
+// claim records that an explicit entry targets a connection, refusing a
+// second explicit entry for it (an id and a name may name the same one).
+func claim(claimed map[string]*Entry, id string, e *Entry) error {
+	if first, ok := claimed[id]; ok {
+		return fmt.Errorf("connection %s is already configured by the entry at %s", id, first.Pos)
+	}
+	claimed[id] = e
+	return nil
+}
+
+// selectorTargets expands the selector entries over the listed connections,
+// skipping connections an explicit entry claims.
+func selectorTargets(m *Manifest, live *Live, claimed map[string]*Entry) ([]target, []string, Problems) {
+	var (
+		targets  []target
+		warnings []string
+		problems Problems
+		bySel    = map[string]int{} // connection id -> index in targets
+	)
+	sorted := live.Sorted()
+	for i := range m.Entries {
+		e := &m.Entries[i]
+		if e.Select == nil {
+			continue
+		}
+		matched := 0
+		for _, conn := range sorted {
+			if !e.Select.Matches(conn.Connection) {
+				continue
+			}
+			matched++
+			if _, ok := claimed[conn.ID]; ok {
+				continue
+			}
+			if j, ok := bySel[conn.ID]; ok {
+				if err := sameDesired(targets[j].entry, e, conn); err != nil {
+					problems = append(problems, Problem{Pos: e.Pos, Message: err.Error()})
+				}
+				continue
+			}
+			bySel[conn.ID] = len(targets)
+			targets = append(targets, target{entry: e, conn: conn})
+		}
+		if matched == 0 {
+			warnings = append(warnings, fmt.Sprintf("%s: %s matches no connection on tenant %s", e.Pos, e.Key(), live.Tenant))
+		}
+	}
+	return targets, warnings, problems
+}
+
+// Matches reports whether the selector selects a connection. Only
+// SCIM-capable connections are ever selected.
+func (s *Selector) Matches(c Connection) bool {
+	if !SupportsSCIM(c.Strategy) {
+		return false
+	}
+	if len(s.Strategies) > 0 && !slices.Contains(s.Strategies, c.Strategy) {
+		return false
+	}
+	return s.NamePattern == "" || MatchName(s.NamePattern, c.Name)
+}
+
+// sameDesired refuses two selectors that both reach a connection unless they
+// ask for the same configuration there.
+func sameDesired(first, second *Entry, conn *LiveConnection) error {
+	a, b := Desired(first, conn.Config), Desired(second, conn.Config)
+	if a.Equal(b) && first.CreateIfMissing == second.CreateIfMissing {
+		return nil
+	}
+	return fmt.Errorf("connection %s (%q) is selected by both the entry at %s and this one, with different configurations; add an explicit entry for it or narrow a selector",
+		conn.ID, conn.Name, first.Pos)
+}
+
+// sortProblems orders problems by file line so they read top to bottom.
+func sortProblems(ps Problems) Problems {
+	slices.SortStableFunc(ps, func(a, b Problem) int { return a.Pos.Line - b.Pos.Line })
+	return ps
+}

@@ -1,0 +1,31 @@
+// Command scim-migrate migrates the SCIM configuration of many Auth0
+// connections at once, safely. This file only wires the process to the app.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/scim-migrate/scim-migrate/internal/app"
+	"golang.org/x/term"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	ctx, stop, cancel := app.Interrupts(context.Background(), signals, os.Stderr)
+	streams := app.Streams{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		InTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
+		OutTerminal: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+	}
+	code := app.Run(ctx, os.Args, streams, app.Deps{Version: version, Stop: stop})
+	cancel()
+	os.Exit(code)
+}
