@@ -1,0 +1,118 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+)
+
+// RenderPlan writes the plan in the given format. Every form is made from the
+// same Plan value, so the diff a user reviews, the JSON a script reads and the
+// markdown an auditor files can never disagree. The text form uses s; the
+// other forms ignore it. The output is built whole before it is written, so a
+// rendering either fails before any byte is written or is written in one go.
+func RenderPlan(w io.Writer, p *plan.Plan, f Format, s Style) error {
+	if p == nil {
+		return errors.New("render plan: no plan")
+	}
+	var out []byte
+	switch f {
+	case FormatText:
+		out = []byte(planText(p, s))
+	case FormatJSON:
+		var err error
+		if out, err = planJSON(p); err != nil {
+			return fmt.Errorf("render plan as json: %w", err)
+		}
+	case FormatMarkdown:
+		out = []byte(planMarkdown(p))
+	default:
+		return fmt.Errorf("render plan: format %q is not supported", f)
+	}
+	if _, err := w.Write(out); err != nil {
+		return fmt.Errorf("render plan: %w", err)
+	}
+	return nil
+}
+
+// planJSON is the plan value itself, indented for diffs and code review; the
+// field order is the struct order, so the output is stable and reads back
+// into an equal Plan.
+func planJSON(p *plan.Plan) ([]byte, error) {
+	out, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
+}
+
+// noChanges is said when applying the plan would write nothing.
+const noChanges = "No changes. The tenant matches the manifest."
+
+// summaryLine is the plan's last line. Its shape is a public contract:
+// scripts grep it, so it never changes with the plan's content.
+func summaryLine(s plan.Summary) string {
+	if s.Delete > 0 {
+		return fmt.Sprintf("Plan: %d to create, %d to update, %d to delete, %d unchanged, %d missing.",
+			s.Create, s.Update, s.Delete, s.Unchanged, s.Missing)
+	}
+	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged, %d missing.",
+		s.Create, s.Update, s.Unchanged, s.Missing)
+}
+
+// planText renders the Terraform-like diff: a header, one block per
+// connection that changes, the missing connections, the warnings, and the
+// summary line last.
+func planText(p *plan.Plan, s Style) string {
+	var b strings.Builder
+	b.WriteString(s.bold(textHeader(p)) + "\n")
+	for _, c := range p.Changes {
+		if isWrite(c.Action) {
+			b.WriteString("\n" + changeBlock(c, s))
+		}
+	}
+	writeSection(&b, missingLines(p.Changes, s))
+	writeSection(&b, warningLines(p.Warnings, s))
+	b.WriteString("\n")
+	if !p.Summary.HasChanges() {
+		b.WriteString(noChanges + "\n")
+	}
+	b.WriteString(s.bold(summaryLine(p.Summary)) + "\n")
+	return b.String()
+}
+
+// writeSection writes lines after a blank line, or nothing when there are none.
+func writeSection(b *strings.Builder, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString("\n" + strings.Join(lines, "\n") + "\n")
+}
+
+// textHeader names what the plan was computed from, so a pasted plan can be
+// traced to its tenant and exact manifest.
+func textHeader(p *plan.Plan) string {
+	return fmt.Sprintf("Plan for tenant %s from manifest %s (sha256 %s)",
+		bare(p.Tenant), bare(p.Manifest.Path), bare(shortHash(p.Manifest.SHA256)))
+}
+
+// shortHash keeps the first 12 hex digits, as git does: enough to tell
+// manifests apart at a glance.
+func shortHash(h string) string {
+	if h == "" {
+		return "unknown"
+	}
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// isWrite reports whether applying the action writes to the tenant.
+func isWrite(a plan.Action) bool {
+	return a == plan.ActionCreate || a == plan.ActionUpdate || a == plan.ActionDelete
+}
