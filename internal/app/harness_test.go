@@ -1,0 +1,117 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/emulator"
+)
+
+// Test credentials. They are long and distinctive so a leak is found by a
+// plain substring search of every output.
+const (
+	testClientID     = "test-client"
+	testClientSecret = "s3cret-CLIENT-value-0123456789abcdef"
+	testToken        = "tok3n-STATIC-value-0123456789abcdef"
+)
+
+var allScopes = []string{"read:connections", "read:scim_config", "update:scim_config", "create:scim_config", "delete:scim_config"}
+
+// harness is a tenant emulator served over a real socket, and a way to run
+// the command line against it in-process.
+type harness struct {
+	t      *testing.T
+	tenant *emulator.Tenant
+	srv    *httptest.Server
+	env    map[string]string
+	dir    string
+	// stop is given to the app as Deps.Stop; closing it is a first SIGINT.
+	stop chan struct{}
+}
+
+// newHarness starts an emulator seeded with the demo tenant unless conns are
+// given, with a client holding every scope and a static token.
+func newHarness(t *testing.T, opts emulator.Options, conns ...emulator.Connection) *harness {
+	t.Helper()
+	tenant := emulator.New(opts)
+	seed, err := emulator.LoadSeedFile("../../testdata/tenant.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conns != nil {
+		seed.Connections = conns
+	}
+	if err := tenant.LoadSeed(seed); err != nil {
+		t.Fatal(err)
+	}
+	tenant.AddClient(emulator.Client{ID: testClientID, Secret: testClientSecret, Scopes: allScopes})
+	tenant.AddStaticToken(emulator.StaticToken{Token: testToken, Scopes: allScopes})
+	srv := httptest.NewServer(tenant.Handler())
+	t.Cleanup(srv.Close)
+	return &harness{
+		t: t, tenant: tenant, srv: srv, dir: t.TempDir(), stop: make(chan struct{}),
+		env: map[string]string{"AUTH0_CLIENT_ID": testClientID, "AUTH0_CLIENT_SECRET": testClientSecret},
+	}
+}
+
+// result is what one command printed and its exit code.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (r result) String() string {
+	return "exit " + strconv.Itoa(r.code) + "\n--- stdout\n" + r.stdout + "\n--- stderr\n" + r.stderr
+}
+
+// run runs scim-migrate SUBCOMMAND ARGS against the emulator: the tenant
+// flags go right after the subcommand, before the given arguments.
+func (h *harness) run(sub string, args ...string) result {
+	h.t.Helper()
+	full := []string{"scim-migrate", sub, "--domain", h.srv.URL, "--rps", "1000", "--concurrency", "8", "--log-level", "debug"}
+	return h.runRaw(append(full, args...)...)
+}
+
+// runRaw runs scim-migrate with exactly the given arguments.
+func (h *harness) runRaw(args ...string) result {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	code := Run(ctx, args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, Deps{
+		Version: "test",
+		Getenv:  func(k string) string { return h.env[k] },
+		Stop:    h.stop,
+	})
+	return result{stdout: out.String(), stderr: errb.String(), code: code}
+}
+
+// file writes a file in the test's directory and returns its path.
+func (h *harness) file(name, content string) string {
+	h.t.Helper()
+	p := filepath.Join(h.dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+	return p
+}
+
+// path is a path in the test's directory.
+func (h *harness) path(name string) string { return filepath.Join(h.dir, name) }
+
+// expect fails the test unless the command exited with code.
+func (h *harness) expect(r result, code int) result {
+	h.t.Helper()
+	if r.code != code {
+		h.t.Fatalf("want exit %d, got %s", code, r)
+	}
+	return r
+}
+
