@@ -114,4 +114,3 @@ func (h *harness) expect(r result, code int) result {
 	}
 	return r
 }
-

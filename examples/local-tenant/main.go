@@ -1,0 +1,158 @@
+// Command local-tenant serves an emulated Auth0 tenant on loopback for demos and
+// manual tests of scim-migrate:
+//
+//	go run ./examples/local-tenant --seed testdata/tenant.json [--addr 127.0.0.1:0] [--addr-file PATH]
+//	    [--rate 20 --burst 10 --latency 50ms --token-lifetime 1h] [--generate N]
+//
+// It prints `local tenant "<name>" listening on http://127.0.0.1:PORT`, writes the
+// URL alone to --addr-file when given, and exits cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/emulator"
+)
+
+// config holds the parsed flags.
+type config struct {
+	seed, addr, addrFile string
+	generate             int
+	generateSeed         int64
+	opts                 emulator.Options
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "local-tenant:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("local-tenant", flag.ContinueOnError)
+	fs.StringVar(&c.seed, "seed", "", "seed file (JSON: tenant_name, clients, tokens, connections); required")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
+	fs.StringVar(&c.addrFile, "addr-file", "", "write the base URL to this file once listening")
+	fs.Float64Var(&c.opts.Rate, "rate", 0, "Management API requests per second (0: unlimited)")
+	fs.IntVar(&c.opts.Burst, "burst", 10, "rate-limit bucket size")
+	fs.DurationVar(&c.opts.Latency, "latency", 0, "latency added to every Management API answer")
+	fs.DurationVar(&c.opts.TokenLifetime, "token-lifetime", 24*time.Hour, "lifetime of issued access tokens")
+	fs.IntVar(&c.generate, "generate", 0, "add N generated connections to the seed")
+	fs.Int64Var(&c.generateSeed, "generate-seed", 1, "random seed of --generate")
+	fs.Float64Var(&c.opts.Faults.ServerErrorRate, "server-errors", 0, "share of requests answered with a 5xx")
+	fs.Float64Var(&c.opts.Faults.DropRate, "drops", 0, "share of requests whose connection is dropped")
+	fs.Float64Var(&c.opts.Faults.RateLimitedRate, "rate-limited", 0, "share of requests answered 429")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.seed == "" {
+		return c, errors.New("--seed is required")
+	}
+	return c, checkLoopback(c.addr)
+}
+
+// checkLoopback refuses to expose the emulator, which accepts any well-formed
+// request from its seeded clients, beyond the local machine.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--addr %q: only loopback addresses are allowed", addr)
+	}
+	return nil
+}
+
+func buildTenant(c config) (*emulator.Tenant, error) {
+	seed, err := emulator.LoadSeedFile(c.seed)
+	if err != nil {
+		return nil, err
+	}
+	if c.generate > 0 {
+		seed.Connections = append(seed.Connections, emulator.Generate(c.generate, c.generateSeed)...)
+	}
+	t := emulator.New(c.opts)
+	if err := t.LoadSeed(seed); err != nil {
+		return nil, fmt.Errorf("loading %s: %w", c.seed, err)
+	}
+	return t, nil
+}
+
+// run serves until ctx ends, then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	c, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	tenant, err := buildTenant(c)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listening: %w", err)
+	}
+	url := "http://" + ln.Addr().String()
+	if c.addrFile != "" {
+		if err := writeAtomically(c.addrFile, url); err != nil {
+			ln.Close()
+			return err
+		}
+		defer os.Remove(c.addrFile)
+	}
+	fmt.Fprintf(stdout, "local tenant %q listening on %s\n", tenant.TenantName(), url)
+	srv := &http.Server{Handler: tenant.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}
+
+// writeAtomically writes through a temporary file and a rename, so that a script
+// polling for the file never reads a partial URL.
+func writeAtomically(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".addr-*")
+	if err != nil {
+		return fmt.Errorf("writing --addr-file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing --addr-file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing --addr-file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing --addr-file: %w", err)
+	}
+	return nil
+}

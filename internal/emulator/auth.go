@@ -1,0 +1,64 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// accessToken is an issued or static Management API token.
+type accessToken struct {
+	scopes  map[string]bool
+	expires time.Time // zero: never (static tokens)
+	gen     int       // expired when older than Tenant.tokenGen
+}
+
+func scopeSet(scopes []string) map[string]bool {
+	m := make(map[string]bool, len(scopes))
+	for _, s := range scopes {
+		m[s] = true
+	}
+	return m
+}
+
+func (t *Tenant) addStaticLocked(tok StaticToken) {
+	t.tokens[tok.Token] = accessToken{scopes: scopeSet(tok.Scopes), gen: t.tokenGen}
+}
+
+// ExpireTokens makes every token issued so far, static ones included, answer the
+// 401 "Expired token…" body; tokens issued or added later are valid.
+func (t *Tenant) ExpireTokens() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tokenGen++
+}
+
+const expiredMessage = "Expired token received for JSON Web Token validation"
+
+// authenticate checks the bearer token and returns its scopes, or the 401 Auth0 sends.
+func (t *Tenant) authenticate(r *http.Request, now time.Time) (map[string]bool, *reply) {
+	h := r.Header.Get("Authorization")
+	if strings.TrimSpace(h) == "" {
+		rep := unauthorized("Missing authentication", false)
+		return nil, &rep
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		rep := unauthorized("Bad HTTP authentication header format", true)
+		return nil, &rep
+	}
+	t.mu.RLock()
+	tok, known := t.tokens[token]
+	gen := t.tokenGen
+	t.mu.RUnlock()
+	switch {
+	case !known:
+		rep := unauthorized("Invalid token", true)
+		return nil, &rep
+	case tok.gen < gen || (!tok.expires.IsZero() && !now.Before(tok.expires)):
+		rep := unauthorized(expiredMessage, true)
+		return nil, &rep
+	}
+	return tok.scopes, nil
+}

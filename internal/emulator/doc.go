@@ -1,0 +1,44 @@
+// Package emulator owns a strict, in-process emulation of the Auth0 Management API
+// endpoints scim-migrate talks to (client-credentials tokens, connections and their
+// SCIM configurations), with Auth0's bodies, status codes, rate limiting and
+// injectable faults, so the tool can be tested end to end without a real tenant.
+//
+// # Order of checks
+//
+// Every /api/v2 request goes through the same pipeline, in this order:
+//
+//  1. Throttle storm (Tenant.Throttle): 429 before anything else.
+//  2. Authentication and the rate-limit bucket. Every request that reaches this
+//     step takes a token from the bucket when one is available, including requests
+//     that are then answered 401 or 403; the answer precedence is 401 (missing,
+//     malformed, unknown or expired bearer token) before 429 (bucket empty, no
+//     effect).
+//  3. Injected 429 (Faults.RateLimitedRate).
+//  4. Routing (404 for unknown routes and wrong methods, as Auth0's router does),
+//     scope (403 insufficient_scope), path validation (400 invalid_uri).
+//  5. Latency (Options.Latency plus injected slowness), honouring the request
+//     context: a client that gives up is logged with status 499 and nothing happens.
+//  6. Injected 5xx or dropped connection, before the effect, or after it for writes
+//     (Faults.AfterWriteShare); Faults.FailWrites.
+//  7. Query and body validation (400), then the effect and its answer.
+//
+// Randomness of the faults is deterministic for Faults.Seed when requests arrive
+// one at a time; with concurrent requests the draws follow arrival order.
+//
+// # What is extrapolated
+//
+// The recordings in testdata/auth0-recordings fix the shapes of the SCIM bodies
+// and the three 404s. Behaviour not recorded is extrapolated and marked as such
+// where it is implemented: the unsupported-strategy 404 on GET, PATCH, DELETE,
+// default-mapping and token routes; "Invalid mapping provided" for empty mapping
+// items; the "already exists" 400 on a second POST; path and query validation
+// messages; the token routes' behaviour without a SCIM configuration.
+//
+// # What is not reproduced
+//
+// Access tokens are opaque strings, not signed JWTs; there is one global bucket
+// (no per-endpoint groups, per-minute limits or Retry-After); only the connection
+// routes the recordings use exist (no connection PATCH), and created connections
+// echo their options without Auth0's enrichment; checkpoint cursors never expire;
+// the inbound SCIM protocol (/scim/v2) is not served.
+package emulator

@@ -1,0 +1,148 @@
+package emulator
+
+import "time"
+
+// Request kinds, as recorded in RequestRecord.Kind and used as keys of Stats.Requests.
+const (
+	KindToken              = "token"
+	KindConnectionsList    = "connections.list"
+	KindConnectionsGet     = "connections.get"
+	KindConnectionsCreate  = "connections.create"
+	KindConnectionsDelete  = "connections.delete"
+	KindSCIMList           = "scim.list"
+	KindSCIMGet            = "scim.get"
+	KindSCIMCreate         = "scim.create"
+	KindSCIMUpdate         = "scim.update"
+	KindSCIMDelete         = "scim.delete"
+	KindSCIMDefaultMapping = "scim.default_mapping"
+	KindSCIMTokensList     = "scim.tokens.list"
+	KindSCIMTokensCreate   = "scim.tokens.create"
+	KindSCIMTokensDelete   = "scim.tokens.delete"
+	KindUnknown            = "unknown"
+)
+
+// Mapping is one SCIM attribute to Auth0 attribute pair of a SCIM configuration.
+type Mapping struct {
+	SCIM  string `json:"scim"`
+	Auth0 string `json:"auth0"`
+}
+
+// SCIMConfig is the editable part of a connection's SCIM configuration.
+type SCIMConfig struct {
+	UserIDAttribute string    `json:"user_id_attribute"`
+	Mapping         []Mapping `json:"mapping"`
+}
+
+// Connection seeds one connection of the tenant.
+type Connection struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Strategy string `json:"strategy"`
+	// SCIM is used when seeding only: nil means no SCIM configuration. An empty
+	// user_id_attribute or a nil mapping takes the strategy's default, as POST {} does.
+	SCIM *SCIMConfig `json:"scim_configuration,omitempty"`
+}
+
+// Client is a machine-to-machine application allowed to use the client-credentials grant.
+type Client struct {
+	ID     string   `json:"client_id"`
+	Secret string   `json:"client_secret"`
+	Scopes []string `json:"scopes"`
+}
+
+// StaticToken is a bearer token accepted as is; it never expires unless ExpireTokens is called.
+type StaticToken struct {
+	Token  string   `json:"token"`
+	Scopes []string `json:"scopes"`
+}
+
+// Seed is the initial content of a tenant (see testdata/tenant.json).
+type Seed struct {
+	TenantName  string        `json:"tenant_name"`
+	Clients     []Client      `json:"clients"`
+	Tokens      []StaticToken `json:"tokens"`
+	Connections []Connection  `json:"connections"`
+}
+
+// Options configures a Tenant. The zero value is a usable, unlimited, fault-free tenant.
+type Options struct {
+	// TenantName appears as tenant_name in SCIM configuration bodies; default "scim-migrate-dev".
+	TenantName string
+	// TokenLifetime is how long issued tokens are accepted; default 24h.
+	TokenLifetime time.Duration
+	// AdvertisedLifetime is the expires_in reported by /oauth/token; 0 means TokenLifetime.
+	// A larger value simulates a token that dies early, so the client only learns from a 401.
+	AdvertisedLifetime time.Duration
+	// Rate and Burst define the Management API token bucket (requests/s, bucket size);
+	// Rate 0 means unlimited and no x-ratelimit-* headers; with a Rate, Burst < 1 means 1.
+	Rate  float64
+	Burst int
+	// Latency is added to every /api/v2 answer, before any effect.
+	Latency time.Duration
+	// DisableSCIMListing makes GET /api/v2/connections-scim-configurations answer 404,
+	// as on tenants without the feature.
+	DisableSCIMListing bool
+	Faults             Faults
+	// Clock replaces time.Now for token expiry, timestamps, rate limiting and the
+	// request log (tests use it to expire tokens without sleeping). Latency waits
+	// always use real time.
+	Clock func() time.Time
+}
+
+// Faults describes injected failures. Shares are probabilities in [0,1].
+type Faults struct {
+	Seed            int64   // randomness is deterministic for a seed
+	ServerErrorRate float64 // share of /api/v2 requests answered with a 5xx
+	AfterWriteShare float64 // share of fault answers on writes given after the write took effect
+	DropRate        float64 // share of /api/v2 requests whose connection is closed without an answer
+	RateLimitedRate float64 // share of /api/v2 requests answered 429 whatever the bucket says
+	SlowRate        float64 // share of /api/v2 requests that take SlowLatency extra
+	SlowLatency     time.Duration
+	FailWrites      []string // connection ids whose SCIM configuration writes always fail
+	FailStatus      int      // status of FailWrites answers; default 500
+}
+
+// RequestRecord is one entry of the request log. ConnectionID is the connection id
+// path segment as sent (still escaped), whether or not it was valid.
+type RequestRecord struct {
+	Method, EscapedPath, RawQuery, Kind, ConnectionID string
+	// Status is the HTTP status answered: 0 for a dropped connection, 499 when the
+	// client went away during the latency wait.
+	Status    int
+	Arrived   time.Time
+	Dropped   bool
+	Throttled bool // answered 429 (bucket, Throttle or injected)
+}
+
+// Stats counts what the tenant answered since creation or the last ResetStats.
+type Stats struct {
+	Requests      map[string]map[int]int // kind -> HTTP status -> count (dropped under status 0)
+	MaxConcurrent int                    // max /api/v2 requests being handled at once
+	Writes        map[string]int         // connection id -> SCIM configuration writes that took effect
+	TokensIssued  int
+}
+
+// Count returns the number of requests of a kind, whatever their status.
+func (s Stats) Count(kind string) int {
+	n := 0
+	for _, c := range s.Requests[kind] {
+		n += c
+	}
+	return n
+}
+
+// CountStatus returns the number of requests of a kind answered with status.
+func (s Stats) CountStatus(kind string, status int) int {
+	return s.Requests[kind][status]
+}
+
+// Total returns the number of /api/v2 requests (every kind but "token").
+func (s Stats) Total() int {
+	n := 0
+	for kind := range s.Requests {
+		if kind != KindToken {
+			n += s.Count(kind)
+		}
+	}
+	return n
+}
