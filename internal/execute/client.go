@@ -151,19 +151,30 @@ func (c *Client) renew(gen int) error {
 	return nil
 }
 
+// maxRenewals bounds how often one call renews the token: a token can
+// expire while a request waits for the rate limiter, so the renewed one may
+// itself be stale by the time the retry is sent.
+const maxRenewals = 2
+
 // Do calls fn with the API client. When the tenant answers 401 and the
 // client holds client credentials, the token is renewed and fn is called
-// once more; a second 401, or a 401 on a static token, is fatal. Every
-// error comes back classified (see Classify).
+// again; a 401 that renewing does not cure, or any 401 on a static token, is
+// fatal. Every error comes back classified (see Classify).
 func (c *Client) Do(ctx context.Context, fn func(*management.Management) error) error {
 	api, gen := c.current()
 	err := fn(api)
-	if statusOf(err) == http.StatusUnauthorized && c.settings.Credentials.Token == "" && ctx.Err() == nil {
+	for i := 0; i < maxRenewals && c.renewable(ctx, err); i++ {
+		c.settings.Transport.Logger.Debug("the tenant refused the token; renewing it", "error", err)
 		if rerr := c.renew(gen); rerr != nil {
 			return Classify(rerr)
 		}
-		api, _ = c.current()
+		api, gen = c.current()
 		err = fn(api)
 	}
 	return Classify(err)
+}
+
+// renewable reports whether err is a 401 that a new token may cure.
+func (c *Client) renewable(ctx context.Context, err error) bool {
+	return statusOf(err) == http.StatusUnauthorized && c.settings.Credentials.Token == "" && ctx.Err() == nil
 }
