@@ -1,0 +1,148 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/emulator"
+	"github.com/scim-migrate/scim-migrate/internal/report"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds scim-migrate once per test run: crash and signal tests need
+// a real process to kill.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "scim-migrate-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "scim-migrate")
+		out, err := exec.Command("go", "build", "-o", binPath, "../..").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build scim-migrate: %v", buildErr)
+	}
+	return binPath
+}
+
+// start runs the binary's apply against the harness's tenant.
+func (h *harness) start(rep, manifest string) *exec.Cmd {
+	h.t.Helper()
+	cmd := exec.Command(binary(h.t), "apply", "--domain", h.srv.URL, "--rps", "300", "--concurrency", "4",
+		"--yes", "--log-format", "json", "--report", rep, "-f", manifest)
+	cmd.Env = append(os.Environ(), "AUTH0_CLIENT_ID="+testClientID, "AUTH0_CLIENT_SECRET="+testClientSecret)
+	if err := cmd.Start(); err != nil {
+		h.t.Fatal(err)
+	}
+	return cmd
+}
+
+// waitWrites waits until the tenant has taken n writes. The deadline only
+// keeps a broken run from hanging the test; nothing is timed by it.
+func (h *harness) waitWrites(n int) {
+	h.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for h.tenant.Stats().Count(emulator.KindSCIMUpdate) < n {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the run never reached %d writes", n)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func exitCodeOf(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err == nil {
+		return 0
+	}
+	return -1
+}
+
+func TestCrash_killedRunIsRolledBackExactly(t *testing.T) {
+	for _, at := range []int{1, 7, 25} {
+		t.Run(fmt.Sprintf("after %d writes", at), func(t *testing.T) {
+			h, m, _ := bulkTenant(t, 40, emulator.Options{Latency: 15 * time.Millisecond})
+			original := h.tenant.Snapshot()
+			rep := h.path("r.jsonl")
+			cmd := h.start(rep, m)
+			h.waitWrites(at)
+			_ = cmd.Process.Kill() // SIGKILL: no chance to finish anything
+			_ = cmd.Wait()
+			if got := h.tenant.Stats().Count(emulator.KindSCIMUpdate); got >= 40 {
+				t.Skipf("the run finished (%d writes) before it was killed; nothing was tested", got)
+			}
+			run, err := report.ReadRunFile(rep)
+			if err != nil {
+				t.Fatalf("the report of a killed run must stay readable: %v", err)
+			}
+			if len(run.Intents) < at {
+				t.Fatalf("%d intents for at least %d writes taken: a write was sent before its intent was durable", len(run.Intents), at)
+			}
+			h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", rep), 0)
+			h.sameState(original, "after rolling back a killed run")
+		})
+	}
+}
+
+func TestSignal_firstInterruptFinishesInFlightWrites(t *testing.T) {
+	h, m, ids := bulkTenant(t, 40, emulator.Options{Latency: 15 * time.Millisecond})
+	original := h.tenant.Snapshot()
+	rep := h.path("r.jsonl")
+	cmd := h.start(rep, m)
+	h.waitWrites(5)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	if code := exitCodeOf(cmd.Wait()); code != ExitInterrupted {
+		t.Fatalf("exit %d, want %d", code, ExitInterrupted)
+	}
+	run := h.readReport(rep)
+	if len(run.Results) != len(ids) || run.Summary == nil || !run.Summary.Interrupted {
+		t.Fatalf("%d results for %d connections; summary %+v", len(run.Results), len(ids), run.Summary)
+	}
+	withResult := map[string]report.Status{}
+	for _, r := range run.Results {
+		withResult[r.ConnectionID] = r.Status
+	}
+	for _, in := range run.Intents {
+		if withResult[in.ConnectionID] != report.StatusApplied {
+			t.Fatalf("%s: intent recorded but result %q: a write in flight was not finished", in.ConnectionID, withResult[in.ConnectionID])
+		}
+	}
+	h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", rep), 0)
+	h.sameState(original, "after rolling back an interrupted run")
+}
+
+func TestSignal_secondInterruptStopsAtOnce(t *testing.T) {
+	h, m, _ := bulkTenant(t, 40, emulator.Options{Latency: 200 * time.Millisecond})
+	original := h.tenant.Snapshot()
+	rep := h.path("r.jsonl")
+	cmd := h.start(rep, m)
+	h.waitWrites(2)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	if code := exitCodeOf(cmd.Wait()); code != ExitInterrupted {
+		t.Fatalf("exit %d, want %d", code, ExitInterrupted)
+	}
+	h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", rep), 0)
+	h.sameState(original, "after rolling back a run stopped at once")
+}
