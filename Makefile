@@ -23,6 +23,7 @@ demo: build
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/plan/
+	$(GO) test -run '^$$' -bench ApplyEfficiency -benchtime 1x ./internal/app/
 
 update-golden:
 	$(GO) test ./internal/plan/ ./internal/report/ -update

@@ -88,5 +88,5 @@ func tasksAsPlan(tenant, version string, now time.Time, from string, tasks []exe
 
 func taskChange(t execute.Task, a plan.Action) plan.Change {
 	return plan.Change{ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
-		Action: a, Mode: plan.ModeReplace, Before: t.Before, After: t.After, From: plan.Pos{File: "rollback"}}
+		Action: a, Before: t.Before, After: t.After}
 }

@@ -77,7 +77,7 @@ func NewTransport(base http.RoundTripper, opts TransportOptions) *Transport {
 		limit = rate.Limit(opts.RPS)
 	}
 	t := &Transport{base: base, opts: opts, now: time.Now}
-	// A burst of one: the ceiling holds over every window, not just on average.
+	// A burst of one until the tenant announces its bucket (see adaptBurst).
 	t.limiter = rate.NewLimiter(limit, 1)
 	t.gate = &gate{now: t.now}
 	return t
@@ -166,6 +166,7 @@ func (t *Transport) attempt(ctx context.Context, req *http.Request, body []byte)
 // (a 429, or x-ratelimit-remaining: 0) every worker pauses until the
 // announced reset.
 func (t *Transport) observe(resp *http.Response) {
+	t.adaptBurst(resp.Header)
 	if resp.StatusCode >= 500 {
 		t.Stats.ServerErrors.Add(1)
 	}
@@ -182,6 +183,25 @@ func (t *Transport) observe(resp *http.Response) {
 		"status", resp.StatusCode, "until", until.UTC().Format(time.RFC3339Nano))
 	t.gate.pauseUntil(until)
 }
+
+// adaptBurst lets the limiter use half of the bucket the tenant announces
+// (x-ratelimit-limit), never more than one second's worth of --rps: requests
+// saved up while the run waited (a sequential listing, say) can then go at
+// once, as the tenant allows, and the other half of its bucket stays free
+// for timing jitter and other clients of the tenant.
+func (t *Transport) adaptBurst(h http.Header) {
+	limit, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Limit")))
+	if err != nil || limit < 2 || t.opts.RPS <= 0 {
+		return
+	}
+	burst := max(1, min(limit/2, int(t.opts.RPS)))
+	if burst != t.limiter.Burst() {
+		t.limiter.SetBurst(burst)
+	}
+}
+
+// Burst is the limiter's current burst, for tests and benchmarks.
+func (t *Transport) Burst() int { return t.limiter.Burst() }
 
 // resetTime is when the tenant's bucket has room again: the announced
 // x-ratelimit-reset (Unix seconds), at least a short minimum so a reset of

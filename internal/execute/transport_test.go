@@ -184,3 +184,21 @@ func TestTransport_cancelEndsTheWait(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestTransport_burstIsHalfTheTenantsBucketAtMostOneSecondOfRPS(t *testing.T) {
+	for _, c := range []struct {
+		limit string
+		rps   float64
+		want  int
+	}{{"10", 20, 5}, {"50", 16, 16}, {"2", 2, 1}, {"", 20, 1}, {"junk", 20, 1}} {
+		srv := httptest.NewServer(&scripted{answers: []func(http.ResponseWriter){status(200, `{}`, "X-Ratelimit-Limit", c.limit, "X-Ratelimit-Remaining", "3")}})
+		tr := NewTransport(nil, TransportOptions{RPS: c.rps})
+		if _, err := send(t, tr, srv.URL, http.MethodGet, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := tr.Burst(); got != c.want {
+			t.Errorf("limit %q rps %v: burst %d, want %d", c.limit, c.rps, got, c.want)
+		}
+		srv.Close()
+	}
+}

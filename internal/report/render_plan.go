@@ -96,6 +96,10 @@ func writeSection(b *strings.Builder, lines []string) {
 // textHeader names what the plan was computed from, so a pasted plan can be
 // traced to its tenant and exact manifest.
 func textHeader(p *plan.Plan) string {
+	if p.Manifest.SHA256 == "" {
+		// A rollback plan: made from a run report, not a manifest.
+		return fmt.Sprintf("Plan for tenant %s from %s", bare(p.Tenant), bare(p.Manifest.Path))
+	}
 	return fmt.Sprintf("Plan for tenant %s from manifest %s (sha256 %s)",
 		bare(p.Tenant), bare(p.Manifest.Path), bare(shortHash(p.Manifest.SHA256)))
 }

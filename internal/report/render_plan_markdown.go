@@ -83,7 +83,11 @@ func mdChangeNote(c plan.Change) string {
 	if c.Action != plan.ActionCreate && c.Mode != "" {
 		note += ", " + md(string(c.Mode)) + " mode"
 	}
-	return strings.ToUpper(note[:1]) + note[1:] + ", from " + md(c.From.File) + fmt.Sprintf(":%d.", c.From.Line)
+	note = strings.ToUpper(note[:1]) + note[1:]
+	if c.From.File == "" {
+		return note + "."
+	}
+	return note + ", from " + md(c.From.File) + fmt.Sprintf(":%d.", c.From.Line)
 }
 
 // mdRow writes one table row; the cells must already be escaped.

@@ -39,7 +39,10 @@ func blockTitle(c plan.Change) string {
 	if c.Action != plan.ActionCreate && c.Mode != "" {
 		parts = append(parts, bare(string(c.Mode)))
 	}
-	return strings.Join(append(parts, "from "+posText(c.From)), ", ")
+	if c.From.File != "" {
+		parts = append(parts, "from "+posText(c.From))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // posText prints a manifest position as FILE:LINE, with an odd file name quoted.
