@@ -196,7 +196,7 @@ func TestApply_refusesAPlanOrReportOfAnotherTenant(t *testing.T) {
 
 func TestApply_missingScopeStopsTheRun(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
-	h.env = map[string]string{"AUTH0_CLIENT_ID": "readonly-client", "AUTH0_CLIENT_SECRET": "readonly-secret"}
+	h.env["AUTH0_CLIENT_ID"], h.env["AUTH0_CLIENT_SECRET"] = "readonly-client", "readonly-secret"
 	r := h.expect(h.run("apply", "--report", h.path("r.jsonl"), "-f", "../../examples/manifest.json"), 1)
 	if !strings.Contains(r.stderr, "update:scim_config") && !strings.Contains(r.stderr, "create:scim_config") {
 		t.Fatalf("the message does not name the missing scope:\n%s", r)
@@ -212,7 +212,7 @@ func TestApply_missingScopeStopsTheRun(t *testing.T) {
 
 func TestApply_expiredStaticTokenIsFatal(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
-	h.env = map[string]string{"AUTH0_API_TOKEN": testToken}
+	h.env["AUTH0_API_TOKEN"] = testToken
 	h.tenant.ExpireTokens()
 	r := h.expect(h.run("plan", "-f", "../../examples/manifest.json"), 1)
 	if !strings.Contains(r.stderr, "Expired token") || !strings.Contains(r.stderr, "get a new one") {

@@ -44,6 +44,13 @@ func (e *env) runApply(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if !c.Bool("dry-run") {
+		lock, err := e.lockTenant(opts, client.Tenant().Name(), "apply")
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
 	ctx := e.readOnlyContext(c.Context)
 	p, tasks, err := e.applyTasks(ctx, opts, client, manifestPath, planPath, c.Bool("create-missing"), c.Bool("force"))
 	if err != nil {

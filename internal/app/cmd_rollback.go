@@ -48,6 +48,13 @@ func (e *env) runRollback(c *cli.Context) error {
 	if run.Header.Tenant != client.Tenant().Name() {
 		return fmt.Errorf("the report %s is from tenant %q, not %q; nothing was written", from, run.Header.Tenant, client.Tenant().Name())
 	}
+	if !c.Bool("dry-run") {
+		lock, err := e.lockTenant(opts, client.Tenant().Name(), "rollback")
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
 	ctx := e.readOnlyContext(c.Context)
 	live, err := client.ReadLive(ctx, plan.Refs{IDs: execute.IntentIDs(run)}, opts.concurrency)
 	if err != nil {

@@ -55,9 +55,11 @@ func newHarness(t *testing.T, opts emulator.Options, conns ...emulator.Connectio
 	tenant.AddStaticToken(emulator.StaticToken{Token: testToken, Scopes: allScopes})
 	srv := httptest.NewServer(tenant.Handler())
 	t.Cleanup(srv.Close)
+	dir := t.TempDir()
 	return &harness{
-		t: t, tenant: tenant, srv: srv, dir: t.TempDir(), stop: make(chan struct{}),
-		env: map[string]string{"AUTH0_CLIENT_ID": testClientID, "AUTH0_CLIENT_SECRET": testClientSecret},
+		t: t, tenant: tenant, srv: srv, dir: dir, stop: make(chan struct{}),
+		env: map[string]string{"AUTH0_CLIENT_ID": testClientID, "AUTH0_CLIENT_SECRET": testClientSecret,
+			"SCIM_MIGRATE_LOCK_DIR": filepath.Join(dir, "locks")},
 	}
 }
 

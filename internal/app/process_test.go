@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -48,7 +49,8 @@ func (h *harness) start(rep, manifest string) *exec.Cmd {
 	h.t.Helper()
 	cmd := exec.Command(binary(h.t), "apply", "--domain", h.srv.URL, "--rps", "300", "--concurrency", "4",
 		"--yes", "--log-format", "json", "--report", rep, "-f", manifest)
-	cmd.Env = append(os.Environ(), "AUTH0_CLIENT_ID="+testClientID, "AUTH0_CLIENT_SECRET="+testClientSecret)
+	cmd.Env = append(os.Environ(), "AUTH0_CLIENT_ID="+testClientID, "AUTH0_CLIENT_SECRET="+testClientSecret,
+		"SCIM_MIGRATE_LOCK_DIR="+h.env["SCIM_MIGRATE_LOCK_DIR"])
 	if err := cmd.Start(); err != nil {
 		h.t.Fatal(err)
 	}
@@ -145,4 +147,24 @@ func TestSignal_secondInterruptStopsAtOnce(t *testing.T) {
 	}
 	h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", rep), 0)
 	h.sameState(original, "after rolling back a run stopped at once")
+}
+
+func TestLock_overlappingRunIsRefusedAtOnce(t *testing.T) {
+	h, m, _ := bulkTenant(t, 40, emulator.Options{Latency: 30 * time.Millisecond})
+	cmd := h.start(h.path("first.jsonl"), m)
+	h.waitWrites(1)
+	r := h.expect(h.run("apply", "--report", h.path("second.jsonl"), "-f", m), 1)
+	if !strings.Contains(r.stderr, "another scim-migrate run holds the lock") || !strings.Contains(r.stderr, fmt.Sprintf("pid %d", cmd.Process.Pid)) {
+		t.Fatalf("the refusal does not name the holder:\n%s", r)
+	}
+	if _, err := os.Stat(h.path("second.jsonl")); err == nil {
+		t.Fatal("the refused run wrote a report")
+	}
+	// A killed run's lock is taken over.
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	r = h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", h.path("first.jsonl")), 0)
+	if !strings.Contains(r.stderr, "took over the lock") {
+		t.Fatalf("no warning about the taken-over lock:\n%s", r)
+	}
 }
