@@ -25,6 +25,15 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/plan/
 	$(GO) test -run '^$$' -bench ApplyEfficiency -benchtime 1x ./internal/app/
 
+# fuzz: every parser for FUZZTIME each (crashers land in testdata/fuzz/ and
+# then run in make test as regression seeds).
+FUZZTIME ?= 10m
+FUZZ_TARGETS := plan:FuzzParseJSONManifest plan:FuzzParseCSVManifest plan:FuzzMatchName plan:FuzzDecodePlan report:FuzzReadRun
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; \
+		echo "== $$fn ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./internal/$$pkg/; done
+
 update-golden:
 	$(GO) test ./internal/plan/ ./internal/report/ -update
 

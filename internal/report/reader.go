@@ -67,14 +67,16 @@ func ReadRun(r io.Reader) (*Run, error) {
 			break
 		}
 		if perr := run.add(n, line); perr != nil {
-			if !complete {
+			// Only a later line may be cut off: a report whose header is
+			// damaged says nothing trustworthy about its run.
+			if !complete && n > 1 {
 				run.Truncated = true
 				break
 			}
 			return nil, fmt.Errorf("line %d: %w", n, perr)
 		}
 	}
-	if run.Header.Type == "" {
+	if run.Header.Type == "" || run.Header.Tenant == "" {
 		return nil, errors.New("empty file: not a scim-migrate report")
 	}
 	return run, nil
@@ -126,18 +128,24 @@ func (run *Run) add(n int, line []byte) error {
 		if err := decodeStrict(line, &i); err != nil {
 			return err
 		}
+		if err := checkConnection(i.ConnectionID, i.Action, ""); err != nil {
+			return err
+		}
 		run.Intents = append(run.Intents, i)
-		return checkConnection(i.ConnectionID, i.Action, "")
+		return nil
 	case TypeResult:
 		var r Result
 		if err := decodeStrict(line, &r); err != nil {
 			return err
 		}
-		run.Results = append(run.Results, r)
 		if r.Status == "" {
 			return fmt.Errorf("connection %s: result without a status", r.ConnectionID)
 		}
-		return checkConnection(r.ConnectionID, r.Action, r.Status)
+		if err := checkConnection(r.ConnectionID, r.Action, r.Status); err != nil {
+			return err
+		}
+		run.Results = append(run.Results, r)
+		return nil
 	case TypeSummary:
 		var s Summary
 		if err := decodeStrict(line, &s); err != nil {
