@@ -5,7 +5,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build test lint demo bench fuzz update-golden clean
+.PHONY: build test lint demo bench fuzz soak update-golden clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -33,6 +33,10 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; \
 		echo "== $$fn ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./internal/$$pkg/; done
+
+# soak: 10,000 connections through every fault at once (several minutes).
+soak:
+	$(GO) test -tags soak -run '^TestSoak$$' -count=1 -timeout 60m -v ./internal/app/
 
 update-golden:
 	$(GO) test ./internal/plan/ ./internal/report/ -update

@@ -41,6 +41,11 @@ func Classify(err error) error {
 	if err == nil || IsFatal(err) {
 		return err
 	}
+	var refused *RefusedAnswerError
+	if permanent(err) && !errors.As(err, &refused) {
+		return &FatalError{Err: fmt.Errorf("the tenant's TLS certificate is not trusted: %w", err),
+			Hint: "check --domain; a private CA can be trusted with SSL_CERT_FILE"}
+	}
 	var retrieve *oauth2.RetrieveError
 	if errors.As(err, &retrieve) {
 		return &FatalError{Err: fmt.Errorf("the tenant refused the client credentials: %s", tokenRefusal(retrieve)),

@@ -3,6 +3,8 @@ package execute
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -227,8 +229,7 @@ func (t *Transport) shouldRetry(ctx context.Context, resp *http.Response, err er
 		return false
 	}
 	if err != nil {
-		var refused *RefusedAnswerError
-		return !errors.As(err, &refused)
+		return !permanent(err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusRequestTimeout:
@@ -248,6 +249,21 @@ func (t *Transport) backoff(attempt int) time.Duration {
 	// Jitter over the upper half keeps retries of many workers apart while
 	// still growing.
 	return d/2 + jitter(d/2)
+}
+
+// permanent reports network errors that no retry can cure: a refused answer
+// or a certificate the tool does not trust (verification is never turned
+// off, so retrying would only delay the message).
+func permanent(err error) bool {
+	var (
+		refused  *RefusedAnswerError
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+	)
+	return errors.As(err, &refused) || errors.As(err, &verify) || errors.As(err, &unknown) ||
+		errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
 func jitter(d time.Duration) time.Duration {
