@@ -62,3 +62,15 @@ func (t *Tenant) authenticate(r *http.Request, now time.Time) (map[string]bool, 
 	}
 	return tok.scopes, nil
 }
+
+// IssuedTokens returns every access token value the tenant has issued or
+// accepts, so tests can check that none of them leaks into an output.
+func (t *Tenant) IssuedTokens() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]string, 0, len(t.tokens))
+	for v := range t.tokens {
+		out = append(out, v)
+	}
+	return out
+}
