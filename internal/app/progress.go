@@ -21,6 +21,7 @@ const statusInterval = 10 * time.Second
 type progress struct {
 	mu     sync.Mutex
 	total  int
+	verb   string
 	counts report.Counts
 	start  time.Time
 	bar    *progressbar.ProgressBar
@@ -32,7 +33,7 @@ type progress struct {
 // newProgress starts showing progress of a run of total connections. bar
 // says whether to draw a bar (stderr is a terminal, not quiet, text logs).
 func newProgress(total int, verb string, bar bool, w io.Writer, logger *slog.Logger) *progress {
-	p := &progress{total: total, start: time.Now(), logger: logger, done: make(chan struct{})}
+	p := &progress{total: total, verb: verb, start: time.Now(), logger: logger, done: make(chan struct{})}
 	if bar {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(w),
@@ -65,7 +66,7 @@ func (p *progress) Finished(r report.Result) {
 			"connection_name", r.ConnectionName, "error", r.Error)
 	}
 	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("applying (%d failed)", failures))
+		p.bar.Describe(fmt.Sprintf("%s (%d failed)", p.verb, failures))
 		_ = p.bar.Add(1)
 	}
 }

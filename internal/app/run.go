@@ -36,7 +36,10 @@ func (e *env) runTasks(ctx context.Context, opts *tenantOptions, client *execute
 		return err
 	}
 	defer w.Close()
-	if !opts.quiet {
+	switch {
+	case opts.jsonLogs:
+		opts.logger.Info("report started", "path", path)
+	case !opts.quiet:
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
 	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(opts), e.stderr, opts.logger)
