@@ -110,7 +110,9 @@ func newApp(e *env) *cli.App {
 		Usage:   "migrate the SCIM configuration of many Auth0 connections at once, safely",
 		Version: e.deps.Version,
 		Description: "Reads a manifest (CSV or JSON) of the SCIM configuration each connection should have, " +
-			"compares it with the tenant and shows the difference (plan).\n\n" + exitCodeHelp,
+			"compares it with the tenant and shows the difference (plan), writes the changes through a " +
+			"rate-limited worker pool (apply), recording each connection's state before the write in a " +
+			"report, so that rollback can undo the run.\n\n" + exitCodeHelp,
 		Writer:         e.stdout,
 		ErrWriter:      e.stderr,
 		Reader:         e.streams.In,
@@ -121,6 +123,7 @@ func newApp(e *env) *cli.App {
 			planCommand(e),
 			applyCommand(e),
 			rollbackCommand(e),
+			exportCommand(e),
 		},
 	}
 }

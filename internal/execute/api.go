@@ -2,6 +2,7 @@ package execute
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -61,16 +62,33 @@ func (b *scimConfigBody) live() (*plan.LiveConnection, error) {
 	}, nil
 }
 
-// scimListPage is one page of the tenant-wide listing.
+// scimListPage is one page of the tenant-wide listing. The list is a
+// pointer so an answer without it (an empty 200) is told apart from an
+// empty page: taken for an empty tenant, it would make every configuration
+// look missing.
 type scimListPage struct {
-	Configs []scimConfigBody `json:"scim_configurations"`
-	Next    string           `json:"next"`
+	Configs *[]scimConfigBody `json:"scim_configurations"`
+	Next    string            `json:"next"`
+}
+
+func (p *scimListPage) configs() ([]scimConfigBody, error) {
+	if p.Configs == nil {
+		return nil, errors.New("malformed listing answer: no scim_configurations")
+	}
+	return *p.Configs, nil
 }
 
 // connectionPage is one page of the checkpoint-paginated connection listing.
 type connectionPage struct {
-	Connections []plan.Connection `json:"connections"`
-	Next        string            `json:"next"`
+	Connections *[]plan.Connection `json:"connections"`
+	Next        string             `json:"next"`
+}
+
+func (p *connectionPage) connections() ([]plan.Connection, error) {
+	if p.Connections == nil {
+		return nil, errors.New("malformed listing answer: no connections")
+	}
+	return *p.Connections, nil
 }
 
 // listURL builds a listing URL; the SDK's URI escapes path segments only.

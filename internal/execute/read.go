@@ -146,8 +146,12 @@ func (c *Client) listConfigs(ctx context.Context, live *plan.Live, needed []stri
 		if err != nil {
 			return false, fmt.Errorf("list SCIM configurations: %w", err)
 		}
-		for i := range page.Configs {
-			lc, err := page.Configs[i].live()
+		configs, err := page.configs()
+		if err != nil {
+			return false, fmt.Errorf("list SCIM configurations: %w", err)
+		}
+		for i := range configs {
+			lc, err := configs[i].live()
 			if err != nil {
 				return false, fmt.Errorf("list SCIM configurations: %w", err)
 			}
@@ -171,10 +175,17 @@ func (c *Client) listConfigs(ctx context.Context, live *plan.Live, needed []stri
 // listConnections reads every SCIM-capable connection (id, name, strategy
 // only) into live, to resolve names and selectors.
 func (c *Client) listConnections(ctx context.Context, live *plan.Live) error {
+	return c.listConnectionsOf(ctx, live, plan.SCIMStrategies)
+}
+
+// listConnectionsOf reads the connections of the given strategies (id, name,
+// strategy only) into live. Narrowing the listing to the strategies a caller
+// needs saves pages under the connection listing's own, lower rate limit.
+func (c *Client) listConnectionsOf(ctx context.Context, live *plan.Live, strategies []string) error {
 	from := ""
 	for range maxPages {
 		var page connectionPage
-		q := url.Values{"strategy": plan.SCIMStrategies, "fields": {"id,name,strategy"},
+		q := url.Values{"strategy": strategies, "fields": {"id,name,strategy"},
 			"include_fields": {"true"}, "take": {itoa(pageSize)}}
 		if from != "" {
 			q.Set("from", from)
@@ -185,7 +196,11 @@ func (c *Client) listConnections(ctx context.Context, live *plan.Live) error {
 		if err != nil {
 			return fmt.Errorf("list connections: %w", err)
 		}
-		for _, conn := range page.Connections {
+		conns, err := page.connections()
+		if err != nil {
+			return fmt.Errorf("list connections: %w", err)
+		}
+		for _, conn := range conns {
 			if conn.ID == "" {
 				return errors.New("list connections: the tenant answered a connection without an id")
 			}

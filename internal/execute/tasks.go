@@ -9,13 +9,31 @@ import (
 // the run. A change whose recorded before state no longer matches the live
 // one has drifted: it becomes a conflict and is not written, unless force,
 // in which case the live state (not the plan's) is recorded as the state to
-// restore, so a rollback stays exact.
+// restore, so a rollback stays exact. Each entry the plan could not resolve
+// to a connection becomes a failed task, so the run reports it and exits 3
+// while every other connection is applied.
 func ApplyTasks(p *plan.Plan, live *plan.Live, force bool) []Task {
-	tasks := make([]Task, 0, len(p.Changes))
+	tasks := make([]Task, 0, len(p.Changes)+len(p.Unresolved))
 	for i := range p.Changes {
 		tasks = append(tasks, applyTask(&p.Changes[i], live, force))
 	}
+	for _, u := range p.Unresolved {
+		tasks = append(tasks, unresolvedTask(u))
+	}
 	return tasks
+}
+
+// unresolvedTask is the failed, unsent task of an entry naming a connection
+// the tenant lacks. Its result carries the entry's id, or no id at all for an
+// entry by name: an id that is not of Auth0's form (a saved plan edited by
+// hand) is left out too, because ids from a report end up in request paths.
+func unresolvedTask(u plan.Unresolved) Task {
+	from := u.From
+	conn := plan.Connection{Name: u.ConnectionName}
+	if plan.ValidConnectionID(u.ConnectionID) {
+		conn.ID = u.ConnectionID
+	}
+	return Task{Conn: conn, Action: report.ActionNone, Outcome: report.StatusFailed, Note: u.Error, From: &from}
 }
 
 func applyTask(c *plan.Change, live *plan.Live, force bool) Task {

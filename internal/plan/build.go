@@ -21,14 +21,30 @@ type target struct {
 	conn  *LiveConnection
 }
 
-// Build diffs the manifest against the live state and returns the plan. Every
-// problem (an unknown connection, an unsupported strategy, a connection
-// reached twice) is collected and returned as Problems naming the manifest
-// line; no partial plan is returned then.
+// Unresolved is a manifest entry naming a connection the tenant does not
+// have. It does not stop the plan, because the tenant, not the manifest,
+// decides it: a manifest exported from another tenant, or a connection
+// deleted since the manifest was written. The plan shows it as a warning and
+// apply reports it as a failed connection, so the run exits 3.
+type Unresolved struct {
+	From           Pos    `json:"from"`
+	ConnectionID   string `json:"connection_id,omitempty"`
+	ConnectionName string `json:"connection_name,omitempty"`
+	Error          string `json:"error"`
+}
+
+// Build diffs the manifest against the live state and returns the plan. An
+// entry naming a connection the tenant lacks is left out of the changes and
+// listed in Plan.Unresolved. Every other problem (an unsupported strategy, a
+// connection reached twice, selectors that disagree) is a mistake in the
+// manifest: all of them, unresolved entries included so that one pass fixes
+// everything, are returned as Problems naming the manifest line, and no
+// partial plan is returned.
 func Build(m *Manifest, live *Live, opts BuildOptions) (*Plan, error) {
-	targets, warnings, problems := resolveTargets(m, live)
-	changes := make([]Change, 0, len(targets))
-	for _, t := range targets {
+	res := resolveTargets(m, live)
+	problems := res.problems
+	changes := make([]Change, 0, len(res.targets))
+	for _, t := range res.targets {
 		c, err := diffTarget(t, opts.CreateMissing)
 		if err != nil {
 			problems = append(problems, Problem{Pos: t.entry.Pos, Message: err.Error()})
@@ -37,6 +53,9 @@ func Build(m *Manifest, live *Live, opts BuildOptions) (*Plan, error) {
 		changes = append(changes, c)
 	}
 	if len(problems) > 0 {
+		for _, u := range res.unresolved {
+			problems = append(problems, Problem{Pos: u.From, Message: u.Error})
+		}
 		return nil, sortProblems(problems)
 	}
 	return &Plan{
@@ -47,8 +66,19 @@ func Build(m *Manifest, live *Live, opts BuildOptions) (*Plan, error) {
 		Manifest:    Source{Path: m.Path, SHA256: m.SHA256},
 		Summary:     Summarize(changes),
 		Changes:     changes,
-		Warnings:    warnings,
+		Warnings:    append(unresolvedWarnings(res.unresolved), res.warnings...),
+		Unresolved:  res.unresolved,
 	}, nil
+}
+
+// unresolvedWarnings says, for each unresolved entry, that it is left out,
+// FILE:LINE first like every message about a manifest line.
+func unresolvedWarnings(us []Unresolved) []string {
+	var out []string // nil when there are none, like a decoded plan's
+	for _, u := range us {
+		out = append(out, fmt.Sprintf("%s: %s; this entry is left out (apply reports it as failed)", u.From, u.Error))
+	}
+	return out
 }
 
 // diffTarget computes one connection's change.

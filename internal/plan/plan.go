@@ -38,6 +38,9 @@ type Plan struct {
 	// Warnings are things the user should know that do not stop the plan,
 	// such as a selector that matches no connection.
 	Warnings []string `json:"warnings,omitempty"`
+	// Unresolved lists the entries that name a connection the tenant does
+	// not have (see Unresolved); apply reports each one as failed.
+	Unresolved []Unresolved `json:"unresolved,omitempty"`
 }
 
 // Source identifies the manifest a plan was made from.

@@ -1,23 +1,42 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 )
 
+// resolution is what resolving a manifest's entries against the tenant gives.
+type resolution struct {
+	targets  []target
+	warnings []string
+	// problems are mistakes in the manifest itself: the plan is refused.
+	problems Problems
+	// unresolved are entries whose connection the tenant lacks: the other
+	// entries go ahead.
+	unresolved []Unresolved
+}
+
+// absentError says that an entry names a connection the tenant does not
+// have. Unlike the other resolution errors it is not a mistake in the
+// manifest: the same manifest is right for another tenant (a migration) or
+// was right before the connection was deleted.
+type absentError struct{ msg string }
+
+func (e *absentError) Error() string { return e.msg }
+
 // resolveTargets finds the connection (or, for a selector, the connections)
 // each manifest entry applies to. An explicit entry (by id or name) overrides
 // what a selector gives the same connection; two explicit entries reaching one
 // connection, or two selectors reaching it with different desired states, are
-// problems. A selector that matches nothing gives a warning.
-func resolveTargets(m *Manifest, live *Live) ([]target, []string, Problems) {
+// problems. An entry naming a connection the tenant lacks is unresolved, and
+// a selector that matches nothing gives a warning.
+func resolveTargets(m *Manifest, live *Live) *resolution {
 	var (
-		targets  []target
-		problems Problems
-		warnings []string
-		claimed  = map[string]*Entry{} // connection id -> explicit entry
-		names    = live.NameIndex()
+		res     resolution
+		claimed = map[string]*Entry{} // connection id -> explicit entry
+		names   = live.NameIndex()
 	)
 	for i := range m.Entries {
 		e := &m.Entries[i]
@@ -28,14 +47,23 @@ func resolveTargets(m *Manifest, live *Live) ([]target, []string, Problems) {
 		if err == nil {
 			err = claim(claimed, conn.ID, e)
 		}
-		if err != nil {
-			problems = append(problems, Problem{Pos: e.Pos, Message: err.Error()})
-			continue
+		var absent *absentError
+		switch {
+		case errors.As(err, &absent):
+			res.unresolved = append(res.unresolved, Unresolved{
+				From: e.Pos, ConnectionID: e.ConnectionID, ConnectionName: e.ConnectionName, Error: err.Error(),
+			})
+		case err != nil:
+			res.problems = append(res.problems, Problem{Pos: e.Pos, Message: err.Error()})
+		default:
+			res.targets = append(res.targets, target{entry: e, conn: conn})
 		}
-		targets = append(targets, target{entry: e, conn: conn})
 	}
 	selected, warnings, selProblems := selectorTargets(m, live, claimed)
-	return append(targets, selected...), warnings, append(problems, selProblems...)
+	res.targets = append(res.targets, selected...)
+	res.warnings = warnings
+	res.problems = append(res.problems, selProblems...)
+	return &res
 }
 
 // explicitTarget finds the connection of an entry that names one.
@@ -44,13 +72,13 @@ func explicitTarget(e *Entry, live *Live, names map[string]*LiveConnection) (*Li
 	if e.ConnectionID != "" {
 		conn = live.Connections[e.ConnectionID]
 		if conn == nil {
-			return nil, fmt.Errorf("connection %s does not exist on tenant %s", e.ConnectionID, live.Tenant)
+			return nil, &absentError{fmt.Sprintf("connection %s does not exist on tenant %s", e.ConnectionID, live.Tenant)}
 		}
 	} else {
 		conn = names[e.ConnectionName]
 		if conn == nil {
-			return nil, fmt.Errorf("no connection named %q with a SCIM strategy (%s) on tenant %s",
-				e.ConnectionName, strings.Join(SCIMStrategies, ", "), live.Tenant)
+			return nil, &absentError{fmt.Sprintf("no connection named %q with a SCIM strategy (%s) on tenant %s",
+				e.ConnectionName, strings.Join(SCIMStrategies, ", "), live.Tenant)}
 		}
 	}
 	if conn.NoSCIM {

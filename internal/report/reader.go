@@ -141,7 +141,7 @@ func (run *Run) add(n int, line []byte) error {
 		if r.Status == "" {
 			return fmt.Errorf("connection %s: result without a status", r.ConnectionID)
 		}
-		if err := checkConnection(r.ConnectionID, r.Action, r.Status); err != nil {
+		if err := checkResultConnection(r); err != nil {
 			return err
 		}
 		run.Results = append(run.Results, r)
@@ -180,6 +180,17 @@ func decodeStrict(line []byte, v any) error {
 		return errors.New("malformed line: data after the JSON object")
 	}
 	return nil
+}
+
+// checkResultConnection checks a result like checkConnection, except that a
+// failed result with no action may have no id: a manifest entry naming a
+// connection the tenant lacks (plan.Unresolved) has none, and nothing was
+// sent for it, so no id from it ever reaches a request path.
+func checkResultConnection(r Result) error {
+	if r.ConnectionID == "" && r.Status == StatusFailed && r.Action == ActionNone {
+		return nil
+	}
+	return checkConnection(r.ConnectionID, r.Action, r.Status)
 }
 
 // checkConnection refuses ids, actions and statuses the tool never writes:

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Migrate the SCIM configuration of every connection from one Auth0 tenant to
+# another, matching connections by name:
+#
+#   1. export the source tenant (--key name),
+#   2. show what would change on the target, and ask before going on,
+#   3. apply it to the target (--create-missing), keeping a report,
+#   4. plan the target again: it must now match.
+#
+# Settings and secrets come from the environment only, never from arguments:
+#
+#   SOURCE_DOMAIN  and SOURCE_CLIENT_ID + SOURCE_CLIENT_SECRET, or SOURCE_API_TOKEN
+#   TARGET_DOMAIN  and TARGET_CLIENT_ID + TARGET_CLIENT_SECRET, or TARGET_API_TOKEN
+#   WORK_DIR       where the manifest and the reports go (default: a new directory)
+#   FORMAT         json (default) or csv
+#   SCIM_MIGRATE   the scim-migrate binary (default: scim-migrate on the PATH)
+#   SCIM_MIGRATE_RPS, SCIM_MIGRATE_LOG_LEVEL, ...  as for scim-migrate itself
+#   YES=1          do not ask before applying
+#
+# Exit code: 0 when the target matches the source; 3 when some connections
+# could not be migrated (see the report); 1 on any other failure.
+set -euo pipefail
+
+scim_migrate=${SCIM_MIGRATE:-scim-migrate}
+format=${FORMAT:-json}
+umask 077 # the manifest and the reports describe the tenants' configuration
+work=${WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/scim-migrate-migration.XXXXXX")}
+mkdir -p "$work"
+
+: "${SOURCE_DOMAIN:?set SOURCE_DOMAIN to the tenant to migrate from}"
+: "${TARGET_DOMAIN:?set TARGET_DOMAIN to the tenant to migrate to}"
+
+# on_tenant PREFIX COMMAND...: runs scim-migrate against the tenant whose
+# settings are in the PREFIX_* variables. The secrets are exported inside a
+# subshell, so they never appear on a command line (visible in ps) and never
+# leak from one tenant's commands to the other's.
+on_tenant() {
+  local prefix=$1
+  shift
+  (
+    unset AUTH0_CLIENT_ID AUTH0_CLIENT_SECRET AUTH0_API_TOKEN AUTH0_AUDIENCE
+    domain_var=${prefix}_DOMAIN id_var=${prefix}_CLIENT_ID secret_var=${prefix}_CLIENT_SECRET token_var=${prefix}_API_TOKEN
+    export AUTH0_DOMAIN=${!domain_var}
+    if [ -n "${!token_var:-}" ]; then
+      export AUTH0_API_TOKEN=${!token_var}
+    else
+      export AUTH0_CLIENT_ID=${!id_var:?set ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET, or ${prefix}_API_TOKEN}
+      export AUTH0_CLIENT_SECRET=${!secret_var:?set ${prefix}_CLIENT_SECRET}
+    fi
+    exec "$scim_migrate" "$@"
+  )
+}
+
+manifest="$work/source.$format"
+report="$work/migrate.jsonl"
+
+echo "== Exporting $SOURCE_DOMAIN to $manifest"
+on_tenant SOURCE export --key name --format "$format" --out "$manifest"
+
+echo "== What would change on $TARGET_DOMAIN (nothing is written yet)"
+on_tenant TARGET apply --create-missing --dry-run -f "$manifest"
+
+if [ "${YES:-}" != 1 ]; then
+  if [ ! -t 0 ]; then
+    echo "Not on a terminal: set YES=1 to apply without asking." >&2
+    exit 1
+  fi
+  read -r -p "Apply this to $TARGET_DOMAIN? Type 'yes' to go on: " answer
+  [ "$answer" = yes ] || { echo "Nothing was written."; exit 1; }
+fi
+
+echo "== Applying to $TARGET_DOMAIN (report: $report)"
+status=0
+on_tenant TARGET apply --create-missing --yes --report "$report" -f "$manifest" || status=$?
+case $status in
+  0) ;;
+  3) echo "Some connections could not be migrated (the others were): see the failed results in $report." >&2
+     echo "A connection absent from $TARGET_DOMAIN must be created there first; then run this script again." >&2 ;;
+  *) echo "apply exited $status; see above. Undo what was written with:" >&2
+     echo "  scim-migrate rollback --from $report" >&2
+     exit "$status" ;;
+esac
+
+echo "== Checking $TARGET_DOMAIN against the source"
+on_tenant TARGET plan --detailed-exitcode -f "$manifest"
+if [ "$status" -eq 0 ]; then
+  echo "The target matches the source."
+else
+  echo "Every connection the target has matches the source; the others are the failed results in $report."
+fi
+echo "To undo the migration: scim-migrate rollback --from $report"
+exit "$status"

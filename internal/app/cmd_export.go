@@ -1,0 +1,120 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/urfave/cli/v2"
+)
+
+func exportCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "export",
+		Usage: "write the live SCIM configuration of every connection that has one, as a manifest (writes nothing to the tenant)",
+		Description: "The manifest gives each connection its whole live configuration (replace mode), sorted, so that two exports " +
+			"of the same tenant are identical and diff well. With --key name it can be applied to another tenant, " +
+			"where connection ids differ.",
+		Flags: append([]cli.Flag{
+			&cli.StringSliceFlag{Name: "strategy", Usage: "export only connections of strategy `S` (samlp, oidc, okta or waad); repeat it, or separate with commas, for several"},
+			&cli.StringFlag{Name: "format", Value: "json", Usage: "manifest format: json or csv"},
+			&cli.StringFlag{Name: "key", Value: string(plan.KeyByID), Usage: "name connections by id, or by name (portable to another tenant): id or name"},
+			&cli.StringFlag{Name: "out", Usage: "write the manifest to `PATH` (created 0600) instead of stdout"},
+		}, tenantFlags()...),
+		Action: e.runExport,
+	}
+}
+
+// exportRequest is what the export flags ask for, checked.
+type exportRequest struct {
+	strategies []string
+	format     string
+	key        plan.ManifestKey
+	out        string
+}
+
+func (e *env) runExport(c *cli.Context) error {
+	if err := noArguments(c); err != nil {
+		return err
+	}
+	req, err := exportFlags(c)
+	if err != nil {
+		return err
+	}
+	opts, err := e.tenantOptions(c)
+	if err != nil {
+		return err
+	}
+	client, err := execute.NewClient(opts.settings)
+	if err != nil {
+		return err
+	}
+	ctx := e.readOnlyContext(c.Context)
+	conns, err := client.Export(ctx, execute.ExportOptions{
+		Strategies: req.strategies, NeedNames: req.key == plan.KeyByName, Concurrency: opts.concurrency,
+	})
+	if err != nil {
+		return e.interrupted(ctx, err)
+	}
+	entries, omitted := plan.ExportEntries(conns, req.key)
+	for _, o := range omitted {
+		opts.logger.Warn(fmt.Sprintf("connection %s (%q) is left out of the export: %s", o.Connection.ID, o.Connection.Name, o.Reason))
+	}
+	if len(entries) == 0 {
+		opts.logger.Warn("no connection with a SCIM configuration to export: the manifest lists none, and plan would refuse it")
+	}
+	if err := e.writeManifest(req, entries); err != nil {
+		return err
+	}
+	opts.logger.Info("export done", "connections", len(entries), "left_out", len(omitted),
+		"requests", client.Stats().Attempts.Load())
+	return nil
+}
+
+// exportFlags reads and checks the export flags, before anything is sent.
+func exportFlags(c *cli.Context) (exportRequest, error) {
+	req := exportRequest{format: c.String("format"), key: plan.ManifestKey(c.String("key")), out: c.String("out")}
+	if req.format != "json" && req.format != "csv" {
+		return req, &usageError{fmt.Errorf("--format %q: give json or csv", req.format)}
+	}
+	if req.key != plan.KeyByID && req.key != plan.KeyByName {
+		return req, &usageError{fmt.Errorf("--key %q: give id or name", req.key)}
+	}
+	for _, s := range c.StringSlice("strategy") {
+		s = strings.TrimSpace(s)
+		if !plan.SupportsSCIM(s) {
+			return req, &usageError{fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration",
+				s, strings.Join(plan.SCIMStrategies, ", "))}
+		}
+		if !slices.Contains(req.strategies, s) {
+			req.strategies = append(req.strategies, s)
+		}
+	}
+	return req, nil
+}
+
+// writeManifest renders the manifest whole, then writes it to stdout or
+// atomically to --out, so a failed export never leaves half a manifest
+// where a good one stood.
+func (e *env) writeManifest(req exportRequest, entries []plan.Entry) error {
+	var b bytes.Buffer
+	write := plan.WriteJSONManifest
+	if req.format == "csv" {
+		write = plan.WriteCSVManifest
+	}
+	if err := write(&b, entries); err != nil {
+		return err
+	}
+	if req.out == "" {
+		_, err := e.stdout.Write(b.Bytes())
+		return err
+	}
+	if err := fileutil.WriteAtomic(req.out, b.Bytes()); err != nil {
+		return fmt.Errorf("write the manifest to %s: %w", req.out, err)
+	}
+	return nil
+}
