@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
@@ -34,15 +35,36 @@ func (h *harness) readReport(path string) *report.Run {
 		}
 		seen[r.ConnectionID] = true
 	}
-	data, _ := os.ReadFile(path)
-	for _, in := range run.Intents {
-		i := strings.Index(string(data), `"type":"intent","connection_id":"`+in.ConnectionID+`"`)
-		j := strings.Index(string(data), `"type":"result","connection_id":"`+in.ConnectionID+`"`)
-		if j >= 0 && j < i {
-			h.t.Fatalf("the result of %s comes before its intent", in.ConnectionID)
+	h.intentsBeforeResults(path)
+	return run
+}
+
+// intentsBeforeResults fails if a connection's result line comes before its
+// intent line.
+func (h *harness) intentsBeforeResults(path string) {
+	h.t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	resulted := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		var l struct {
+			Type         string `json:"type"`
+			ConnectionID string `json:"connection_id"`
+		}
+		if json.Unmarshal([]byte(line), &l) != nil {
+			continue
+		}
+		switch l.Type {
+		case "result":
+			resulted[l.ConnectionID] = true
+		case "intent":
+			if resulted[l.ConnectionID] {
+				h.t.Fatalf("the result of %s comes before its intent", l.ConnectionID)
+			}
 		}
 	}
-	return run
 }
 
 // statuses counts a report's results by status.
