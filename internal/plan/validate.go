@@ -205,12 +205,21 @@ func (v *validator) connectionName(line int, name string) bool {
 	return v.text(line, "connection_name", name)
 }
 
+// MaxValueBytes caps every text value of a manifest (ids, names, attribute
+// names): real ones are a few dozen bytes, and a longer one is a mistake that
+// would otherwise be sent to the tenant, or printed whole in a message.
+const MaxValueBytes = 1024
+
 // text reports a value that cannot be what the user meant: white space at
 // either end, a control character, or an invisible format character such
 // as a zero-width space, which copying from web pages brings along. None of
 // them shows in most editors and spreadsheets. Emptiness is checked by the
 // caller, where it matters.
 func (v *validator) text(line int, what, value string) bool {
+	if len(value) > MaxValueBytes {
+		v.ps.add(line, "%s is %d bytes long, more than the %d-byte limit", what, len(value), MaxValueBytes)
+		return false
+	}
 	if bad := badText(value); bad != "" {
 		v.ps.add(line, "%s %q %s", what, value, bad)
 		return false
@@ -368,6 +377,10 @@ func (v *validator) pairSource(e *Entry, src *entrySource, i int) pairSource {
 func (v *validator) pairValue(line, i int, key, value string) bool {
 	if value == "" {
 		v.ps.add(line, "%s must not be empty", v.names.pair(i, key))
+		return false
+	}
+	if len(value) > MaxValueBytes {
+		v.ps.add(line, "%s is %d bytes long, more than the %d-byte limit", v.names.pair(i, key), len(value), MaxValueBytes)
 		return false
 	}
 	if bad := badText(value); bad != "" {
