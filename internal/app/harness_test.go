@@ -34,6 +34,8 @@ type harness struct {
 	dir    string
 	// stop is given to the app as Deps.Stop; closing it is a first SIGINT.
 	stop chan struct{}
+	// timeout bounds one command, so a hung run fails its test.
+	timeout time.Duration
 }
 
 // newHarness starts an emulator seeded with the demo tenant unless conns are
@@ -85,7 +87,11 @@ func (h *harness) run(sub string, args ...string) result {
 func (h *harness) runRaw(args ...string) result {
 	h.t.Helper()
 	var out, errb bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	timeout := h.timeout
+	if timeout == 0 {
+		timeout = 2 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	code := Run(ctx, args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, Deps{
 		Version: "test",

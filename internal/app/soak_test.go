@@ -27,6 +27,7 @@ func TestSoak(t *testing.T) {
 	if len(ids) != n {
 		t.Fatalf("generated %d connections, want %d", len(ids), n)
 	}
+	h.timeout = 30 * time.Minute
 	original := h.tenant.Snapshot()
 	stopChaos := chaos(h.tenant)
 	start := time.Now()
