@@ -45,11 +45,7 @@ func (e *env) runExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts, err := e.tenantOptions(c)
-	if err != nil {
-		return err
-	}
-	client, err := execute.NewClient(opts.settings)
+	opts, client, err := e.connect(c)
 	if err != nil {
 		return err
 	}

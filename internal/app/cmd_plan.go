@@ -65,15 +65,11 @@ func (e *env) runPlan(c *cli.Context) error {
 	if err != nil {
 		return &usageError{err}
 	}
-	opts, err := e.tenantOptions(c)
-	if err != nil {
-		return err
-	}
 	m, err := plan.ReadManifest(path)
 	if err != nil {
 		return err
 	}
-	client, err := execute.NewClient(opts.settings)
+	opts, client, err := e.connect(c)
 	if err != nil {
 		return err
 	}

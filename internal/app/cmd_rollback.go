@@ -30,20 +30,16 @@ func (e *env) runRollback(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts, err := e.tenantOptions(c)
+	run, err := report.ReadRunFile(from)
 	if err != nil {
 		return err
 	}
-	run, err := report.ReadRunFile(from)
+	opts, client, err := e.connect(c)
 	if err != nil {
 		return err
 	}
 	if run.Truncated {
 		opts.logger.Warn("the report's last line was cut off (the run was killed while writing it); everything before it is used", "report", from)
-	}
-	client, err := execute.NewClient(opts.settings)
-	if err != nil {
-		return err
 	}
 	if run.Header.Tenant != client.Tenant().Name() {
 		return fmt.Errorf("the report %s is from tenant %q, not %q; nothing was written", from, run.Header.Tenant, client.Tenant().Name())

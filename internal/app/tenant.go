@@ -155,3 +155,17 @@ func newLogger(w io.Writer, format, level string, quiet bool) (*slog.Logger, err
 	}
 	return nil, &usageError{fmt.Errorf("--log-format %q: give text or json", format)}
 }
+
+// connect reads the tenant flags and builds the run's client. Nothing is
+// sent yet: the first request fetches the token.
+func (e *env) connect(c *cli.Context) (*tenantOptions, *execute.Client, error) {
+	opts, err := e.tenantOptions(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := execute.NewClient(opts.settings)
+	if err != nil {
+		return nil, nil, err
+	}
+	return opts, client, nil
+}
