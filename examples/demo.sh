@@ -36,8 +36,8 @@ echo "Local tenant at $AUTH0_DOMAIN (files in $work)"
 step "$bin" validate -f examples/manifest.json
 step "$bin" validate -f examples/manifest.csv
 step "$bin" plan -f examples/manifest.csv
-step "$bin" plan --out "$work/plan.json" -f examples/manifest.json
 step "$bin" apply --yes --report "$work/apply.jsonl" -f examples/manifest.json
 step "$bin" plan --detailed-exitcode -f examples/manifest.json
 step "$bin" rollback --report "$work/rollback.jsonl" --from "$work/apply.jsonl"
-step 2 "$bin" plan --detailed-exitcode --quiet -f examples/manifest.json
+# After the rollback the tenant is as it was: the manifest's changes show again (exit 2).
+step 2 "$bin" plan --detailed-exitcode -f examples/manifest.json
