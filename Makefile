@@ -5,7 +5,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build test lint demo bench fuzz soak update-golden clean
+.PHONY: build test lint demo bench fuzz soak screenshot update-golden clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -38,8 +38,14 @@ fuzz:
 soak:
 	$(GO) test -tags soak -run '^TestSoak$$' -count=1 -timeout 60m -v ./internal/app/
 
+# docs/report.png, the README's picture: the demo's apply run in headless Chromium.
+screenshot: build
+	rm -rf demo-out && mkdir demo-out
+	SCIM_MIGRATE_DEMO_DIR=$(CURDIR)/demo-out ./examples/demo.sh >/dev/null
+	$(GO) run ./internal/report/cmd/screenshot --from demo-out/apply.jsonl --out docs/report.png
+
 update-golden:
 	$(GO) test ./internal/plan/ ./internal/report/ -update
 
 clean:
-	rm -rf bin
+	rm -rf bin demo-out

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # make demo: scim-migrate against the bundled local tenant emulator.
 # It starts the emulator seeded from testdata/tenant.json, runs validate,
-# plan, apply, plan again (no changes) and rollback, then stops it.
+# plan, apply, plan again (no changes) and rollback, writes the HTML audit
+# view of the apply run, then stops the emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin=bin/scim-migrate
-work=$(mktemp -d "${TMPDIR:-/tmp}/scim-migrate-demo.XXXXXX")
+work=${SCIM_MIGRATE_DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/scim-migrate-demo.XXXXXX")}
 go build -o "$work/local-tenant" ./examples/local-tenant
 "$work/local-tenant" --seed testdata/tenant.json --addr-file "$work/addr" >"$work/emulator.log" 2>&1 &
 emulator=$!
@@ -41,3 +42,8 @@ step "$bin" plan --detailed-exitcode -f examples/manifest.json
 step "$bin" rollback --report "$work/rollback.jsonl" --from "$work/apply.jsonl"
 # After the rollback the tenant is as it was: the manifest's changes show again (exit 2).
 step 2 "$bin" plan --detailed-exitcode -f examples/manifest.json
+
+# The audit view of the apply run: one self-contained HTML page (no network requests).
+step "$bin" report --from "$work/apply.jsonl" --out "$work/apply.html"
+echo
+echo "Audit view of the apply run: $work/apply.html"

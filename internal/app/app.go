@@ -124,6 +124,7 @@ func newApp(e *env) *cli.App {
 			applyCommand(e),
 			rollbackCommand(e),
 			exportCommand(e),
+			reportCommand(e),
 		},
 	}
 }

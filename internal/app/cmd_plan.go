@@ -49,7 +49,7 @@ func planCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			manifestFlag(),
 			&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `PLAN.json`, for apply --plan"},
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text, json or markdown"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text, json, markdown or html (the audit view: one self-contained page)"},
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
 		}, tenantFlags()...),
 		Action: e.runPlan,
@@ -61,7 +61,7 @@ func (e *env) runPlan(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	format, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON, report.FormatMarkdown)
+	format, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON, report.FormatMarkdown, report.FormatHTML)
 	if err != nil {
 		return &usageError{err}
 	}

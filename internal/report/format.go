@@ -16,6 +16,11 @@ const (
 	FormatJSON Format = "json"
 	// FormatMarkdown is for pasting into a change request or a wiki.
 	FormatMarkdown Format = "markdown"
+	// FormatHTML is the audit view: one self-contained page to hand to a
+	// reviewer, with no external requests.
+	FormatHTML Format = "html"
+	// FormatCSV is one row per connection, for a spreadsheet.
+	FormatCSV Format = "csv"
 )
 
 // planFormats are the formats RenderPlan supports, the default set of ParseFormat.

@@ -30,6 +30,8 @@ func RenderPlan(w io.Writer, p *plan.Plan, f Format, s Style) error {
 		}
 	case FormatMarkdown:
 		out = []byte(planMarkdown(p))
+	case FormatHTML:
+		return RenderPlanHTML(w, p)
 	default:
 		return fmt.Errorf("render plan: format %q is not supported", f)
 	}

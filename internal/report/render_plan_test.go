@@ -181,7 +181,7 @@ func TestRenderPlan_errors(t *testing.T) {
 		want string
 	}{
 		{"nil plan", &bytes.Buffer{}, nil, FormatText, "render plan: no plan"},
-		{"html not yet", &bytes.Buffer{}, &plan.Plan{}, "html", `render plan: format "html" is not supported`},
+		{"unknown format", &bytes.Buffer{}, &plan.Plan{}, "yaml", `render plan: format "yaml" is not supported`},
 		{"write fails", failingWriter{}, &plan.Plan{}, FormatJSON, "render plan: disk full"},
 	}
 	for _, tt := range tests {

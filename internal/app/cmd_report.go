@@ -1,0 +1,67 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/urfave/cli/v2"
+)
+
+// reportFormats are the forms of the audit view, html first as the default.
+var reportFormats = []report.Format{report.FormatHTML, report.FormatMarkdown, report.FormatCSV}
+
+func reportCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "report",
+		Usage: "render a saved plan or a run report for people: HTML, markdown or CSV (sends nothing)",
+		Description: "Reads a plan saved by plan --out or the report of an apply or a rollback (told apart by content, " +
+			"not by name) and renders the audit view: a single HTML page that makes no network request, " +
+			"markdown for a ticket, or CSV for a spreadsheet (one row per connection).",
+		ArgsUsage: "[PLAN_OR_REPORT]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
+			&cli.StringFlag{Name: "format", Value: string(report.FormatHTML), Usage: "output format: html, markdown or csv"},
+			&cli.StringFlag{Name: "out", Usage: "write to `PATH` (created 0600) instead of stdout"},
+		},
+		Action: e.runReport,
+	}
+}
+
+func (e *env) runReport(c *cli.Context) error {
+	path, err := fileArgument(c, "from")
+	if err != nil {
+		return err
+	}
+	format, err := report.ParseFormat(c.String("format"), reportFormats...)
+	if err != nil {
+		return &usageError{err}
+	}
+	// A run report may be larger than a plan; the larger limit covers both.
+	data, err := fileutil.ReadLimited(path, max(report.MaxReportBytes, plan.MaxPlanBytes))
+	if err != nil {
+		return fmt.Errorf("read the plan or report: %w", err)
+	}
+	var out bytes.Buffer
+	if err := report.RenderSaved(&out, data, path, format); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return e.writeReport(c.String("out"), out.Bytes())
+}
+
+// writeReport writes the rendering to stdout, or privately (0600) and
+// atomically to --out: an audit view holds the tenant's configuration, and a
+// reader must never see half of one.
+func (e *env) writeReport(out string, data []byte) error {
+	if out == "" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	if err := fileutil.WriteAtomic(out, data); err != nil {
+		return fmt.Errorf("write the report to %s: %w", out, err)
+	}
+	fmt.Fprintf(e.stderr, "Wrote %s\n", out)
+	return nil
+}

@@ -1,0 +1,99 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+)
+
+// Kind is what a file saved by scim-migrate holds.
+type Kind string
+
+const (
+	// KindPlan is a plan saved by plan --out: one JSON object.
+	KindPlan Kind = "plan"
+	// KindRun is the JSON Lines report of an apply or a rollback.
+	KindRun Kind = "run"
+)
+
+// ErrUnknownKind is returned by DetectKind for content that is neither a
+// saved plan nor a run report.
+var ErrUnknownKind = errors.New("neither a saved plan (plan --out) nor a run report (apply, rollback)")
+
+// DetectKind tells a saved plan from a run report by content, never by file
+// name: users rename files, and a report handed to an auditor may have lost
+// its extension. A run report's first line is an object whose "type" is
+// "run"; a plan is a single object with "version" and "changes" and no
+// "type". Only the first JSON value is decoded, so a large report is not
+// parsed twice.
+func DetectKind(data []byte) (Kind, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var top map[string]json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&top); err != nil || top == nil {
+		return "", fmt.Errorf("%w: it does not start with a JSON object", ErrUnknownKind)
+	}
+	if raw, ok := top["type"]; ok {
+		var typ string
+		if json.Unmarshal(raw, &typ) == nil && typ == TypeRun {
+			return KindRun, nil
+		}
+		return "", fmt.Errorf("%w: the first object has type %s, and a run report starts with a %q header", ErrUnknownKind, raw, TypeRun)
+	}
+	_, hasVersion := top["version"]
+	_, hasChanges := top["changes"]
+	if hasVersion && hasChanges {
+		return KindPlan, nil
+	}
+	return "", fmt.Errorf("%w: a JSON object without \"version\" and \"changes\" (a manifest? give it to plan -f)", ErrUnknownKind)
+}
+
+// RenderSaved renders a saved plan or a run report, told apart by content,
+// as html, markdown or csv. It is the report command's whole job, kept here
+// so that every program that shows a saved file shows it the same way.
+// source is the file's path, shown in a run's header.
+func RenderSaved(w io.Writer, data []byte, source string, f Format) error {
+	kind, err := DetectKind(data)
+	if err != nil {
+		return err
+	}
+	if kind == KindPlan {
+		p, err := plan.DecodePlan(data)
+		if err != nil {
+			return fmt.Errorf("saved plan: %w", err)
+		}
+		return renderSavedPlan(w, p, f)
+	}
+	run, err := ReadRun(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("run report: %w", err)
+	}
+	return renderSavedRun(w, run, source, f)
+}
+
+func renderSavedPlan(w io.Writer, p *plan.Plan, f Format) error {
+	switch f {
+	case FormatHTML:
+		return RenderPlanHTML(w, p)
+	case FormatCSV:
+		return RenderPlanCSV(w, p)
+	case FormatMarkdown:
+		return RenderPlan(w, p, FormatMarkdown, Style{})
+	}
+	return fmt.Errorf("render plan: format %q is not supported", f)
+}
+
+func renderSavedRun(w io.Writer, run *Run, source string, f Format) error {
+	switch f {
+	case FormatHTML:
+		return RenderRunHTML(w, run, source)
+	case FormatCSV:
+		return RenderRunCSV(w, run)
+	case FormatMarkdown:
+		return RenderRunMarkdown(w, run, source)
+	}
+	return fmt.Errorf("render run: format %q is not supported", f)
+}
