@@ -1,0 +1,77 @@
+package fileutil
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWriteAtomic_privateAndNeverLoosened(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string]struct {
+		before os.FileMode // 0: no file yet
+		want   os.FileMode
+	}{
+		"new file":     {0, 0o600},
+		"loose file":   {0o644, 0o600},
+		"strict file":  {0o400, 0o400},
+		"private file": {0o600, 0o600},
+	}
+	for name, c := range cases {
+		p := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))
+		if c.before != 0 {
+			if err := os.WriteFile(p, []byte("old"), c.before); err != nil {
+				t.Fatal(err)
+			}
+			_ = os.Chmod(p, c.before)
+		}
+		if err := WriteAtomic(p, []byte("new")); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fi, _ := os.Stat(p)
+		got, _ := os.ReadFile(p)
+		if fi.Mode().Perm() != c.want || string(got) != "new" {
+			t.Errorf("%s: mode %v content %q, want %v %q", name, fi.Mode().Perm(), got, c.want, "new")
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+	if len(left) != 0 {
+		t.Fatalf("temporary files left behind: %v", left)
+	}
+}
+
+func TestCreateAppend_tightensALooseFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.jsonl")
+	if err := os.WriteFile(p, nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chmod(p, 0o666)
+	f, err := CreateAppend(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode().Perm())
+	}
+}
+
+func TestReadLimited(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, []byte("12345"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadLimited(p, 5); err != nil || string(b) != "12345" {
+		t.Fatalf("%q %v", b, err)
+	}
+	if _, err := ReadLimited(p, 4); err == nil || !strings.Contains(err.Error(), "4 bytes limit") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := ReadLimited(filepath.Dir(p), 4); err == nil {
+		t.Fatal("a directory was read")
+	}
+	if HumanBytes(64<<20) != "64 MiB" || HumanBytes(1<<30) != "1 GiB" || HumanBytes(1000) != "1000 bytes" {
+		t.Fatal("HumanBytes")
+	}
+}
