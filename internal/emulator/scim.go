@@ -37,45 +37,47 @@ func (t *Tenant) getSCIM(id string) reply {
 // strategy's defaults. A second POST is a 400 whose message contains "already
 // exists" (unverified: inferred from auth0-deploy-cli's error handling).
 func (t *Tenant) createSCIM(pl payload, id string) reply {
-	body, rep := pl.data, pl.err
-	if rep != nil {
-		return *rep
-	}
-	in, rep := parseConfigBody(body, false)
-	if rep != nil {
-		return *rep
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	c, rep := t.scimConnLocked(id)
-	if rep != nil {
-		return *rep
-	}
-	if c.scim != nil {
-		return errReply(http.StatusBadRequest, "A SCIM configuration already exists for this connection", "")
-	}
-	now := t.now().UTC()
-	st := &scimState{userIDAttribute: defaultUserIDAttribute(c.strategy), mapping: DefaultMapping(c.strategy),
-		createdAt: now, updatedOn: now}
-	if in.userIDAttribute != nil {
-		st.userIDAttribute = *in.userIDAttribute
-	}
-	if in.mapping != nil {
-		st.mapping = in.mapping
-	}
-	c.scim = st
-	t.rec.addWrite(id)
-	return jsonReply(http.StatusCreated, t.configBodyLocked(c))
+	return t.writeSCIM(pl, id, false, func(c *connRecord, in configInput) reply {
+		if c.scim != nil {
+			return errReply(http.StatusBadRequest, "A SCIM configuration already exists for this connection", "")
+		}
+		now := t.now().UTC()
+		st := &scimState{userIDAttribute: defaultUserIDAttribute(c.strategy), mapping: DefaultMapping(c.strategy),
+			createdAt: now, updatedOn: now}
+		if in.userIDAttribute != nil {
+			st.userIDAttribute = *in.userIDAttribute
+		}
+		if in.mapping != nil {
+			st.mapping = in.mapping
+		}
+		c.scim = st
+		t.rec.addWrite(id)
+		return jsonReply(http.StatusCreated, t.configBodyLocked(c))
+	})
 }
 
 // updateSCIM answers PATCH …/scim-configuration: the body replaces both fields,
 // created_at stays, updated_on moves. 404 "Not Found" without a configuration.
 func (t *Tenant) updateSCIM(pl payload, id string) reply {
-	body, rep := pl.data, pl.err
-	if rep != nil {
-		return *rep
+	return t.writeSCIM(pl, id, true, func(c *connRecord, in configInput) reply {
+		if c.scim == nil {
+			return notFound()
+		}
+		c.scim.userIDAttribute = *in.userIDAttribute
+		c.scim.mapping = in.mapping
+		c.scim.touch(t.now().UTC())
+		t.rec.addWrite(id)
+		return jsonReply(http.StatusOK, t.configBodyLocked(c))
+	})
+}
+
+// writeSCIM validates a POST or PATCH body (full: both fields required, as
+// PATCH does), then runs apply on the connection with the tenant locked.
+func (t *Tenant) writeSCIM(pl payload, id string, full bool, apply func(*connRecord, configInput) reply) reply {
+	if pl.err != nil {
+		return *pl.err
 	}
-	in, rep := parseConfigBody(body, true)
+	in, rep := parseConfigBody(pl.data, full)
 	if rep != nil {
 		return *rep
 	}
@@ -85,14 +87,7 @@ func (t *Tenant) updateSCIM(pl payload, id string) reply {
 	if rep != nil {
 		return *rep
 	}
-	if c.scim == nil {
-		return notFound()
-	}
-	c.scim.userIDAttribute = *in.userIDAttribute
-	c.scim.mapping = in.mapping
-	c.scim.touch(t.now().UTC())
-	t.rec.addWrite(id)
-	return jsonReply(http.StatusOK, t.configBodyLocked(c))
+	return apply(c, in)
 }
 
 // deleteSCIM answers DELETE …/scim-configuration: 204 whether or not a
