@@ -65,8 +65,10 @@ func TestApply_rateLimitStormsNeverExceedTheCeiling(t *testing.T) {
 		t.Fatal("the test sent no request into a rate limit")
 	}
 	// The limiter's burst is half the tenant's bucket (5/2 = 2): within any
-	// second, at most that burst plus rps requests.
-	if got, ceiling := h.tenant.MaxRequestsIn(time.Second), rps+2; got > ceiling {
+	// second the tool sends at most that burst plus rps requests. The
+	// emulator counts arrivals, which loopback jitter can bring one request
+	// closer together than they were sent.
+	if got, ceiling := h.tenant.MaxRequestsIn(time.Second), rps+2+1; got > ceiling {
 		t.Fatalf("%d requests within one second, ceiling %d", got, ceiling)
 	}
 	t.Logf("%d requests, %d answered 429, max %d in a second, max concurrency %d", st.Total(), limited, h.tenant.MaxRequestsIn(time.Second), st.MaxConcurrent)
