@@ -91,6 +91,14 @@ func (h *harness) sameState(want map[string]*emulator.SCIMConfig, what string) {
 	h.t.FailNow()
 }
 
+// rollbackRestores rolls back the run of report rep and fails unless the
+// tenant is back in the original state.
+func (h *harness) rollbackRestores(rep string, original map[string]*emulator.SCIMConfig, what string) {
+	h.t.Helper()
+	h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", rep), 0)
+	h.sameState(original, what)
+}
+
 func TestApply_planAgainShowsNothingAndRollbackRestores(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
 	original := h.tenant.Snapshot()

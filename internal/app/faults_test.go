@@ -162,6 +162,5 @@ func TestApply_interruptFinishesWritesInFlight(t *testing.T) {
 		t.Fatalf("statuses %v: writes in flight must finish, later ones be skipped", got)
 	}
 	h.stop = make(chan struct{})
-	h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", rep), 0)
-	h.sameState(original, "after rolling back an interrupted run")
+	h.rollbackRestores(rep, original, "after rolling back an interrupted run")
 }

@@ -101,8 +101,7 @@ func TestCrash_killedRunIsRolledBackExactly(t *testing.T) {
 			if len(run.Intents) < at {
 				t.Fatalf("%d intents for at least %d writes taken: a write was sent before its intent was durable", len(run.Intents), at)
 			}
-			h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", rep), 0)
-			h.sameState(original, "after rolling back a killed run")
+			h.rollbackRestores(rep, original, "after rolling back a killed run")
 		})
 	}
 }
@@ -130,8 +129,7 @@ func TestSignal_firstInterruptFinishesInFlightWrites(t *testing.T) {
 			t.Fatalf("%s: intent recorded but result %q: a write in flight was not finished", in.ConnectionID, withResult[in.ConnectionID])
 		}
 	}
-	h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", rep), 0)
-	h.sameState(original, "after rolling back an interrupted run")
+	h.rollbackRestores(rep, original, "after rolling back an interrupted run")
 }
 
 func TestSignal_secondInterruptStopsAtOnce(t *testing.T) {
@@ -145,8 +143,7 @@ func TestSignal_secondInterruptStopsAtOnce(t *testing.T) {
 	if code := exitCodeOf(cmd.Wait()); code != ExitInterrupted {
 		t.Fatalf("exit %d, want %d", code, ExitInterrupted)
 	}
-	h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", rep), 0)
-	h.sameState(original, "after rolling back a run stopped at once")
+	h.rollbackRestores(rep, original, "after rolling back a run stopped at once")
 }
 
 func TestLock_overlappingRunIsRefusedAtOnce(t *testing.T) {
