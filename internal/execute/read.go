@@ -64,6 +64,9 @@ func neededIDs(refs plan.Refs, live *plan.Live) []string {
 			add(c.ID)
 		}
 	}
+	if len(refs.Selectors) == 0 {
+		return ids
+	}
 	for _, c := range live.Sorted() {
 		if refs.Selects(c.Connection) {
 			add(c.ID)

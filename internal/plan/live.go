@@ -1,6 +1,10 @@
 package plan
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
 
 // Connection identifies a live connection.
 type Connection struct {
@@ -66,19 +70,7 @@ func (l *Live) Sorted() []*LiveConnection {
 		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b *LiveConnection) int {
-		if a.Name != b.Name {
-			if a.Name < b.Name {
-				return -1
-			}
-			return 1
-		}
-		if a.ID < b.ID {
-			return -1
-		}
-		if a.ID > b.ID {
-			return 1
-		}
-		return 0
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
 	})
 	return out
 }

@@ -110,11 +110,14 @@ func selectorTargets(m *Manifest, live *Live, claimed map[string]*Entry) ([]targ
 		problems Problems
 		bySel    = map[string]int{} // connection id -> index in targets
 	)
-	sorted := live.Sorted()
+	var sorted []*LiveConnection // sorted once, and only for a manifest with selectors
 	for i := range m.Entries {
 		e := &m.Entries[i]
 		if e.Select == nil {
 			continue
+		}
+		if sorted == nil {
+			sorted = live.Sorted()
 		}
 		matched := 0
 		for _, conn := range sorted {
