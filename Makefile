@@ -22,13 +22,13 @@ demo: build
 	./examples/demo.sh
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/plan/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/manifest/ ./internal/plan/
 	$(GO) test -run '^$$' -bench ApplyEfficiency -benchtime 1x ./internal/app/
 
 # fuzz: every parser for FUZZTIME each (crashers land in testdata/fuzz/ and
 # then run in make test as regression seeds).
 FUZZTIME ?= 10m
-FUZZ_TARGETS := plan:FuzzParseJSONManifest plan:FuzzParseCSVManifest plan:FuzzMatchName plan:FuzzDecodePlan report:FuzzReadRun
+FUZZ_TARGETS := manifest:FuzzParseJSONManifest manifest:FuzzParseCSVManifest manifest:FuzzMatchName plan:FuzzDecodePlan runlog:FuzzReadRun
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; \
 		echo "== $$fn ($(FUZZTIME))"; \
@@ -45,7 +45,7 @@ screenshot: build
 	$(GO) run ./internal/report/cmd/screenshot --from demo-out/apply.jsonl --out docs/report.png
 
 update-golden:
-	$(GO) test ./internal/plan/ ./internal/report/ -update
+	$(GO) test ./internal/manifest/ ./internal/plan/ ./internal/report/ -update
 
 clean:
 	rm -rf bin demo-out

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/urfave/cli/v2"
 )
 
@@ -85,7 +85,7 @@ func (e *env) printOutcome(err error) {
 	if silent(err) {
 		return
 	}
-	var problems plan.Problems
+	var problems manifest.Problems
 	if errors.As(err, &problems) {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())

@@ -9,13 +9,13 @@ import (
 	"testing"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
-	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // readReport reads a run report and checks the contract's invariants: a
 // header, one result per connection, and every intent written before its
 // connection's result.
-func (h *harness) readReport(path string) *report.Run {
+func (h *harness) readReport(path string) *runlog.Run {
 	h.t.Helper()
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -24,7 +24,7 @@ func (h *harness) readReport(path string) *report.Run {
 	if fi.Mode().Perm() != 0o600 {
 		h.t.Fatalf("report mode %v, want 0600", fi.Mode().Perm())
 	}
-	run, err := report.ReadRunFile(path)
+	run, err := runlog.ReadRunFile(path)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -68,8 +68,8 @@ func (h *harness) intentsBeforeResults(path string) {
 }
 
 // statuses counts a report's results by status.
-func statuses(run *report.Run) map[report.Status]int {
-	out := map[report.Status]int{}
+func statuses(run *runlog.Run) map[runlog.Status]int {
+	out := map[runlog.Status]int{}
 	for _, r := range run.Results {
 		out[r.Status]++
 	}
@@ -108,7 +108,7 @@ func TestApply_planAgainShowsNothingAndRollbackRestores(t *testing.T) {
 		t.Fatalf("output:\n%s", r)
 	}
 	run := h.readReport(rep)
-	if got := statuses(run); got[report.StatusApplied] != 3 || got[report.StatusSkipped] != 1 || len(run.Intents) != 3 || run.Summary == nil {
+	if got := statuses(run); got[runlog.StatusApplied] != 3 || got[runlog.StatusSkipped] != 1 || len(run.Intents) != 3 || run.Summary == nil {
 		t.Fatalf("statuses %v, %d intents", got, len(run.Intents))
 	}
 	if run.Header.Command != "apply" || run.Header.Manifest == nil || run.Header.Manifest.SHA256 == "" {
@@ -179,12 +179,12 @@ func TestApply_savedPlanWithDrift(t *testing.T) {
 	h.expect(h.run("apply", "--report", rep, "--plan", planFile), 3)
 	run := h.readReport(rep)
 	for _, r := range run.Results {
-		want := report.StatusApplied
+		want := runlog.StatusApplied
 		switch r.ConnectionID {
 		case "con_GLbx5SamL7q8R9s0":
-			want = report.StatusConflict
+			want = runlog.StatusConflict
 		case "con_Cyb3rdyneSaml2Lm":
-			want = report.StatusSkipped
+			want = runlog.StatusSkipped
 		}
 		if r.Status != want {
 			t.Errorf("%s: %s, want %s", r.ConnectionID, r.Status, want)

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/urfave/cli/v2"
 )
 
@@ -48,11 +51,11 @@ func (e *env) runApply(c *cli.Context) error {
 		defer lock.Release()
 	}
 	ctx := e.readOnlyContext(c.Context)
-	p, tasks, err := e.applyTasks(ctx, opts, client, manifestPath, planPath, c.Bool("create-missing"), c.Bool("force"))
+	p, err := e.applyPlan(ctx, opts, client, manifestPath, planPath, c.Bool("create-missing"), c.Bool("force"))
 	if err != nil {
 		return e.interrupted(ctx, err)
 	}
-	conflictWarnings(p, tasks)
+	tasks := execute.Tasks(p)
 	if !opts.quiet || c.Bool("dry-run") {
 		if err := report.RenderPlan(e.stdout, p, report.FormatText, e.style()); err != nil {
 			return err
@@ -64,7 +67,7 @@ func (e *env) runApply(c *cli.Context) error {
 	if err := e.confirm(c.Bool("yes"), tasks, client.Tenant().Name()); err != nil {
 		return err
 	}
-	h := report.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: planPath}
+	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: planPath}
 	return e.runTasks(c.Context, opts, client, runSpec{header: h, tasks: tasks, reportPath: c.String("report")})
 }
 
@@ -84,32 +87,32 @@ func applySource(c *cli.Context) (manifest, planFile string, err error) {
 	return "", planFile, nil
 }
 
-// applyTasks makes the plan (from the manifest, or read from the saved file)
-// and turns it into tasks against the live state read just now.
-func (e *env) applyTasks(ctx context.Context, opts *tenantOptions, client *execute.Client, manifestPath, planPath string, createMissing, force bool) (*plan.Plan, []execute.Task, error) {
+// applyPlan makes the plan (from the manifest, or read from the saved file)
+// and checks it against the live state read just now.
+func (e *env) applyPlan(ctx context.Context, opts *tenantOptions, client *auth0api.Client, manifestPath, planPath string, createMissing, force bool) (*plan.Plan, error) {
 	if planPath == "" {
-		m, err := plan.ReadManifest(manifestPath)
+		m, err := manifest.ReadManifest(manifestPath)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		p, live, err := e.makePlan(ctx, opts, client, m, createMissing)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return p, execute.ApplyTasks(p, live, false), nil
+		return plan.Recheck(p, live, false), nil
 	}
 	p, err := plan.ReadPlanFile(planPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if p.Tenant != client.Tenant().Name() {
-		return nil, nil, fmt.Errorf("the plan %s is for tenant %q, not %q; re-run plan against this tenant", planPath, p.Tenant, client.Tenant().Name())
+		return nil, fmt.Errorf("the plan %s is for tenant %q, not %q; re-run plan against this tenant", planPath, p.Tenant, client.Tenant().Name())
 	}
-	live, err := client.ReadLive(ctx, plan.Refs{IDs: planIDs(p)}, opts.concurrency)
+	live, err := client.ReadLive(ctx, manifest.Refs{IDs: planIDs(p)}, opts.concurrency)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read the live state of %s: %w", client.Tenant().Name(), err)
+		return nil, fmt.Errorf("read the live state of %s: %w", client.Tenant().Name(), err)
 	}
-	return p, execute.ApplyTasks(p, live, force), nil
+	return plan.Recheck(p, live, force), nil
 }
 
 func planIDs(p *plan.Plan) []string {

@@ -6,9 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
-	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"github.com/urfave/cli/v2"
 )
 
@@ -22,7 +23,7 @@ func exportCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "strategy", Usage: "export only connections of strategy `S` (samlp, oidc, okta or waad); repeat it, or separate with commas, for several"},
 			&cli.StringFlag{Name: "format", Value: "json", Usage: "manifest format: json or csv"},
-			&cli.StringFlag{Name: "key", Value: string(plan.KeyByID), Usage: "name connections by id, or by name (portable to another tenant): id or name"},
+			&cli.StringFlag{Name: "key", Value: string(manifest.KeyByID), Usage: "name connections by id, or by name (portable to another tenant): id or name"},
 			&cli.StringFlag{Name: "out", Usage: "write the manifest to `PATH` (created 0600) instead of stdout"},
 		}, tenantFlags()...),
 		Action: e.runExport,
@@ -33,7 +34,7 @@ func exportCommand(e *env) *cli.Command {
 type exportRequest struct {
 	strategies []string
 	format     string
-	key        plan.ManifestKey
+	key        manifest.ManifestKey
 	out        string
 }
 
@@ -50,13 +51,13 @@ func (e *env) runExport(c *cli.Context) error {
 		return err
 	}
 	ctx := e.readOnlyContext(c.Context)
-	conns, err := client.Export(ctx, execute.ExportOptions{
-		Strategies: req.strategies, NeedNames: req.key == plan.KeyByName, Concurrency: opts.concurrency,
+	conns, err := client.Export(ctx, auth0api.ExportOptions{
+		Strategies: req.strategies, NeedNames: req.key == manifest.KeyByName, Concurrency: opts.concurrency,
 	})
 	if err != nil {
 		return e.interrupted(ctx, err)
 	}
-	entries, omitted := plan.ExportEntries(conns, req.key)
+	entries, omitted := manifest.ExportEntries(conns, req.key)
 	for _, o := range omitted {
 		opts.logger.Warn(fmt.Sprintf("connection %s (%q) is left out of the export: %s", o.Connection.ID, o.Connection.Name, o.Reason))
 	}
@@ -73,18 +74,18 @@ func (e *env) runExport(c *cli.Context) error {
 
 // exportFlags reads and checks the export flags, before anything is sent.
 func exportFlags(c *cli.Context) (exportRequest, error) {
-	req := exportRequest{format: c.String("format"), key: plan.ManifestKey(c.String("key")), out: c.String("out")}
+	req := exportRequest{format: c.String("format"), key: manifest.ManifestKey(c.String("key")), out: c.String("out")}
 	if req.format != "json" && req.format != "csv" {
 		return req, &usageError{fmt.Errorf("--format %q: give json or csv", req.format)}
 	}
-	if req.key != plan.KeyByID && req.key != plan.KeyByName {
+	if req.key != manifest.KeyByID && req.key != manifest.KeyByName {
 		return req, &usageError{fmt.Errorf("--key %q: give id or name", req.key)}
 	}
 	for _, s := range c.StringSlice("strategy") {
 		s = strings.TrimSpace(s)
-		if !plan.SupportsSCIM(s) {
+		if !scim.SupportsSCIM(s) {
 			return req, &usageError{fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration",
-				s, strings.Join(plan.SCIMStrategies, ", "))}
+				s, strings.Join(scim.SCIMStrategies, ", "))}
 		}
 		if !slices.Contains(req.strategies, s) {
 			req.strategies = append(req.strategies, s)
@@ -96,11 +97,11 @@ func exportFlags(c *cli.Context) (exportRequest, error) {
 // writeManifest renders the manifest whole, then writes it to stdout or
 // atomically to --out, so a failed export never leaves half a manifest
 // where a good one stood.
-func (e *env) writeManifest(req exportRequest, entries []plan.Entry) error {
+func (e *env) writeManifest(req exportRequest, entries []manifest.Entry) error {
 	var b bytes.Buffer
-	write := plan.WriteJSONManifest
+	write := manifest.WriteJSONManifest
 	if req.format == "csv" {
-		write = plan.WriteCSVManifest
+		write = manifest.WriteCSVManifest
 	}
 	if err := write(&b, entries); err != nil {
 		return err

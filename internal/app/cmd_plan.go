@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
@@ -29,7 +30,7 @@ func (e *env) runValidate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := plan.ReadManifest(path)
+	m, err := manifest.ReadManifest(path)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (e *env) runPlan(c *cli.Context) error {
 	if err != nil {
 		return &usageError{err}
 	}
-	m, err := plan.ReadManifest(path)
+	m, err := manifest.ReadManifest(path)
 	if err != nil {
 		return err
 	}
@@ -94,7 +95,7 @@ func (e *env) runPlan(c *cli.Context) error {
 }
 
 // makePlan reads the live state the manifest needs and diffs it.
-func (e *env) makePlan(ctx context.Context, opts *tenantOptions, client *execute.Client, m *plan.Manifest, createMissing bool) (*plan.Plan, *plan.Live, error) {
+func (e *env) makePlan(ctx context.Context, opts *tenantOptions, client *auth0api.Client, m *manifest.Manifest, createMissing bool) (*plan.Plan, *plan.Live, error) {
 	opts.logger.Info("reading the live state", "tenant", client.Tenant().Name(), "entries", len(m.Entries))
 	live, err := client.ReadLive(ctx, m.Refs(), opts.concurrency)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/urfave/cli/v2"
 )
 
@@ -40,7 +41,7 @@ func (e *env) runReport(c *cli.Context) error {
 		return &usageError{err}
 	}
 	// A run report may be larger than a plan; the larger limit covers both.
-	data, err := fileutil.ReadLimited(path, max(report.MaxReportBytes, plan.MaxPlanBytes))
+	data, err := fileutil.ReadLimited(path, max(runlog.MaxReportBytes, plan.MaxPlanBytes))
 	if err != nil {
 		return fmt.Errorf("read the plan or report: %w", err)
 	}

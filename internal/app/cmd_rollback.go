@@ -2,11 +2,11 @@ package app
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/execute"
-	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/urfave/cli/v2"
 )
 
@@ -30,7 +30,7 @@ func (e *env) runRollback(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	run, err := report.ReadRunFile(from)
+	run, err := runlog.ReadRunFile(from)
 	if err != nil {
 		return err
 	}
@@ -52,13 +52,15 @@ func (e *env) runRollback(c *cli.Context) error {
 		defer lock.Release()
 	}
 	ctx := e.readOnlyContext(c.Context)
-	live, err := client.ReadLive(ctx, plan.Refs{IDs: execute.IntentIDs(run)}, opts.concurrency)
+	live, err := client.ReadLive(ctx, manifest.Refs{IDs: execute.IntentIDs(run)}, opts.concurrency)
 	if err != nil {
 		return e.interrupted(ctx, fmt.Errorf("read the live state of %s: %w", client.Tenant().Name(), err))
 	}
-	tasks := execute.RollbackTasks(run, live, c.Bool("force"))
+	p := execute.RollbackPlan(run, live, c.Bool("force"), execute.RollbackMeta{
+		Tenant: client.Tenant().Name(), ToolVersion: e.deps.Version, Now: e.deps.Now(), Report: from,
+	})
+	tasks := execute.Tasks(p)
 	if !opts.quiet || c.Bool("dry-run") {
-		p := tasksAsPlan(client.Tenant().Name(), e.deps.Version, e.deps.Now(), from, tasks)
 		if err := report.RenderPlan(e.stdout, p, report.FormatText, e.style()); err != nil {
 			return err
 		}
@@ -66,30 +68,6 @@ func (e *env) runRollback(c *cli.Context) error {
 	if c.Bool("dry-run") {
 		return nil
 	}
-	h := report.Header{Command: "rollback", RollsBack: from, Manifest: run.Header.Manifest}
+	h := runlog.Header{Command: "rollback", RollsBack: from, Manifest: run.Header.Manifest}
 	return e.runTasks(c.Context, opts, client, runSpec{header: h, tasks: tasks, reportPath: c.String("report")})
-}
-
-// tasksAsPlan shows a rollback as a plan, so it is reviewed in the same form
-// as any other change: writes as changes, the rest as warnings.
-func tasksAsPlan(tenant, version string, now time.Time, from string, tasks []execute.Task) *plan.Plan {
-	p := &plan.Plan{Version: plan.FormatVersion, ToolVersion: version, Tenant: tenant, CreatedAt: now.UTC(),
-		Manifest: plan.Source{Path: from}}
-	for _, t := range tasks {
-		switch {
-		case t.Outcome == report.StatusUnchanged:
-			p.Changes = append(p.Changes, taskChange(t, plan.ActionNone))
-		case t.Outcome != "":
-			p.Warnings = append(p.Warnings, fmt.Sprintf("%s: %s (%q) will not be restored: %s", t.Outcome, t.Conn.ID, t.Conn.Name, t.Note))
-		default:
-			p.Changes = append(p.Changes, taskChange(t, plan.Action(t.Action)))
-		}
-	}
-	p.Summary = plan.Summarize(p.Changes)
-	return p
-}
-
-func taskChange(t execute.Task, a plan.Action) plan.Change {
-	return plan.Change{ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
-		Action: a, Before: t.Before, After: t.After}
 }

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
-	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // configured counts the connections export must write: those of a SCIM
@@ -14,7 +15,7 @@ import (
 func configured(conns []emulator.Connection, strategies ...string) int {
 	n := 0
 	for _, c := range conns {
-		if c.SCIM != nil && plan.SupportsSCIM(c.Strategy) && (len(strategies) == 0 || strings.Contains(strings.Join(strategies, ","), c.Strategy)) {
+		if c.SCIM != nil && scim.SupportsSCIM(c.Strategy) && (len(strategies) == 0 || strings.Contains(strings.Join(strategies, ","), c.Strategy)) {
 			n++
 		}
 	}
@@ -32,7 +33,7 @@ func TestExport_roundTripPlansNoChanges(t *testing.T) {
 			if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
 				t.Fatalf("%s: %v %v, want a 0600 file", out, err, fi)
 			}
-			m, err := plan.ReadManifest(out)
+			m, err := manifest.ReadManifest(out)
 			if err != nil || len(m.Entries) != want {
 				t.Fatalf("%s: %v, %d entries, want %d", out, err, entriesOf(m), want)
 			}
@@ -47,7 +48,7 @@ func TestExport_roundTripPlansNoChanges(t *testing.T) {
 	}
 }
 
-func entriesOf(m *plan.Manifest) int {
+func entriesOf(m *manifest.Manifest) int {
 	if m == nil {
 		return 0
 	}
@@ -104,7 +105,7 @@ func TestExport_fallsBackWhenTheListingIsRefused(t *testing.T) {
 		}
 		scimConns := 0
 		for _, c := range conns {
-			if plan.SupportsSCIM(c.Strategy) {
+			if scim.SupportsSCIM(c.Strategy) {
 				scimConns++
 			}
 		}
@@ -121,7 +122,7 @@ func TestExport_strategyFilter(t *testing.T) {
 	h := newHarness(t, emulator.Options{}, conns...)
 	out := h.path("okta-saml.json")
 	h.expect(h.run("export", "--strategy", "okta", "--strategy", "samlp,okta", "--out", out), 0)
-	m, err := plan.ReadManifest(out)
+	m, err := manifest.ReadManifest(out)
 	if err != nil || len(m.Entries) != configured(conns, "okta", "samlp") {
 		t.Fatalf("%v: %d entries, want %d", err, entriesOf(m), configured(conns, "okta", "samlp"))
 	}

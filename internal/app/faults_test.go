@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
-	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // bulkTenant is n generated connections with a SCIM configuration, and a
@@ -51,7 +51,7 @@ func TestApply_rateLimitStormsNeverExceedTheCeiling(t *testing.T) {
 	r := h.expect(h.runRaw("scim-migrate", "apply", "--domain", h.srv.URL, "--rps", fmt.Sprint(rps), "--concurrency", "8",
 		"--max-retries", "20", "--report", rep, "-f", m), 0)
 	h.allDesired(ids)
-	if got := statuses(h.readReport(rep)); got[report.StatusApplied] != len(ids) {
+	if got := statuses(h.readReport(rep)); got[runlog.StatusApplied] != len(ids) {
 		t.Fatalf("statuses %v\n%s", got, r)
 	}
 	st := h.tenant.Stats()
@@ -79,7 +79,7 @@ func TestApply_serverErrorsAndDropsLoseNothing(t *testing.T) {
 	rep := h.path("r.jsonl")
 	r := h.expect(h.run("apply", "--max-retries", "10", "--report", rep, "-f", m), 0)
 	h.allDesired(ids)
-	if got := statuses(h.readReport(rep)); got[report.StatusApplied] != len(ids) {
+	if got := statuses(h.readReport(rep)); got[runlog.StatusApplied] != len(ids) {
 		t.Fatalf("statuses %v\n%s", got, r)
 	}
 	st := h.tenant.Stats()
@@ -104,9 +104,9 @@ func TestApply_connectionsWhoseWritesAlwaysFail(t *testing.T) {
 	rep := h.path("r.jsonl")
 	r := h.expect(h.run("apply", "--max-retries", "2", "--report", rep, "-f", m), 3)
 	for _, res := range h.readReport(rep).Results {
-		want := report.StatusApplied
+		want := runlog.StatusApplied
 		if failing[res.ConnectionID] {
-			want = report.StatusFailed
+			want = runlog.StatusFailed
 			if res.Error == "" || res.Attempts != 3+1 {
 				t.Errorf("%s: error %q after %d attempts (3 tries, then a read back)", res.ConnectionID, res.Error, res.Attempts)
 			}
@@ -158,7 +158,7 @@ func TestApply_interruptFinishesWritesInFlight(t *testing.T) {
 		t.Fatalf("%d results for %d connections, summary %+v\n%s", len(run.Results), len(ids), run.Summary, r)
 	}
 	got := statuses(run)
-	if got[report.StatusSkipped] == 0 || got[report.StatusApplied] < 10 || got[report.StatusFailed] != 0 {
+	if got[runlog.StatusSkipped] == 0 || got[runlog.StatusApplied] < 10 || got[runlog.StatusFailed] != 0 {
 		t.Fatalf("statuses %v: writes in flight must finish, later ones be skipped", got)
 	}
 	h.stop = make(chan struct{})

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
-	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 func mapping(kv ...string) []emulator.Mapping {
@@ -103,21 +104,21 @@ func TestMigrate_tenantToTenant(t *testing.T) {
 // checkMigrationReport checks the report of the migration: the absent
 // connection is a failed result with its name, no id and the reason, and
 // nothing was sent for it.
-func checkMigrationReport(t *testing.T, run *report.Run) {
+func checkMigrationReport(t *testing.T, run *runlog.Run) {
 	t.Helper()
-	got := map[string]report.Result{}
+	got := map[string]runlog.Result{}
 	for _, r := range run.Results {
 		got[r.ConnectionName] = r
 	}
 	absent := got["wonka-oidc"]
-	if absent.Status != report.StatusFailed || absent.ConnectionID != "" || absent.Action != report.ActionNone ||
+	if absent.Status != runlog.StatusFailed || absent.ConnectionID != "" || absent.Action != plan.ActionNone ||
 		!strings.Contains(absent.Error, `no connection named "wonka-oidc"`) || absent.From == nil || absent.Attempts != 0 {
 		t.Errorf("absent connection's result = %+v", absent)
 	}
-	if got["Globex SAML"].Action != report.ActionCreate || got["acme-okta"].Action != report.ActionUpdate || got["initech-azure"].Status != report.StatusUnchanged {
+	if got["Globex SAML"].Action != plan.ActionCreate || got["acme-okta"].Action != plan.ActionUpdate || got["initech-azure"].Status != runlog.StatusUnchanged {
 		t.Errorf("results = %+v", run.Results)
 	}
-	if run.Summary == nil || run.Summary.Counts != (report.Counts{Applied: 2, Unchanged: 1, Failed: 1}) {
+	if run.Summary == nil || run.Summary.Counts != (runlog.Counts{Applied: 2, Unchanged: 1, Failed: 1}) {
 		t.Errorf("summary = %+v", run.Summary)
 	}
 }
@@ -136,11 +137,11 @@ func TestMigrate_manifestByIDOnAnotherTenantFailsEachConnectionAndGoesOn(t *test
 		t.Fatalf("output:\n%s", r)
 	}
 	run := dst.readReport(rep)
-	if s := statuses(run); s[report.StatusFailed] != 1 || s[report.StatusApplied] != 1 {
+	if s := statuses(run); s[runlog.StatusFailed] != 1 || s[runlog.StatusApplied] != 1 {
 		t.Fatalf("statuses %v", s)
 	}
 	for _, res := range run.Results {
-		if res.Status == report.StatusFailed && (res.ConnectionID != "con_SrcOkta1" || !strings.Contains(res.Error, "does not exist")) {
+		if res.Status == runlog.StatusFailed && (res.ConnectionID != "con_SrcOkta1" || !strings.Contains(res.Error, "does not exist")) {
 			t.Errorf("failed result = %+v", res)
 		}
 	}

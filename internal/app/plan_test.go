@@ -9,6 +9,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 func TestPlan_demoManifests(t *testing.T) {
@@ -119,7 +120,7 @@ func TestPlan_fewRequestsOnALargeTenant(t *testing.T) {
 	var entries []string
 	withConfig, named := 0, 0
 	for _, c := range conns {
-		if c.SCIM == nil || !plan.SupportsSCIM(c.Strategy) {
+		if c.SCIM == nil || !scim.SupportsSCIM(c.Strategy) {
 			continue
 		}
 		key := fmt.Sprintf(`"connection_id": %q`, c.ID)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
-	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 var (
@@ -94,7 +94,7 @@ func TestCrash_killedRunIsRolledBackExactly(t *testing.T) {
 			if got := h.tenant.Stats().Count(emulator.KindSCIMUpdate); got >= 40 {
 				t.Skipf("the run finished (%d writes) before it was killed; nothing was tested", got)
 			}
-			run, err := report.ReadRunFile(rep)
+			run, err := runlog.ReadRunFile(rep)
 			if err != nil {
 				t.Fatalf("the report of a killed run must stay readable: %v", err)
 			}
@@ -120,12 +120,12 @@ func TestSignal_firstInterruptFinishesInFlightWrites(t *testing.T) {
 	if len(run.Results) != len(ids) || run.Summary == nil || !run.Summary.Interrupted {
 		t.Fatalf("%d results for %d connections; summary %+v", len(run.Results), len(ids), run.Summary)
 	}
-	withResult := map[string]report.Status{}
+	withResult := map[string]runlog.Status{}
 	for _, r := range run.Results {
 		withResult[r.ConnectionID] = r.Status
 	}
 	for _, in := range run.Intents {
-		if withResult[in.ConnectionID] != report.StatusApplied {
+		if withResult[in.ConnectionID] != runlog.StatusApplied {
 			t.Fatalf("%s: intent recorded but result %q: a write in flight was not finished", in.ConnectionID, withResult[in.ConnectionID])
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // statusInterval is how often a run without a terminal logs its progress,
@@ -22,7 +22,7 @@ type progress struct {
 	mu     sync.Mutex
 	total  int
 	verb   string
-	counts report.Counts
+	counts runlog.Counts
 	start  time.Time
 	bar    *progressbar.ProgressBar
 	logger *slog.Logger
@@ -53,12 +53,12 @@ func newProgress(total int, verb string, bar bool, w io.Writer, logger *slog.Log
 }
 
 // Finished counts one finished connection; a failure is reported at once.
-func (p *progress) Finished(r report.Result) {
+func (p *progress) Finished(r runlog.Result) {
 	p.mu.Lock()
 	p.counts.Add(r.Status)
 	failures := p.counts.Failed + p.counts.Conflict
 	p.mu.Unlock()
-	if r.Status == report.StatusFailed || r.Status == report.StatusConflict {
+	if r.Status == runlog.StatusFailed || r.Status == runlog.StatusConflict {
 		if p.bar != nil {
 			_ = p.bar.Clear()
 		}

@@ -7,14 +7,14 @@ import (
 	"os"
 	"os/user"
 
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
-	"github.com/scim-migrate/scim-migrate/internal/plan"
-	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // runSpec is one writing run (apply or rollback), ready to start.
 type runSpec struct {
-	header     report.Header
+	header     runlog.Header
 	tasks      []execute.Task
 	reportPath string // from --report; empty: the default path
 }
@@ -22,16 +22,16 @@ type runSpec struct {
 // runTasks executes a writing run: it creates the report, runs the tasks
 // through the worker pool with progress, writes the summary and maps the
 // outcome to the command's result.
-func (e *env) runTasks(ctx context.Context, opts *tenantOptions, client *execute.Client, spec runSpec) error {
+func (e *env) runTasks(ctx context.Context, opts *tenantOptions, client *auth0api.Client, spec runSpec) error {
 	start := e.deps.Now()
 	path := spec.reportPath
 	if path == "" {
-		path = report.DefaultPath(spec.header.Command, client.Tenant().Name(), start)
+		path = runlog.DefaultPath(spec.header.Command, client.Tenant().Name(), start)
 	}
 	h := spec.header
 	h.ToolVersion, h.Tenant, h.StartedAt = e.deps.Version, client.Tenant().Name(), start.UTC()
 	h.User, h.Host, h.PID = currentUser(), hostname(), os.Getpid()
-	w, err := report.Create(path, h)
+	w, err := runlog.Create(path, h)
 	if err != nil {
 		return err
 	}
@@ -43,11 +43,12 @@ func (e *env) runTasks(ctx context.Context, opts *tenantOptions, client *execute
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
 	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(opts), e.stderr, opts.logger)
-	out := client.Execute(ctx, spec.tasks, execute.RunOptions{
+	out := execute.Execute(ctx, client, spec.tasks, execute.Options{
 		Concurrency: opts.concurrency, Stop: e.deps.Stop, Recorder: w, Observer: prog, Now: e.deps.Now,
+		Attempts: auth0api.WithAttemptCounter,
 	})
 	prog.Close()
-	sum := report.Summary{Counts: out.Counts, Interrupted: out.Interrupted, FinishedAt: e.deps.Now().UTC(),
+	sum := runlog.Summary{Counts: out.Counts, Interrupted: out.Interrupted, FinishedAt: e.deps.Now().UTC(),
 		Requests: client.Stats().Attempts.Load()}
 	if out.Fatal != nil {
 		sum.Error = out.Fatal.Error()
@@ -60,7 +61,7 @@ func (e *env) runTasks(ctx context.Context, opts *tenantOptions, client *execute
 }
 
 // printRunSummary prints the run's one-line result on stdout; --quiet keeps it.
-func (e *env) printRunSummary(command string, c report.Counts, path string) {
+func (e *env) printRunSummary(command string, c runlog.Counts, path string) {
 	fmt.Fprintf(e.stdout, "%s finished: %d applied, %d unchanged, %d failed, %d conflict, %d skipped. Report: %s\n",
 		command, c.Applied, c.Unchanged, c.Failed, c.Conflict, c.Skipped, path)
 }
@@ -88,16 +89,6 @@ func outcomeError(out execute.Outcome, path string) error {
 // watching a terminal, never in quiet mode or in JSON logs.
 func (e *env) progressBar(opts *tenantOptions) bool {
 	return e.streams.ErrTerminal && !opts.quiet && !opts.jsonLogs
-}
-
-// conflictWarnings adds a warning to the plan for every task that will not be
-// written because of a conflict, so the preview shows it.
-func conflictWarnings(p *plan.Plan, tasks []execute.Task) {
-	for _, t := range tasks {
-		if t.Outcome == report.StatusConflict {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("conflict: %s (%q) will not be written: %s", t.Conn.ID, t.Conn.Name, t.Note))
-		}
-	}
 }
 
 func currentUser() string {

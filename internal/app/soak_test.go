@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
-	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // TestSoak applies 10,000 connections through every fault at once: 5% 5xx
@@ -55,7 +55,7 @@ func TestSoak(t *testing.T) {
 	h.sameState(original, "after rolling back the soak run")
 	counts := statuses(run)
 	fmt.Printf("soak: %d connections; apply %v (%d applied, %d failed), rollback %v; %d requests to the tenant during apply, %d tokens issued; faults injected: %s; lost: 0\n",
-		n, applyTime.Round(time.Second), counts[report.StatusApplied], counts[report.StatusFailed],
+		n, applyTime.Round(time.Second), counts[runlog.StatusApplied], counts[runlog.StatusFailed],
 		rollbackTime.Round(time.Second), st.Total(), st.TokensIssued, faults)
 }
 
@@ -84,15 +84,15 @@ func chaos(tenant *emulator.Tenant) func() {
 
 // checkSoakReport: one result per connection, and each is either applied
 // (and the tenant shows it) or failed with a reason.
-func checkSoakReport(t *testing.T, h *harness, run *report.Run, ids []string) {
+func checkSoakReport(t *testing.T, h *harness, run *runlog.Run, ids []string) {
 	t.Helper()
 	if len(run.Results) != len(ids) {
 		t.Fatalf("%d results for %d connections", len(run.Results), len(ids))
 	}
 	for _, res := range run.Results {
 		switch res.Status {
-		case report.StatusApplied:
-		case report.StatusFailed:
+		case runlog.StatusApplied:
+		case runlog.StatusFailed:
 			if strings.TrimSpace(res.Error) == "" {
 				t.Fatalf("%s failed without a reason", res.ConnectionID)
 			}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/urfave/cli/v2"
 )
@@ -40,7 +40,7 @@ func tenantFlags() []cli.Flag {
 
 // tenantOptions is what the tenant flags and environment say, checked.
 type tenantOptions struct {
-	settings    execute.Settings
+	settings    auth0api.Settings
 	concurrency int
 	logger      *slog.Logger
 	quiet       bool
@@ -57,7 +57,7 @@ func (e *env) tenantOptions(c *cli.Context) (*tenantOptions, error) {
 	if err := checkLimits(c); err != nil {
 		return nil, err
 	}
-	tenant, err := execute.ParseDomain(c.String("domain"))
+	tenant, err := auth0api.ParseDomain(c.String("domain"))
 	if err != nil {
 		return nil, &usageError{err}
 	}
@@ -66,13 +66,13 @@ func (e *env) tenantOptions(c *cli.Context) (*tenantOptions, error) {
 		return nil, err
 	}
 	return &tenantOptions{
-		settings: execute.Settings{
+		settings: auth0api.Settings{
 			Tenant:      tenant,
 			Audience:    c.String("audience"),
 			Credentials: creds,
 			Base:        e.deps.Base,
 			UserAgent:   "scim-migrate/" + e.deps.Version,
-			Transport: execute.TransportOptions{
+			Transport: auth0api.TransportOptions{
 				RPS:            c.Float64("rps"),
 				MaxRetries:     c.Int("max-retries"),
 				AttemptTimeout: c.Duration("timeout"),
@@ -104,8 +104,8 @@ func checkLimits(c *cli.Context) error {
 // credentials reads the secrets: a token file or AUTH0_API_TOKEN (a static
 // token, used instead of client credentials), else AUTH0_CLIENT_ID and
 // AUTH0_CLIENT_SECRET. Secrets come only from the environment or a file.
-func (e *env) credentials(tokenFile string) (execute.Credentials, error) {
-	creds := execute.Credentials{
+func (e *env) credentials(tokenFile string) (auth0api.Credentials, error) {
+	creds := auth0api.Credentials{
 		ClientID:     e.deps.Getenv("AUTH0_CLIENT_ID"),
 		ClientSecret: e.deps.Getenv("AUTH0_CLIENT_SECRET"),
 		Token:        strings.TrimSpace(e.deps.Getenv("AUTH0_API_TOKEN")),
@@ -158,12 +158,12 @@ func newLogger(w io.Writer, format, level string, quiet bool) (*slog.Logger, err
 
 // connect reads the tenant flags and builds the run's client. Nothing is
 // sent yet: the first request fetches the token.
-func (e *env) connect(c *cli.Context) (*tenantOptions, *execute.Client, error) {
+func (e *env) connect(c *cli.Context) (*tenantOptions, *auth0api.Client, error) {
 	opts, err := e.tenantOptions(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	client, err := execute.NewClient(opts.settings)
+	client, err := auth0api.NewClient(opts.settings)
 	if err != nil {
 		return nil, nil, err
 	}

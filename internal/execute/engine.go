@@ -4,44 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
-	"github.com/scim-migrate/scim-migrate/internal/plan"
-	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
-
-// Task is one connection's work in a run (apply or rollback).
-type Task struct {
-	Conn plan.Connection
-	// Action is the write to make: create, update or delete; none when the
-	// task needs no write.
-	Action report.Action
-	// Before is the live state the write starts from; it goes into the intent
-	// so the write can be undone.
-	Before *plan.Config
-	// After is the state the connection must end in (nil: no configuration).
-	After *plan.Config
-	// Outcome, when set, is decided before the run (unchanged, conflict,
-	// skipped) and no request is sent; Note says why.
-	Outcome report.Status
-	Note    string
-	From    *plan.Pos
-}
 
 // Recorder receives a run's intents and results, durably: Intent must not
 // return before the intent is on disk.
 type Recorder interface {
-	Intent(report.Intent) error
-	Result(report.Result) error
+	Intent(runlog.Intent) error
+	Result(runlog.Result) error
 }
 
 // Observer is told about each finished connection (progress output).
 type Observer interface {
-	Finished(report.Result)
+	Finished(runlog.Result)
 }
 
-// RunOptions configures a run.
-type RunOptions struct {
+// Options configures a run.
+type Options struct {
 	Concurrency int
 	// Stop is closed on the first interrupt: connections not started yet are
 	// skipped, writes in flight finish and are recorded.
@@ -49,31 +31,32 @@ type RunOptions struct {
 	Recorder Recorder
 	Observer Observer
 	Now      func() time.Time
+	// Attempts, when set, returns a context under which the tenant counts
+	// the requests it sends, and the counter, so each result can say how
+	// many requests its connection took.
+	Attempts func(context.Context) (context.Context, *atomic.Int32)
 }
 
 // Outcome is how a run ended.
 type Outcome struct {
-	Counts      report.Counts
+	Counts      runlog.Counts
 	Interrupted bool
 	// Fatal is the error that stopped the run early, if one did.
 	Fatal error
 }
 
 // Execute runs the tasks through the worker pool: one item per connection,
-// at most Concurrency at once, every request through the client's shared
-// limiter. Each write's intent is recorded before the write is sent, and
-// every task gets exactly one result, whatever happens.
-func (c *Client) Execute(ctx context.Context, tasks []Task, opts RunOptions) Outcome {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	results := make([]*report.Result, len(tasks))
-	fatal := forEach(ctx, len(tasks), opts.Concurrency, func(ctx context.Context, i int) error {
-		r, err := c.runTask(ctx, &tasks[i], opts)
-		results[i] = &r
+// at most Concurrency at once. Each write's intent is recorded before the
+// write is sent, and every task gets exactly one result, whatever happens.
+func Execute(ctx context.Context, tenant Tenant, tasks []Task, opts Options) Outcome {
+	r := &run{tenant: tenant, opts: withDefaults(opts)}
+	results := make([]*runlog.Result, len(tasks))
+	fatal := ForEach(ctx, len(tasks), r.opts.Concurrency, func(ctx context.Context, i int) error {
+		res, err := r.task(ctx, &tasks[i])
+		results[i] = &res
 		return err
 	})
-	out := Outcome{Interrupted: stopped(opts.Stop)}
+	out := Outcome{Interrupted: stopped(r.opts.Stop)}
 	if fatal != nil && !errors.Is(fatal, context.Canceled) {
 		out.Fatal = fatal
 	}
@@ -82,70 +65,93 @@ func (c *Client) Execute(ctx context.Context, tasks []Task, opts RunOptions) Out
 	}
 	for i := range tasks {
 		if results[i] == nil {
-			r := notStarted(&tasks[i], fatal, opts.Now())
-			results[i] = &r
-			out.Fatal = firstErr(out.Fatal, opts.Recorder.Result(r))
+			res := notStarted(&tasks[i], fatal, r.opts.Now())
+			results[i] = &res
+			out.Fatal = firstErr(out.Fatal, r.opts.Recorder.Result(res))
 		}
 		out.Counts.Add(results[i].Status)
 	}
 	return out
 }
 
-// runTask does one connection's work and records its result. It returns an
+func withDefaults(o Options) Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Attempts == nil {
+		o.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
+	}
+	return o
+}
+
+// run is one Execute call.
+type run struct {
+	tenant Tenant
+	opts   Options
+}
+
+// task does one connection's work and records its result. It returns an
 // error only when the whole run must stop.
-func (c *Client) runTask(ctx context.Context, t *Task, opts RunOptions) (report.Result, error) {
-	start := opts.Now()
-	r := newResult(t)
+func (r *run) task(ctx context.Context, t *Task) (runlog.Result, error) {
+	start := r.opts.Now()
+	res := newResult(t)
 	var fatal error
 	switch {
 	case t.Outcome != "":
-		r.Status, r.Error = t.Outcome, t.Note
-	case stopped(opts.Stop):
-		r.Status, r.Error = report.StatusSkipped, "not started: the run was interrupted"
+		res.Status, res.Error = t.Outcome, t.Note
+	case stopped(r.opts.Stop):
+		res.Status, res.Error = runlog.StatusSkipped, "not started: the run was interrupted"
 	default:
-		fatal = c.runWrite(ctx, t, opts, &r)
+		fatal = r.write(ctx, t, &res)
 	}
-	r.DurationMS = opts.Now().Sub(start).Milliseconds()
-	r.At = opts.Now().UTC()
-	if err := opts.Recorder.Result(r); err != nil {
-		return r, fmt.Errorf("record result of %s: %w", t.Conn.ID, err)
+	res.DurationMS = r.opts.Now().Sub(start).Milliseconds()
+	res.At = r.opts.Now().UTC()
+	if err := r.opts.Recorder.Result(res); err != nil {
+		return res, fmt.Errorf("record result of %s: %w", t.Conn.ID, err)
 	}
-	if opts.Observer != nil {
-		opts.Observer.Finished(r)
+	if r.opts.Observer != nil {
+		r.opts.Observer.Finished(res)
 	}
-	return r, fatal
+	return res, fatal
 }
 
-// runWrite records the intent, sends the write and fills in the result.
-func (c *Client) runWrite(ctx context.Context, t *Task, opts RunOptions, r *report.Result) error {
-	intent := report.Intent{
+// write records the intent, sends the write and fills in the result.
+func (r *run) write(ctx context.Context, t *Task, res *runlog.Result) error {
+	intent := runlog.Intent{
 		ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
-		Action: t.Action, Before: t.Before, After: t.After, At: opts.Now().UTC(),
+		Action: t.Action, Before: t.Before, After: t.After, At: r.opts.Now().UTC(),
 	}
-	if err := opts.Recorder.Intent(intent); err != nil {
+	if err := r.opts.Recorder.Intent(intent); err != nil {
 		// Without a durable intent the write could not be undone: stop.
-		r.Status, r.Error = report.StatusFailed, "not written: "+err.Error()
+		res.Status, res.Error = runlog.StatusFailed, "not written: "+err.Error()
 		return fmt.Errorf("record intent for %s: %w", t.Conn.ID, err)
 	}
-	actx, attempts := withAttemptCounter(ctx)
-	err := c.write(actx, t)
-	if err != nil && ctx.Err() == nil && mayHaveTakenEffect(t, err) && c.reachedTarget(actx, t) {
+	actx, attempts := r.opts.Attempts(ctx)
+	err := r.tenant.Write(actx, Write{ConnectionID: t.Conn.ID, Action: t.Action, After: t.After})
+	if err != nil && ctx.Err() == nil && isUncertain(err) && r.reachedTarget(actx, t) {
 		err = nil
 	}
-	r.Attempts = int(attempts.Load())
+	res.Attempts = int(attempts.Load())
 	if err != nil {
-		r.Status, r.Error = report.StatusFailed, err.Error()
+		res.Status, res.Error = runlog.StatusFailed, err.Error()
 		if IsFatal(err) {
 			return err
 		}
 		return nil
 	}
-	r.Status = report.StatusApplied
+	res.Status = runlog.StatusApplied
 	return nil
 }
 
-func newResult(t *Task) report.Result {
-	return report.Result{
+// reachedTarget reads the connection back and reports whether it is in the
+// state the task wanted, whatever the write's answer said.
+func (r *run) reachedTarget(ctx context.Context, t *Task) bool {
+	cfg, found, err := r.tenant.Read(ctx, t.Conn.ID)
+	return err == nil && found && cfg.Equal(t.After)
+}
+
+func newResult(t *Task) runlog.Result {
+	return runlog.Result{
 		ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
 		Action: t.Action, Before: t.Before, After: t.After, From: t.From,
 	}
@@ -153,9 +159,9 @@ func newResult(t *Task) report.Result {
 
 // notStarted is the result of a task the pool never reached because the run
 // stopped first.
-func notStarted(t *Task, cause error, now time.Time) report.Result {
+func notStarted(t *Task, cause error, now time.Time) runlog.Result {
 	r := newResult(t)
-	r.Status, r.At = report.StatusSkipped, now.UTC()
+	r.Status, r.At = runlog.StatusSkipped, now.UTC()
 	switch {
 	case t.Outcome != "":
 		r.Status, r.Error = t.Outcome, t.Note

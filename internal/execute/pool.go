@@ -6,10 +6,10 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// forEach calls fn for 0..n-1 with at most concurrency calls at once. The
+// ForEach calls fn for 0..n-1 with at most concurrency calls at once. The
 // first error cancels the calls not yet started and is returned; fn should
 // return an error only for what must stop everything.
-func forEach(ctx context.Context, n, concurrency int, fn func(ctx context.Context, i int) error) error {
+func ForEach(ctx context.Context, n, concurrency int, fn func(ctx context.Context, i int) error) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(concurrency, 1))
 	for i := range n {

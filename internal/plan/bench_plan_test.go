@@ -3,6 +3,10 @@ package plan
 import (
 	"testing"
 	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/manifest/manifesttest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // BenchmarkPlanCSV100k parses, validates and diffs a 100,000-row CSV
@@ -14,13 +18,13 @@ import (
 //	go test -run '^$' -bench PlanCSV100k -benchmem ./internal/plan/
 func BenchmarkPlanCSV100k(b *testing.B) {
 	const conns, pairs = 10000, 10
-	data := GenerateCSVManifest(conns, pairs)
+	data := manifesttest.GenerateCSVManifest(conns, pairs)
 	live := benchLive(conns, pairs)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		m, err := ParseManifest("bench.csv", data)
+		m, err := manifest.ParseManifest("bench.csv", data)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -38,9 +42,9 @@ func BenchmarkPlanCSV100k(b *testing.B) {
 func benchLive(conns, pairs int) *Live {
 	live := NewLive("bench.eu.auth0.com")
 	for c := range conns {
-		cfg := &Config{UserIDAttribute: "externalId"}
+		cfg := &scim.Config{UserIDAttribute: "externalId"}
 		for p := range pairs {
-			cfg.Mapping = append(cfg.Mapping, Pair{SCIM: generatedSCIM(p), Auth0: generatedAuth0(p)})
+			cfg.Mapping = append(cfg.Mapping, scim.Pair{SCIM: manifesttest.SCIM(p), Auth0: manifesttest.Auth0(p)})
 		}
 		switch c % 3 {
 		case 1:
@@ -48,7 +52,7 @@ func benchLive(conns, pairs int) *Live {
 		case 2:
 			cfg.Mapping = cfg.Mapping[:pairs/2]
 		}
-		live.Put(&LiveConnection{Connection: Connection{ID: generatedID(c), Name: generatedID(c), Strategy: "okta"}, Config: cfg})
+		live.Put(&scim.LiveConnection{Connection: scim.Connection{ID: manifesttest.ID(c), Name: manifesttest.ID(c), Strategy: "okta"}, Config: cfg})
 	}
 	return live
 }

@@ -3,6 +3,9 @@ package plan
 import (
 	"fmt"
 	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // BuildOptions is what a plan records besides the manifest and the live state.
@@ -17,8 +20,8 @@ type BuildOptions struct {
 
 // target is one connection an entry applies to.
 type target struct {
-	entry *Entry
-	conn  *LiveConnection
+	entry *manifest.Entry
+	conn  *scim.LiveConnection
 }
 
 // Unresolved is a manifest entry naming a connection the tenant does not
@@ -27,10 +30,10 @@ type target struct {
 // deleted since the manifest was written. The plan shows it as a warning and
 // apply reports it as a failed connection, so the run exits 3.
 type Unresolved struct {
-	From           Pos    `json:"from"`
-	ConnectionID   string `json:"connection_id,omitempty"`
-	ConnectionName string `json:"connection_name,omitempty"`
-	Error          string `json:"error"`
+	From           manifest.Pos `json:"from"`
+	ConnectionID   string       `json:"connection_id,omitempty"`
+	ConnectionName string       `json:"connection_name,omitempty"`
+	Error          string       `json:"error"`
 }
 
 // Build diffs the manifest against the live state and returns the plan. An
@@ -40,26 +43,27 @@ type Unresolved struct {
 // manifest: all of them, unresolved entries included so that one pass fixes
 // everything, are returned as Problems naming the manifest line, and no
 // partial plan is returned.
-func Build(m *Manifest, live *Live, opts BuildOptions) (*Plan, error) {
+func Build(m *manifest.Manifest, live *Live, opts BuildOptions) (*Plan, error) {
 	res := resolveTargets(m, live)
 	problems := res.problems
 	changes := make([]Change, 0, len(res.targets))
 	for _, t := range res.targets {
 		c, err := diffTarget(t, opts.CreateMissing)
 		if err != nil {
-			problems = append(problems, Problem{Pos: t.entry.Pos, Message: err.Error()})
+			problems = append(problems, manifest.Problem{Pos: t.entry.Pos, Message: err.Error()})
 			continue
 		}
 		changes = append(changes, c)
 	}
 	if len(problems) > 0 {
 		for _, u := range res.unresolved {
-			problems = append(problems, Problem{Pos: u.From, Message: u.Error})
+			problems = append(problems, manifest.Problem{Pos: u.From, Message: u.Error})
 		}
 		return nil, sortProblems(problems)
 	}
 	return &Plan{
 		Version:     FormatVersion,
+		Origin:      OriginManifest,
 		ToolVersion: opts.ToolVersion,
 		Tenant:      opts.Tenant,
 		CreatedAt:   opts.Now.UTC(),
@@ -115,11 +119,11 @@ func diffTarget(t target, createMissing bool) (Change, error) {
 // each entry pair replaces the live pairs with its scim key, in place, and
 // the other live pairs are kept; user_id_attribute is kept when the entry has
 // none.
-func Desired(e *Entry, live *Config) *Config {
-	if e.Mode != ModeMerge || live == nil {
-		return &Config{UserIDAttribute: e.UserIDAttribute, Mapping: append([]Pair(nil), e.Mapping...)}
+func Desired(e *manifest.Entry, live *scim.Config) *scim.Config {
+	if e.Mode != manifest.ModeMerge || live == nil {
+		return &scim.Config{UserIDAttribute: e.UserIDAttribute, Mapping: append([]scim.Pair(nil), e.Mapping...)}
 	}
-	out := &Config{UserIDAttribute: live.UserIDAttribute}
+	out := &scim.Config{UserIDAttribute: live.UserIDAttribute}
 	if e.UserIDAttribute != "" {
 		out.UserIDAttribute = e.UserIDAttribute
 	}
@@ -130,20 +134,20 @@ func Desired(e *Entry, live *Config) *Config {
 // mergeMapping sets each of the updates by its scim key: the first live pair
 // with that key is replaced where it stands, further ones are dropped, and
 // keys the live mapping lacks are appended in manifest order.
-func mergeMapping(live, updates []Pair) []Pair {
+func mergeMapping(live, updates []scim.Pair) []scim.Pair {
 	want := make(map[string]string, len(updates))
 	for _, u := range updates {
 		want[u.SCIM] = u.Auth0
 	}
 	placed := make(map[string]bool, len(updates))
-	out := make([]Pair, 0, len(live)+len(updates))
+	out := make([]scim.Pair, 0, len(live)+len(updates))
 	for _, p := range live {
 		auth0, ok := want[p.SCIM]
 		switch {
 		case !ok:
 			out = append(out, p)
 		case !placed[p.SCIM]:
-			out = append(out, Pair{SCIM: p.SCIM, Auth0: auth0})
+			out = append(out, scim.Pair{SCIM: p.SCIM, Auth0: auth0})
 			placed[p.SCIM] = true
 		}
 	}

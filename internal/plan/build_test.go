@@ -5,17 +5,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/scim/scimtest"
 )
 
-func pairs(kv ...string) []Pair {
-	out := make([]Pair, 0, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		out = append(out, Pair{SCIM: kv[i], Auth0: kv[i+1]})
-	}
-	return out
-}
-
-func testLive(conns ...*LiveConnection) *Live {
+func testLive(conns ...*scim.LiveConnection) *Live {
 	l := NewLive("acme.eu.auth0.com")
 	for _, c := range conns {
 		l.Put(c)
@@ -24,39 +20,19 @@ func testLive(conns ...*LiveConnection) *Live {
 	return l
 }
 
-func conn(id, name, strategy string, cfg *Config) *LiveConnection {
-	return &LiveConnection{Connection: Connection{ID: id, Name: name, Strategy: strategy}, Config: cfg}
+func entry(line int, id string, mode manifest.Mode, uid string, mapping ...string) manifest.Entry {
+	return manifest.Entry{Pos: manifest.Pos{File: "m.json", Line: line}, ConnectionID: id, Mode: mode, UserIDAttribute: uid, Mapping: scimtest.Pairs(mapping...)}
 }
 
-func entry(line int, id string, mode Mode, uid string, mapping ...string) Entry {
-	return Entry{Pos: Pos{File: "m.json", Line: line}, ConnectionID: id, Mode: mode, UserIDAttribute: uid, Mapping: pairs(mapping...)}
-}
-
-func build(t *testing.T, live *Live, entries ...Entry) (*Plan, error) {
+func build(t *testing.T, live *Live, entries ...manifest.Entry) (*Plan, error) {
 	t.Helper()
-	m := &Manifest{Path: "m.json", SHA256: "abc", Entries: entries}
+	m := &manifest.Manifest{Path: "m.json", SHA256: "abc", Entries: entries}
 	return Build(m, live, BuildOptions{Tenant: live.Tenant, ToolVersion: "test", Now: time.Unix(0, 0)})
 }
 
-func TestConfigEqual_ignoresMappingOrder(t *testing.T) {
-	a := &Config{UserIDAttribute: "userName", Mapping: pairs("a", "1", "b", "2")}
-	b := &Config{UserIDAttribute: "userName", Mapping: pairs("b", "2", "a", "1")}
-	if !a.Equal(b) {
-		t.Fatal("a reordered mapping must be equal")
-	}
-	c := &Config{UserIDAttribute: "userName", Mapping: pairs("a", "1", "b", "3")}
-	if a.Equal(c) || a.Equal(nil) || !(*Config)(nil).Equal(nil) {
-		t.Fatal("Equal must tell different configurations apart")
-	}
-	d := &Config{UserIDAttribute: "externalId", Mapping: pairs("a", "1", "b", "2")}
-	if a.Equal(d) {
-		t.Fatal("user_id_attribute must count")
-	}
-}
-
 func TestBuild_replaceReorderIsUnchanged(t *testing.T) {
-	live := testLive(conn("con_a1", "a", "okta", &Config{UserIDAttribute: "userName", Mapping: pairs("x", "1", "y", "2")}))
-	p, err := build(t, live, entry(3, "con_a1", ModeReplace, "userName", "y", "2", "x", "1"))
+	live := testLive(scimtest.Conn("con_a1", "a", "okta", &scim.Config{UserIDAttribute: "userName", Mapping: scimtest.Pairs("x", "1", "y", "2")}))
+	p, err := build(t, live, entry(3, "con_a1", manifest.ModeReplace, "userName", "y", "2", "x", "1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,9 +45,9 @@ func TestBuild_replaceReorderIsUnchanged(t *testing.T) {
 }
 
 func TestBuild_replaceUpdate(t *testing.T) {
-	before := &Config{UserIDAttribute: "userName", Mapping: pairs("x", "1", "y", "2")}
-	live := testLive(conn("con_a1", "a", "okta", before))
-	p, err := build(t, live, entry(3, "con_a1", ModeReplace, "externalId", "x", "1"))
+	before := &scim.Config{UserIDAttribute: "userName", Mapping: scimtest.Pairs("x", "1", "y", "2")}
+	live := testLive(scimtest.Conn("con_a1", "a", "okta", before))
+	p, err := build(t, live, entry(3, "con_a1", manifest.ModeReplace, "externalId", "x", "1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,12 +64,12 @@ func TestBuild_replaceUpdate(t *testing.T) {
 }
 
 func TestBuild_mergeKeepsOtherEntriesAndUserID(t *testing.T) {
-	live := testLive(conn("con_a1", "a", "okta", &Config{UserIDAttribute: "userName", Mapping: pairs("x", "1", "y", "2", "y", "3")}))
-	p, err := build(t, live, entry(3, "con_a1", ModeMerge, "", "y", "9", "z", "4"))
+	live := testLive(scimtest.Conn("con_a1", "a", "okta", &scim.Config{UserIDAttribute: "userName", Mapping: scimtest.Pairs("x", "1", "y", "2", "y", "3")}))
+	p, err := build(t, live, entry(3, "con_a1", manifest.ModeMerge, "", "y", "9", "z", "4"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Config{UserIDAttribute: "userName", Mapping: pairs("x", "1", "y", "9", "z", "4")}
+	want := &scim.Config{UserIDAttribute: "userName", Mapping: scimtest.Pairs("x", "1", "y", "9", "z", "4")}
 	if got := p.Changes[0].After; !got.Equal(want) {
 		t.Fatalf("after = %+v, want %+v", got, want)
 	}
@@ -103,8 +79,8 @@ func TestBuild_mergeKeepsOtherEntriesAndUserID(t *testing.T) {
 }
 
 func TestBuild_mergeWithNothingNewIsUnchanged(t *testing.T) {
-	live := testLive(conn("con_a1", "a", "okta", &Config{UserIDAttribute: "userName", Mapping: pairs("x", "1", "y", "2")}))
-	p, err := build(t, live, entry(3, "con_a1", ModeMerge, "userName", "y", "2"))
+	live := testLive(scimtest.Conn("con_a1", "a", "okta", &scim.Config{UserIDAttribute: "userName", Mapping: scimtest.Pairs("x", "1", "y", "2")}))
+	p, err := build(t, live, entry(3, "con_a1", manifest.ModeMerge, "userName", "y", "2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,9 +90,9 @@ func TestBuild_mergeWithNothingNewIsUnchanged(t *testing.T) {
 }
 
 func TestBuild_missingAndCreate(t *testing.T) {
-	live := testLive(conn("con_a1", "a", "okta", nil), conn("con_b2", "b", "samlp", nil))
-	e1 := entry(3, "con_a1", ModeReplace, "userName", "x", "1")
-	e2 := entry(9, "con_b2", ModeReplace, "userName", "x", "1")
+	live := testLive(scimtest.Conn("con_a1", "a", "okta", nil), scimtest.Conn("con_b2", "b", "samlp", nil))
+	e1 := entry(3, "con_a1", manifest.ModeReplace, "userName", "x", "1")
+	e2 := entry(9, "con_b2", manifest.ModeReplace, "userName", "x", "1")
 	e2.CreateIfMissing = true
 	p, err := build(t, live, e1, e2)
 	if err != nil {
@@ -131,7 +107,7 @@ func TestBuild_missingAndCreate(t *testing.T) {
 	if p.Summary != (Summary{Create: 1, Missing: 1}) {
 		t.Fatalf("summary = %+v", p.Summary)
 	}
-	m := &Manifest{Path: "m.json", Entries: []Entry{e1}}
+	m := &manifest.Manifest{Path: "m.json", Entries: []manifest.Entry{e1}}
 	p, err = Build(m, live, BuildOptions{CreateMissing: true})
 	if err != nil || p.Changes[0].Action != ActionCreate {
 		t.Fatalf("--create-missing must create: %v %+v", err, p)
@@ -139,11 +115,11 @@ func TestBuild_missingAndCreate(t *testing.T) {
 }
 
 func TestBuild_mergeCreateNeedsUserID(t *testing.T) {
-	live := testLive(conn("con_a1", "a", "okta", nil))
-	e := entry(7, "con_a1", ModeMerge, "", "x", "1")
+	live := testLive(scimtest.Conn("con_a1", "a", "okta", nil))
+	e := entry(7, "con_a1", manifest.ModeMerge, "", "x", "1")
 	e.CreateIfMissing = true
 	_, err := build(t, live, e)
-	var ps Problems
+	var ps manifest.Problems
 	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Pos.Line != 7 || !strings.Contains(ps[0].Message, "user_id_attribute") {
 		t.Fatalf("err = %v", err)
 	}
@@ -151,20 +127,20 @@ func TestBuild_mergeCreateNeedsUserID(t *testing.T) {
 
 func TestBuild_problemsNameTheLine(t *testing.T) {
 	live := testLive(
-		conn("con_a1", "a", "okta", &Config{UserIDAttribute: "u", Mapping: pairs("x", "1")}),
-		conn("con_db1", "db", "auth0", nil),
-		&LiveConnection{Connection: Connection{ID: "con_adfs1"}, NoSCIM: true},
+		scimtest.Conn("con_a1", "a", "okta", &scim.Config{UserIDAttribute: "u", Mapping: scimtest.Pairs("x", "1")}),
+		scimtest.Conn("con_db1", "db", "auth0", nil),
+		&scim.LiveConnection{Connection: scim.Connection{ID: "con_adfs1"}, NoSCIM: true},
 	)
-	byName := Entry{Pos: Pos{File: "m.json", Line: 20}, ConnectionName: "a", Mode: ModeReplace, UserIDAttribute: "u", Mapping: pairs("x", "1")}
-	nameless := Entry{Pos: Pos{File: "m.json", Line: 25}, ConnectionName: "nope", Mode: ModeReplace, UserIDAttribute: "u", Mapping: pairs("x", "1")}
+	byName := manifest.Entry{Pos: manifest.Pos{File: "m.json", Line: 20}, ConnectionName: "a", Mode: manifest.ModeReplace, UserIDAttribute: "u", Mapping: scimtest.Pairs("x", "1")}
+	nameless := manifest.Entry{Pos: manifest.Pos{File: "m.json", Line: 25}, ConnectionName: "nope", Mode: manifest.ModeReplace, UserIDAttribute: "u", Mapping: scimtest.Pairs("x", "1")}
 	_, err := build(t, live,
-		entry(2, "con_zz9", ModeReplace, "u", "x", "1"),
-		entry(5, "con_db1", ModeReplace, "u", "x", "1"),
-		entry(8, "con_adfs1", ModeReplace, "u", "x", "1"),
-		entry(11, "con_a1", ModeReplace, "u", "x", "1"),
+		entry(2, "con_zz9", manifest.ModeReplace, "u", "x", "1"),
+		entry(5, "con_db1", manifest.ModeReplace, "u", "x", "1"),
+		entry(8, "con_adfs1", manifest.ModeReplace, "u", "x", "1"),
+		entry(11, "con_a1", manifest.ModeReplace, "u", "x", "1"),
 		byName, nameless,
 	)
-	var ps Problems
+	var ps manifest.Problems
 	if !errors.As(err, &ps) {
 		t.Fatalf("err = %v, want Problems", err)
 	}
@@ -180,18 +156,18 @@ func TestBuild_problemsNameTheLine(t *testing.T) {
 }
 
 func TestBuild_selectors(t *testing.T) {
-	cfg := &Config{UserIDAttribute: "u", Mapping: pairs("x", "1")}
+	cfg := &scim.Config{UserIDAttribute: "u", Mapping: scimtest.Pairs("x", "1")}
 	live := testLive(
-		conn("con_o1", "acme-okta", "okta", cfg.Clone()),
-		conn("con_o2", "acme okta 2", "okta", cfg.Clone()),
-		conn("con_s1", "acme-saml", "samlp", cfg.Clone()),
-		conn("con_g1", "acme-google", "google-apps", nil),
+		scimtest.Conn("con_o1", "acme-okta", "okta", cfg.Clone()),
+		scimtest.Conn("con_o2", "acme okta 2", "okta", cfg.Clone()),
+		scimtest.Conn("con_s1", "acme-saml", "samlp", cfg.Clone()),
+		scimtest.Conn("con_g1", "acme-google", "google-apps", nil),
 	)
-	sel := func(line int, pattern string, strategies []string, mapping ...string) Entry {
-		return Entry{Pos: Pos{File: "m.json", Line: line}, Select: &Selector{Strategies: strategies, NamePattern: pattern},
-			Mode: ModeMerge, Mapping: pairs(mapping...)}
+	sel := func(line int, pattern string, strategies []string, mapping ...string) manifest.Entry {
+		return manifest.Entry{Pos: manifest.Pos{File: "m.json", Line: line}, Select: &manifest.Selector{Strategies: strategies, NamePattern: pattern},
+			Mode: manifest.ModeMerge, Mapping: scimtest.Pairs(mapping...)}
 	}
-	explicit := entry(30, "con_o2", ModeMerge, "", "title", "explicit")
+	explicit := entry(30, "con_o2", manifest.ModeMerge, "", "title", "explicit")
 	t.Run("explicit entry overrides a selector", func(t *testing.T) {
 		p, err := build(t, live, sel(3, "acme*", nil, "title", "sel"), explicit)
 		if err != nil {
@@ -213,7 +189,7 @@ func TestBuild_selectors(t *testing.T) {
 	})
 	t.Run("two selectors disagreeing on a connection", func(t *testing.T) {
 		_, err := build(t, live, sel(3, "acme-*", []string{"okta"}, "title", "a"), sel(9, "*okta", nil, "title", "b"))
-		var ps Problems
+		var ps manifest.Problems
 		if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Pos.Line != 9 || !strings.Contains(ps[0].Message, "m.json:3") {
 			t.Fatalf("err = %v", err)
 		}
@@ -236,7 +212,7 @@ func TestBuild_selectors(t *testing.T) {
 }
 
 func TestDiffMapping(t *testing.T) {
-	d := DiffMapping(pairs("a", "1", "b", "2", "c", "3", "d", "4", "d", "5"), pairs("b", "2", "c", "9", "e", "6", "d", "4"))
+	d := DiffMapping(scimtest.Pairs("a", "1", "b", "2", "c", "3", "d", "4", "d", "5"), scimtest.Pairs("b", "2", "c", "9", "e", "6", "d", "4"))
 	got := []string{}
 	for _, c := range ChangedPairs(d) {
 		got = append(got, string(c.Kind)+":"+c.SCIM+":"+c.Old+">"+c.New)

@@ -4,15 +4,19 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/scim/scimtest"
 )
 
 func TestBuild_absentConnectionsAreUnresolvedAndTheRestGoesOn(t *testing.T) {
-	cfg := &Config{UserIDAttribute: "u", Mapping: pairs("x", "1")}
-	live := testLive(conn("con_a1", "a", "okta", cfg.Clone()))
-	byName := Entry{Pos: Pos{File: "m.json", Line: 9}, ConnectionName: "gone", Mode: ModeReplace, UserIDAttribute: "u", Mapping: pairs("x", "1")}
+	cfg := &scim.Config{UserIDAttribute: "u", Mapping: scimtest.Pairs("x", "1")}
+	live := testLive(scimtest.Conn("con_a1", "a", "okta", cfg.Clone()))
+	byName := manifest.Entry{Pos: manifest.Pos{File: "m.json", Line: 9}, ConnectionName: "gone", Mode: manifest.ModeReplace, UserIDAttribute: "u", Mapping: scimtest.Pairs("x", "1")}
 	p, err := build(t, live,
-		entry(3, "con_a1", ModeReplace, "u", "x", "2"),
-		entry(6, "con_zz9", ModeReplace, "u", "x", "1"),
+		entry(3, "con_a1", manifest.ModeReplace, "u", "x", "2"),
+		entry(6, "con_zz9", manifest.ModeReplace, "u", "x", "1"),
 		byName,
 	)
 	if err != nil {
@@ -22,8 +26,8 @@ func TestBuild_absentConnectionsAreUnresolvedAndTheRestGoesOn(t *testing.T) {
 		t.Fatalf("changes = %+v, summary %+v", p.Changes, p.Summary)
 	}
 	want := []Unresolved{
-		{From: Pos{File: "m.json", Line: 6}, ConnectionID: "con_zz9"},
-		{From: Pos{File: "m.json", Line: 9}, ConnectionName: "gone"},
+		{From: manifest.Pos{File: "m.json", Line: 6}, ConnectionID: "con_zz9"},
+		{From: manifest.Pos{File: "m.json", Line: 9}, ConnectionName: "gone"},
 	}
 	if len(p.Unresolved) != len(want) {
 		t.Fatalf("unresolved = %+v", p.Unresolved)
@@ -40,20 +44,20 @@ func TestBuild_absentConnectionsAreUnresolvedAndTheRestGoesOn(t *testing.T) {
 }
 
 func TestBuild_aManifestMistakeStillRefusesEverything(t *testing.T) {
-	live := testLive(conn("con_db1", "db", "auth0", nil))
+	live := testLive(scimtest.Conn("con_db1", "db", "auth0", nil))
 	_, err := build(t, live,
-		entry(3, "con_db1", ModeReplace, "u", "x", "1"),
-		entry(6, "con_zz9", ModeReplace, "u", "x", "1"),
+		entry(3, "con_db1", manifest.ModeReplace, "u", "x", "1"),
+		entry(6, "con_zz9", manifest.ModeReplace, "u", "x", "1"),
 	)
-	var ps Problems
+	var ps manifest.Problems
 	if !errors.As(err, &ps) || len(ps) != 2 || ps[0].Pos.Line != 3 || ps[1].Pos.Line != 6 {
 		t.Fatalf("err = %v: want the unsupported strategy and, listed with it, the absent connection", err)
 	}
 }
 
 func TestBuild_noWarningsIsNil(t *testing.T) {
-	live := testLive(conn("con_a1", "a", "okta", nil))
-	p, err := build(t, live, entry(3, "con_a1", ModeReplace, "u", "x", "1"))
+	live := testLive(scimtest.Conn("con_a1", "a", "okta", nil))
+	p, err := build(t, live, entry(3, "con_a1", manifest.ModeReplace, "u", "x", "1"))
 	if err != nil || p.Warnings != nil || p.Unresolved != nil {
 		t.Fatalf("err %v, warnings %#v, unresolved %#v: a decoded plan has nil for none", err, p.Warnings, p.Unresolved)
 	}

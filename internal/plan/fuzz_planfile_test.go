@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // FuzzDecodePlan feeds arbitrary bytes to the saved-plan reader. Whatever it
@@ -28,7 +30,7 @@ func FuzzDecodePlan(f *testing.F) {
 			t.Fatalf("accepted an inconsistent plan: %+v", p)
 		}
 		for _, c := range p.Changes {
-			if !ValidConnectionID(c.ConnectionID) {
+			if !scim.ValidConnectionID(c.ConnectionID) {
 				t.Fatalf("accepted id %q", c.ConnectionID)
 			}
 			if (c.Action == ActionCreate || c.Action == ActionUpdate) && (c.After == nil || c.After.UserIDAttribute == "") {

@@ -3,6 +3,8 @@ package plan
 import (
 	"slices"
 	"strings"
+
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // PairChangeKind says how one mapping entry differs between two configurations.
@@ -29,7 +31,7 @@ type PairChange struct {
 // An attribute mapped once on each side to different Auth0 fields is
 // "changed"; where a side maps one attribute several times (which the API
 // allows), pairs are matched exactly and the rest are added or removed.
-func DiffMapping(before, after []Pair) []PairChange {
+func DiffMapping(before, after []scim.Pair) []PairChange {
 	old, cur := groupBySCIM(before), groupBySCIM(after)
 	keys := make([]string, 0, len(old)+len(cur))
 	for k := range old {
@@ -48,7 +50,7 @@ func DiffMapping(before, after []Pair) []PairChange {
 	return out
 }
 
-func groupBySCIM(pairs []Pair) map[string][]string {
+func groupBySCIM(pairs []scim.Pair) map[string][]string {
 	m := make(map[string][]string, len(pairs))
 	for _, p := range pairs {
 		m[p.SCIM] = append(m[p.SCIM], p.Auth0)

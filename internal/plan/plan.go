@@ -1,6 +1,11 @@
 package plan
 
-import "time"
+import (
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+)
 
 // FormatVersion is the version of the plan's JSON form. It changes whenever
 // a consumer of saved plans would have to change; apply refuses other versions.
@@ -24,11 +29,24 @@ const (
 	ActionDelete Action = "delete"
 )
 
+// Origin says what a plan was made from, so that renderings and commands
+// never have to guess it from other fields.
+type Origin string
+
+const (
+	// OriginManifest is a plan made from a manifest against the live state.
+	OriginManifest Origin = "manifest"
+	// OriginRollback is the undoing of a run, made from its report; it is
+	// shown for review and applied at once, never saved.
+	OriginRollback Origin = "rollback"
+)
+
 // Plan is the complete, self-contained result of planning: everything a
 // rendering needs and everything apply --plan needs to detect drift. It is a
 // plain value, saved as JSON and read back unchanged.
 type Plan struct {
 	Version     int       `json:"version"`
+	Origin      Origin    `json:"origin"`
 	ToolVersion string    `json:"tool_version"`
 	Tenant      string    `json:"tenant"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -41,6 +59,9 @@ type Plan struct {
 	// Unresolved lists the entries that name a connection the tenant does
 	// not have (see Unresolved); apply reports each one as failed.
 	Unresolved []Unresolved `json:"unresolved,omitempty"`
+	// SavedAs is the file a saved plan was read from; empty for a plan made
+	// in this run.
+	SavedAs string `json:"-"`
 }
 
 // Source identifies the manifest a plan was made from.
@@ -57,6 +78,9 @@ type Summary struct {
 	Missing   int `json:"missing"`
 	// Delete counts deletions, which only rollback plans have.
 	Delete int `json:"delete,omitempty"`
+	// Conflict counts the changes that will not be written because the live
+	// state is no longer the one they were computed against.
+	Conflict int `json:"conflict,omitempty"`
 }
 
 // HasChanges reports whether applying the plan would write anything.
@@ -65,25 +89,32 @@ func (s Summary) HasChanges() bool { return s.Create+s.Update+s.Delete > 0 }
 
 // Change is the plan for one connection of the manifest.
 type Change struct {
-	ConnectionID   string `json:"connection_id"`
-	ConnectionName string `json:"connection_name"`
-	Strategy       string `json:"strategy"`
-	Action         Action `json:"action"`
-	Mode           Mode   `json:"mode"`
+	ConnectionID   string        `json:"connection_id"`
+	ConnectionName string        `json:"connection_name"`
+	Strategy       string        `json:"strategy"`
+	Action         Action        `json:"action"`
+	Mode           manifest.Mode `json:"mode"`
 	// Before is the live configuration the change was computed against (nil
 	// when the connection has none). apply --plan compares it with the live
 	// state again to detect drift.
-	Before *Config `json:"before"`
+	Before *scim.Config `json:"before"`
 	// After is the configuration the connection will have (nil for missing).
-	After *Config `json:"after"`
-	// From is the manifest entry the change came from.
-	From Pos `json:"from"`
+	After *scim.Config `json:"after"`
+	// From is the manifest entry the change came from (zero in a rollback).
+	From manifest.Pos `json:"from"`
+	// Conflict, when set, says why the change will not be written: the live
+	// state moved away from Before (see Recheck).
+	Conflict string `json:"conflict,omitempty"`
 }
 
 // Summarize counts changes by action.
 func Summarize(changes []Change) Summary {
 	var s Summary
 	for _, c := range changes {
+		if c.Conflict != "" {
+			s.Conflict++
+			continue
+		}
 		switch c.Action {
 		case ActionCreate:
 			s.Create++

@@ -5,21 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // MaxPlanBytes caps the size of a saved plan the tool reads. A plan for
 // 10,000 connections with 40 mapping entries each is about 40 MB.
 const MaxPlanBytes = 256 << 20
-
-// connectionIDPattern is the form of a connection id. Ids are checked in
-// every file the tool reads, because ids end up in request paths.
-var connectionIDPattern = regexp.MustCompile(`^con_[A-Za-z0-9]+$`)
-
-// ValidConnectionID reports whether id has the form of an Auth0 connection id.
-func ValidConnectionID(id string) bool { return connectionIDPattern.MatchString(id) }
 
 // Encode returns the plan's JSON form, indented for people and diff tools.
 func (p *Plan) Encode() ([]byte, error) {
@@ -50,6 +44,7 @@ func ReadPlanFile(path string) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read plan %s: %w", path, err)
 	}
+	p.SavedAs = path
 	return p, nil
 }
 
@@ -87,6 +82,13 @@ func (p *Plan) check() error {
 	if p.Tenant == "" {
 		return errors.New("malformed plan: no tenant")
 	}
+	switch p.Origin {
+	case OriginManifest:
+	case "":
+		p.Origin = OriginManifest // saved before plans named their origin
+	default:
+		return fmt.Errorf("malformed plan: origin %q; only plans made from a manifest are saved", p.Origin)
+	}
 	seen := map[string]bool{}
 	for i, c := range p.Changes {
 		if err := c.check(); err != nil {
@@ -105,10 +107,13 @@ func (p *Plan) check() error {
 
 // check refuses a change whose action does not fit its states.
 func (c *Change) check() error {
-	if !ValidConnectionID(c.ConnectionID) {
+	if !scim.ValidConnectionID(c.ConnectionID) {
 		return fmt.Errorf("invalid connection id %q", c.ConnectionID)
 	}
-	if c.Mode != ModeReplace && c.Mode != ModeMerge {
+	if c.Conflict != "" {
+		return fmt.Errorf("connection %s: a saved plan holds no conflicts; they are found when it is applied", c.ConnectionID)
+	}
+	if c.Mode != manifest.ModeReplace && c.Mode != manifest.ModeMerge {
 		return fmt.Errorf("connection %s: unknown mode %q", c.ConnectionID, c.Mode)
 	}
 	var ok bool
@@ -129,12 +134,12 @@ func (c *Change) check() error {
 	if !ok {
 		return fmt.Errorf("connection %s: before and after do not fit action %q", c.ConnectionID, c.Action)
 	}
-	return c.After.checkWritable()
+	return checkWritable(c.After)
 }
 
 // checkWritable refuses a configuration the API would reject for certain, so
 // a plan edited by hand fails here rather than halfway through a run.
-func (c *Config) checkWritable() error {
+func checkWritable(c *scim.Config) error {
 	switch {
 	case c == nil:
 		return nil

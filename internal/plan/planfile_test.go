@@ -6,14 +6,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/scim/scimtest"
 )
 
 func samplePlan() *Plan {
-	before := &Config{UserIDAttribute: "userName", Mapping: pairs("a", "1")}
-	after := &Config{UserIDAttribute: "userName", Mapping: pairs("a", "2")}
+	before := &scim.Config{UserIDAttribute: "userName", Mapping: scimtest.Pairs("a", "1")}
+	after := &scim.Config{UserIDAttribute: "userName", Mapping: scimtest.Pairs("a", "2")}
 	changes := []Change{
-		{ConnectionID: "con_a1", ConnectionName: "a", Strategy: "okta", Action: ActionUpdate, Mode: ModeReplace, Before: before, After: after, From: Pos{File: "m.json", Line: 3}},
-		{ConnectionID: "con_b2", ConnectionName: "b", Strategy: "okta", Action: ActionMissing, Mode: ModeReplace, From: Pos{File: "m.json", Line: 9}},
+		{ConnectionID: "con_a1", ConnectionName: "a", Strategy: "okta", Action: ActionUpdate, Mode: manifest.ModeReplace, Before: before, After: after, From: manifest.Pos{File: "m.json", Line: 3}},
+		{ConnectionID: "con_b2", ConnectionName: "b", Strategy: "okta", Action: ActionMissing, Mode: manifest.ModeReplace, From: manifest.Pos{File: "m.json", Line: 9}},
 	}
 	return &Plan{Version: FormatVersion, Tenant: "acme.eu.auth0.com", CreatedAt: time.Unix(0, 0).UTC(),
 		Summary: Summarize(changes), Changes: changes}

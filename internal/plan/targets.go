@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // resolution is what resolving a manifest's entries against the tenant gives.
@@ -12,7 +15,7 @@ type resolution struct {
 	targets  []target
 	warnings []string
 	// problems are mistakes in the manifest itself: the plan is refused.
-	problems Problems
+	problems manifest.Problems
 	// unresolved are entries whose connection the tenant lacks: the other
 	// entries go ahead.
 	unresolved []Unresolved
@@ -32,10 +35,10 @@ func (e *absentError) Error() string { return e.msg }
 // connection, or two selectors reaching it with different desired states, are
 // problems. An entry naming a connection the tenant lacks is unresolved, and
 // a selector that matches nothing gives a warning.
-func resolveTargets(m *Manifest, live *Live) *resolution {
+func resolveTargets(m *manifest.Manifest, live *Live) *resolution {
 	var (
 		res     resolution
-		claimed = map[string]*Entry{} // connection id -> explicit entry
+		claimed = map[string]*manifest.Entry{} // connection id -> explicit entry
 		names   = live.NameIndex()
 	)
 	for i := range m.Entries {
@@ -54,7 +57,7 @@ func resolveTargets(m *Manifest, live *Live) *resolution {
 				From: e.Pos, ConnectionID: e.ConnectionID, ConnectionName: e.ConnectionName, Error: err.Error(),
 			})
 		case err != nil:
-			res.problems = append(res.problems, Problem{Pos: e.Pos, Message: err.Error()})
+			res.problems = append(res.problems, manifest.Problem{Pos: e.Pos, Message: err.Error()})
 		default:
 			res.targets = append(res.targets, target{entry: e, conn: conn})
 		}
@@ -67,8 +70,8 @@ func resolveTargets(m *Manifest, live *Live) *resolution {
 }
 
 // explicitTarget finds the connection of an entry that names one.
-func explicitTarget(e *Entry, live *Live, names map[string]*LiveConnection) (*LiveConnection, error) {
-	var conn *LiveConnection
+func explicitTarget(e *manifest.Entry, live *Live, names map[string]*scim.LiveConnection) (*scim.LiveConnection, error) {
+	var conn *scim.LiveConnection
 	if e.ConnectionID != "" {
 		conn = live.Connections[e.ConnectionID]
 		if conn == nil {
@@ -78,22 +81,22 @@ func explicitTarget(e *Entry, live *Live, names map[string]*LiveConnection) (*Li
 		conn = names[e.ConnectionName]
 		if conn == nil {
 			return nil, &absentError{fmt.Sprintf("no connection named %q with a SCIM strategy (%s) on tenant %s",
-				e.ConnectionName, strings.Join(SCIMStrategies, ", "), live.Tenant)}
+				e.ConnectionName, strings.Join(scim.SCIMStrategies, ", "), live.Tenant)}
 		}
 	}
 	if conn.NoSCIM {
-		return nil, fmt.Errorf("connection %s does not support SCIM (supported strategies: %s)", conn.ID, strings.Join(SCIMStrategies, ", "))
+		return nil, fmt.Errorf("connection %s does not support SCIM (supported strategies: %s)", conn.ID, strings.Join(scim.SCIMStrategies, ", "))
 	}
-	if conn.Strategy != "" && !SupportsSCIM(conn.Strategy) {
+	if conn.Strategy != "" && !scim.SupportsSCIM(conn.Strategy) {
 		return nil, fmt.Errorf("connection %s (%q) has strategy %q, which does not support SCIM (supported: %s)",
-			conn.ID, conn.Name, conn.Strategy, strings.Join(SCIMStrategies, ", "))
+			conn.ID, conn.Name, conn.Strategy, strings.Join(scim.SCIMStrategies, ", "))
 	}
 	return conn, nil
 }
 
 // claim records that an explicit entry targets a connection, refusing a
 // second explicit entry for it (an id and a name may name the same one).
-func claim(claimed map[string]*Entry, id string, e *Entry) error {
+func claim(claimed map[string]*manifest.Entry, id string, e *manifest.Entry) error {
 	if first, ok := claimed[id]; ok {
 		return fmt.Errorf("connection %s is already configured by the entry at %s", id, first.Pos)
 	}
@@ -103,14 +106,14 @@ func claim(claimed map[string]*Entry, id string, e *Entry) error {
 
 // selectorTargets expands the selector entries over the listed connections,
 // skipping connections an explicit entry claims.
-func selectorTargets(m *Manifest, live *Live, claimed map[string]*Entry) ([]target, []string, Problems) {
+func selectorTargets(m *manifest.Manifest, live *Live, claimed map[string]*manifest.Entry) ([]target, []string, manifest.Problems) {
 	var (
 		targets  []target
 		warnings []string
-		problems Problems
+		problems manifest.Problems
 		bySel    = map[string]int{} // connection id -> index in targets
 	)
-	var sorted []*LiveConnection // sorted once, and only for a manifest with selectors
+	var sorted []*scim.LiveConnection // sorted once, and only for a manifest with selectors
 	for i := range m.Entries {
 		e := &m.Entries[i]
 		if e.Select == nil {
@@ -130,7 +133,7 @@ func selectorTargets(m *Manifest, live *Live, claimed map[string]*Entry) ([]targ
 			}
 			if j, ok := bySel[conn.ID]; ok {
 				if err := sameDesired(targets[j].entry, e, conn); err != nil {
-					problems = append(problems, Problem{Pos: e.Pos, Message: err.Error()})
+					problems = append(problems, manifest.Problem{Pos: e.Pos, Message: err.Error()})
 				}
 				continue
 			}
@@ -144,21 +147,9 @@ func selectorTargets(m *Manifest, live *Live, claimed map[string]*Entry) ([]targ
 	return targets, warnings, problems
 }
 
-// Matches reports whether the selector selects a connection. Only
-// SCIM-capable connections are ever selected.
-func (s *Selector) Matches(c Connection) bool {
-	if !SupportsSCIM(c.Strategy) {
-		return false
-	}
-	if len(s.Strategies) > 0 && !slices.Contains(s.Strategies, c.Strategy) {
-		return false
-	}
-	return s.NamePattern == "" || MatchName(s.NamePattern, c.Name)
-}
-
 // sameDesired refuses two selectors that both reach a connection unless they
 // ask for the same configuration there.
-func sameDesired(first, second *Entry, conn *LiveConnection) error {
+func sameDesired(first, second *manifest.Entry, conn *scim.LiveConnection) error {
 	a, b := Desired(first, conn.Config), Desired(second, conn.Config)
 	if a.Equal(b) && first.CreateIfMissing == second.CreateIfMissing {
 		return nil
@@ -168,7 +159,7 @@ func sameDesired(first, second *Entry, conn *LiveConnection) error {
 }
 
 // sortProblems orders problems by file line so they read top to bottom.
-func sortProblems(ps Problems) Problems {
-	slices.SortStableFunc(ps, func(a, b Problem) int { return a.Pos.Line - b.Pos.Line })
+func sortProblems(ps manifest.Problems) manifest.Problems {
+	slices.SortStableFunc(ps, func(a, b manifest.Problem) int { return a.Pos.Line - b.Pos.Line })
 	return ps
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/gocarina/gocsv"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // csvRow is one connection in the CSV form. The field order is the column
@@ -42,7 +44,7 @@ func RenderPlanCSV(w io.Writer, p *plan.Plan) error {
 
 // RenderRunCSV writes one CSV row per connection of the run, sorted by name
 // as in the other audit renderings.
-func RenderRunCSV(w io.Writer, run *Run) error {
+func RenderRunCSV(w io.Writer, run *runlog.Run) error {
 	if run == nil {
 		return errors.New("render run as csv: no run")
 	}
@@ -93,7 +95,7 @@ func csvRowOf(e entry) (csvRow, error) {
 // compactJSON is a configuration on one line, with <, > and & left as they
 // are (encoding/json escapes them by default), since a spreadsheet is not a
 // web page and the escapes would only hinder reading.
-func compactJSON(c *plan.Config) (string, error) {
+func compactJSON(c *scim.Config) (string, error) {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 func TestRenderCSV_golden(t *testing.T) {
@@ -67,7 +69,7 @@ func TestRenderCSV_formulasDefused(t *testing.T) {
 
 func TestRenderCSV_emptyRunHasHeader(t *testing.T) {
 	var buf bytes.Buffer
-	if err := RenderRunCSV(&buf, &Run{Header: Header{Type: TypeRun, Tenant: "t"}}); err != nil {
+	if err := RenderRunCSV(&buf, &runlog.Run{Header: runlog.Header{Type: runlog.TypeRun, Tenant: "t"}}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(buf.String(), "connection_name,connection_id,") {

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // Kind is what a file saved by scim-migrate holds.
@@ -38,10 +39,10 @@ func DetectKind(data []byte) (Kind, error) {
 	}
 	if raw, ok := top["type"]; ok {
 		var typ string
-		if json.Unmarshal(raw, &typ) == nil && typ == TypeRun {
+		if json.Unmarshal(raw, &typ) == nil && typ == runlog.TypeRun {
 			return KindRun, nil
 		}
-		return "", fmt.Errorf("%w: the first object has type %s, and a run report starts with a %q header", ErrUnknownKind, raw, TypeRun)
+		return "", fmt.Errorf("%w: the first object has type %s, and a run report starts with a %q header", ErrUnknownKind, raw, runlog.TypeRun)
 	}
 	_, hasVersion := top["version"]
 	_, hasChanges := top["changes"]
@@ -67,7 +68,7 @@ func RenderSaved(w io.Writer, data []byte, source string, f Format) error {
 		}
 		return renderSavedPlan(w, p, f)
 	}
-	run, err := ReadRun(bytes.NewReader(data))
+	run, err := runlog.ReadRun(bytes.NewReader(data))
 	if err != nil {
 		return fmt.Errorf("run report: %w", err)
 	}
@@ -86,7 +87,7 @@ func renderSavedPlan(w io.Writer, p *plan.Plan, f Format) error {
 	return fmt.Errorf("render plan: format %q is not supported", f)
 }
 
-func renderSavedRun(w io.Writer, run *Run, source string, f Format) error {
+func renderSavedRun(w io.Writer, run *runlog.Run, source string, f Format) error {
 	switch f {
 	case FormatHTML:
 		return RenderRunHTML(w, run, source)

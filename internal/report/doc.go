@@ -1,3 +1,4 @@
-// Package report owns report writing and reading and every rendering of plans
-// and runs for people and machines.
+// Package report owns every rendering of plans and run reports for people
+// and machines: the terminal diff, JSON, markdown, CSV and the self-contained
+// HTML audit view. It reads plans and run logs and never writes them.
 package report

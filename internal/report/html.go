@@ -11,6 +11,7 @@ import (
 	"io"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // The audit page is one file an auditor can open anywhere, offline and
@@ -60,7 +61,7 @@ func RenderPlanHTML(w io.Writer, p *plan.Plan) error {
 
 // RenderRunHTML writes the audit page of a run report. source is the
 // report's path, shown in the header (empty: not shown).
-func RenderRunHTML(w io.Writer, run *Run, source string) error {
+func RenderRunHTML(w io.Writer, run *runlog.Run, source string) error {
 	if run == nil {
 		return errors.New("render run as html: no run")
 	}

@@ -7,10 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
-func runHTML(t *testing.T, run *Run, source string) string {
+func runHTML(t *testing.T, run *runlog.Run, source string) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := RenderRunHTML(&buf, run, source); err != nil {
@@ -36,11 +39,11 @@ func TestRenderHTML_golden(t *testing.T) {
 // hostilePlan has a script in a connection name and in a mapping value, and
 // an attribute-breaking quote, on a change that is shown with its diff.
 func hostilePlan() *plan.Plan {
-	after := &plan.Config{UserIDAttribute: `"><svg onload=alert(1)>`, Mapping: []plan.Pair{
+	after := &scim.Config{UserIDAttribute: `"><svg onload=alert(1)>`, Mapping: []scim.Pair{
 		{SCIM: "title", Auth0: `app_metadata.</script><script>alert("value")</script>`},
 	}}
 	c := plan.Change{ConnectionID: "con_X1", ConnectionName: `<script>alert("name")</script>`, Strategy: "oidc",
-		Action: plan.ActionCreate, Mode: plan.ModeReplace, After: after, From: plan.Pos{File: "<b>m</b>.json", Line: 1}}
+		Action: plan.ActionCreate, Mode: manifest.ModeReplace, After: after, From: manifest.Pos{File: "<b>m</b>.json", Line: 1}}
 	return &plan.Plan{Version: plan.FormatVersion, Tenant: "acme<i>", Changes: []plan.Change{c}, Summary: plan.Summarize([]plan.Change{c}),
 		Warnings: []string{"<img src=x onerror=alert(1)>"}}
 }
@@ -126,12 +129,12 @@ func TestRenderHTML_planShowsActionsNotStatuses(t *testing.T) {
 // by a few hundred bytes per connection, because diffs travel as compact
 // JSON rather than as tables.
 func TestRenderHTML_fiveThousandConnectionsStayLean(t *testing.T) {
-	run := &Run{Header: Header{Type: TypeRun, Tenant: "acme.eu.auth0.com", Command: "apply", StartedAt: time.Unix(0, 0)}}
-	before := &plan.Config{UserIDAttribute: "userName", Mapping: []plan.Pair{{SCIM: "userName", Auth0: "email"}, {SCIM: "title", Auth0: "title"}}}
-	after := &plan.Config{UserIDAttribute: "externalId", Mapping: []plan.Pair{{SCIM: "userName", Auth0: "email"}, {SCIM: "title", Auth0: "app_metadata.title"}}}
+	run := &runlog.Run{Header: runlog.Header{Type: runlog.TypeRun, Tenant: "acme.eu.auth0.com", Command: "apply", StartedAt: time.Unix(0, 0)}}
+	before := &scim.Config{UserIDAttribute: "userName", Mapping: []scim.Pair{{SCIM: "userName", Auth0: "email"}, {SCIM: "title", Auth0: "title"}}}
+	after := &scim.Config{UserIDAttribute: "externalId", Mapping: []scim.Pair{{SCIM: "userName", Auth0: "email"}, {SCIM: "title", Auth0: "app_metadata.title"}}}
 	for i := range 5000 {
-		run.Results = append(run.Results, Result{ConnectionID: "con_abcdefghijklmnop", ConnectionName: "connection-name-of-some-length",
-			Strategy: "samlp", Status: StatusApplied, Action: ActionUpdate, Before: before, After: after, Attempts: 1, DurationMS: int64(i)})
+		run.Results = append(run.Results, runlog.Result{ConnectionID: "con_abcdefghijklmnop", ConnectionName: "connection-name-of-some-length",
+			Strategy: "samlp", Status: runlog.StatusApplied, Action: plan.ActionUpdate, Before: before, After: after, Attempts: 1, DurationMS: int64(i)})
 	}
 	page := runHTML(t, run, "")
 	if perConn := len(page) / 5000; perConn > 700 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // page is everything the HTML template shows, computed in Go so that the
@@ -64,7 +65,7 @@ type cardDiff struct {
 	Unchanged int         `json:"n"`
 }
 
-func runPage(run *Run, source string) *page {
+func runPage(run *runlog.Run, source string) *page {
 	entries := runEntries(run)
 	counts := countEntries(entries, runKeys)
 	pg := &page{
@@ -90,7 +91,7 @@ func planPage(p *plan.Plan) *page {
 		Fields:  sanitizeFields(planFields(p)),
 		Columns: []string{"name", "connection", "strategy", "action", "mode", "manifest entry"},
 	}
-	for _, w := range p.Warnings {
+	for _, w := range notices(p) {
 		pg.Notes = append(pg.Notes, "Warning: "+w)
 	}
 	pg.fill(entries, countEntries(entries, planKeys), func(e entry) []string {

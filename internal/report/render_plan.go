@@ -73,12 +73,12 @@ func planText(p *plan.Plan, s Style) string {
 	var b strings.Builder
 	b.WriteString(s.bold(textHeader(p)) + "\n")
 	for _, c := range p.Changes {
-		if isWrite(c.Action) {
+		if willWrite(c) {
 			b.WriteString("\n" + changeBlock(c, s))
 		}
 	}
 	writeSection(&b, missingLines(p.Changes, s))
-	writeSection(&b, warningLines(p.Warnings, s))
+	writeSection(&b, warningLines(notices(p), s))
 	b.WriteString("\n")
 	if !p.Summary.HasChanges() {
 		b.WriteString(noChanges + "\n")
@@ -98,8 +98,7 @@ func writeSection(b *strings.Builder, lines []string) {
 // textHeader names what the plan was computed from, so a pasted plan can be
 // traced to its tenant and exact manifest.
 func textHeader(p *plan.Plan) string {
-	if p.Manifest.SHA256 == "" {
-		// A rollback plan: made from a run report, not a manifest.
+	if p.Origin == plan.OriginRollback {
 		return fmt.Sprintf("Plan for tenant %s from %s", bare(p.Tenant), bare(p.Manifest.Path))
 	}
 	return fmt.Sprintf("Plan for tenant %s from manifest %s (sha256 %s)",
@@ -116,6 +115,26 @@ func shortHash(h string) string {
 		return h[:12]
 	}
 	return h
+}
+
+// willWrite reports whether applying the plan writes this change: a
+// conflict is shown among the notices instead.
+func willWrite(c plan.Change) bool { return isWrite(c.Action) && c.Conflict == "" }
+
+// notices are the plan's warnings, after one line for each change that
+// will not be written because of a conflict.
+func notices(p *plan.Plan) []string {
+	verb := "written"
+	if p.Origin == plan.OriginRollback {
+		verb = "restored"
+	}
+	var out []string
+	for _, c := range p.Changes {
+		if c.Conflict != "" {
+			out = append(out, fmt.Sprintf("conflict: %s (%q) will not be %s: %s", c.ConnectionID, c.ConnectionName, verb, c.Conflict))
+		}
+	}
+	return append(out, p.Warnings...)
 }
 
 // isWrite reports whether applying the action writes to the tenant.

@@ -17,7 +17,7 @@ func planMarkdown(p *plan.Plan) string {
 	if s := mdMissing(p.Changes); s != "" {
 		sections = append(sections, s)
 	}
-	if s := mdWarnings(p.Warnings); s != "" {
+	if s := mdWarnings(notices(p)); s != "" {
 		sections = append(sections, s)
 	}
 	return strings.Join(sections, "\n")
@@ -47,7 +47,7 @@ func mdChanges(p *plan.Plan) string {
 		b.WriteString("\n" + noChanges + "\n")
 	}
 	for _, c := range p.Changes {
-		if isWrite(c.Action) {
+		if willWrite(c) {
 			b.WriteString("\n" + mdChange(c))
 		}
 	}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // entryIndent sets entries under their connection's header, as Terraform does.
@@ -46,7 +48,7 @@ func blockTitle(c plan.Change) string {
 }
 
 // posText prints a manifest position as FILE:LINE, with an odd file name quoted.
-func posText(p plan.Pos) string { return fmt.Sprintf("%s:%d", bare(p.File), p.Line) }
+func posText(p manifest.Pos) string { return fmt.Sprintf("%s:%d", bare(p.File), p.Line) }
 
 func actionMarker(a plan.Action) string {
 	switch a {
@@ -63,9 +65,9 @@ func actionMarker(a plan.Action) string {
 }
 
 // configOf lets a rendering treat "no configuration" as an empty one.
-func configOf(c *plan.Config) plan.Config {
+func configOf(c *scim.Config) scim.Config {
 	if c == nil {
-		return plan.Config{}
+		return scim.Config{}
 	}
 	return *c
 }

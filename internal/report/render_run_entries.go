@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // entry is one connection as the audit renderings (HTML, markdown, CSV) show
@@ -26,8 +28,8 @@ type entry struct {
 	Attempts   int
 	DurationMS int64
 	Error      string
-	Before     *plan.Config
-	After      *plan.Config
+	Before     *scim.Config
+	After      *scim.Config
 }
 
 // key is the value the audit view counts and filters by: the status of a
@@ -51,7 +53,7 @@ const statusUnfinished = "unfinished"
 // runKeys and planKeys order the summary counts; the last key of each is
 // shown only when some entry has it, since most files never do.
 var (
-	runKeys  = []string{string(StatusApplied), string(StatusUnchanged), string(StatusFailed), string(StatusConflict), string(StatusSkipped), statusUnfinished}
+	runKeys  = []string{string(runlog.StatusApplied), string(runlog.StatusUnchanged), string(runlog.StatusFailed), string(runlog.StatusConflict), string(runlog.StatusSkipped), statusUnfinished}
 	planKeys = []string{string(plan.ActionCreate), string(plan.ActionUpdate), string(plan.ActionNone), string(plan.ActionMissing), string(plan.ActionDelete)}
 )
 
@@ -73,7 +75,7 @@ func planEntries(p *plan.Plan) []entry {
 // in the order workers finished them, which means nothing to a reader.
 // A connection with an intent but no result (a run killed mid-write) is
 // listed too, as unfinished, because that is exactly what an auditor must see.
-func runEntries(run *Run) []entry {
+func runEntries(run *runlog.Run) []entry {
 	out := make([]entry, 0, len(run.Results))
 	done := make(map[string]bool, len(run.Results))
 	for _, r := range run.Results {
@@ -138,7 +140,7 @@ func (f field) Wide() bool { return len(f.Value) > 28 }
 // runFields describes where a run came from: who ran what against which
 // tenant, when, and from which manifest. Unknown values are left out rather
 // than shown empty.
-func runFields(run *Run, source string) []field {
+func runFields(run *runlog.Run, source string) []field {
 	h := run.Header
 	fields := []field{{"Tenant", h.Tenant}, {"Command", commandText(h)}}
 	if by := runBy(h); by != "" {
@@ -169,7 +171,7 @@ func planFields(p *plan.Plan) []field {
 }
 
 // commandText names the run's command with what it ran from.
-func commandText(h Header) string {
+func commandText(h runlog.Header) string {
 	s := h.Command
 	switch {
 	case h.PlanFile != "":
@@ -184,7 +186,7 @@ func commandText(h Header) string {
 }
 
 // runBy is user@host (pid N), with whatever parts the report has.
-func runBy(h Header) string {
+func runBy(h runlog.Header) string {
 	s := h.User
 	if h.Host != "" {
 		s += "@" + h.Host
@@ -205,7 +207,7 @@ func timeText(t time.Time) string {
 
 // finishedText gives the end time and how long the run took, or says that
 // the run never wrote its last line.
-func finishedText(run *Run) string {
+func finishedText(run *runlog.Run) string {
 	if run.Summary == nil {
 		return "not recorded: the report has no summary line (the run was killed or is still going)"
 	}
@@ -219,7 +221,7 @@ func finishedText(run *Run) string {
 // runNotes are the things about a run an auditor must not miss: it was
 // interrupted, stopped by a fatal error, cut off, or its summary line
 // disagrees with its results.
-func runNotes(run *Run, counts []tally) []string {
+func runNotes(run *runlog.Run, counts []tally) []string {
 	var notes []string
 	if run.Truncated {
 		notes = append(notes, "The report's last line was cut off (the run was killed while writing it); everything before it is shown.")
@@ -240,14 +242,14 @@ func runNotes(run *Run, counts []tally) []string {
 
 // countsOf turns the view's tallies back into Counts, to compare them with
 // the report's own summary line.
-func countsOf(tallies []tally) Counts {
+func countsOf(tallies []tally) runlog.Counts {
 	n := make(map[string]int, len(tallies))
 	for _, t := range tallies {
 		n[t.Key] = t.N
 	}
-	return Counts{
-		Applied: n[string(StatusApplied)], Unchanged: n[string(StatusUnchanged)], Failed: n[string(StatusFailed)],
-		Conflict: n[string(StatusConflict)], Skipped: n[string(StatusSkipped)],
+	return runlog.Counts{
+		Applied: n[string(runlog.StatusApplied)], Unchanged: n[string(runlog.StatusUnchanged)], Failed: n[string(runlog.StatusFailed)],
+		Conflict: n[string(runlog.StatusConflict)], Skipped: n[string(runlog.StatusSkipped)],
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // RenderRunMarkdown writes a run report as markdown, for a change record or
@@ -16,7 +17,7 @@ import (
 // shown). Every value from the tenant or the manifest is escaped, so none can
 // break a table or inject HTML. Like RenderPlan, it writes in one go or not
 // at all.
-func RenderRunMarkdown(w io.Writer, run *Run, source string) error {
+func RenderRunMarkdown(w io.Writer, run *runlog.Run, source string) error {
 	if run == nil {
 		return errors.New("render run: no run")
 	}

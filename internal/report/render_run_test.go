@@ -8,14 +8,16 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // loadRunFixture reads the hand-made run report the run goldens are rendered
 // from: every status, a unicode name, a name and a mapping value holding a
 // script, a name a spreadsheet would take for a formula.
-func loadRunFixture(t *testing.T) *Run {
+func loadRunFixture(t *testing.T) *runlog.Run {
 	t.Helper()
-	run, err := ReadRunFile(filepath.Join("testdata", "run.jsonl"))
+	run, err := runlog.ReadRunFile(filepath.Join("testdata", "run.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +46,7 @@ func TestRunEntries_sortedByNameAndCountedByStatus(t *testing.T) {
 		t.Fatalf("order %q, want %q", names, want)
 	}
 	got := countEntries(entries, runKeys)
-	if c := countsOf(got); c != (Counts{Applied: 2, Unchanged: 1, Failed: 1, Conflict: 1, Skipped: 1}) {
+	if c := countsOf(got); c != (runlog.Counts{Applied: 2, Unchanged: 1, Failed: 1, Conflict: 1, Skipped: 1}) {
 		t.Fatalf("counts %+v", c)
 	}
 	if len(got) != 5 {
@@ -55,10 +57,10 @@ func TestRunEntries_sortedByNameAndCountedByStatus(t *testing.T) {
 // A run killed mid-write has an intent without a result and no summary: the
 // audit view must list that connection, and say the run did not finish.
 func TestRunEntries_killedRunShowsUnfinished(t *testing.T) {
-	cfg := &plan.Config{UserIDAttribute: "userName", Mapping: []plan.Pair{{SCIM: "userName", Auth0: "email"}}}
-	run := &Run{
-		Header:    Header{Type: TypeRun, Tenant: "acme.eu.auth0.com", Command: "apply", StartedAt: time.Unix(0, 0)},
-		Intents:   []Intent{{ConnectionID: "con_a1", ConnectionName: "a", Action: ActionCreate, After: cfg}},
+	cfg := &scim.Config{UserIDAttribute: "userName", Mapping: []scim.Pair{{SCIM: "userName", Auth0: "email"}}}
+	run := &runlog.Run{
+		Header:    runlog.Header{Type: runlog.TypeRun, Tenant: "acme.eu.auth0.com", Command: "apply", StartedAt: time.Unix(0, 0)},
+		Intents:   []runlog.Intent{{ConnectionID: "con_a1", ConnectionName: "a", Action: plan.ActionCreate, After: cfg}},
 		Truncated: true,
 	}
 	entries := runEntries(run)
@@ -88,14 +90,14 @@ func TestRunNotes_summaryDisagreeingWithResults(t *testing.T) {
 
 func TestRunBy(t *testing.T) {
 	tests := []struct {
-		h    Header
+		h    runlog.Header
 		want string
 	}{
-		{Header{User: "ops", Host: "bastion", PID: 7}, "ops@bastion (pid 7)"},
-		{Header{Host: "bastion"}, "bastion"},
-		{Header{User: "ops"}, "ops"},
-		{Header{PID: 7}, "(pid 7)"},
-		{Header{}, ""},
+		{runlog.Header{User: "ops", Host: "bastion", PID: 7}, "ops@bastion (pid 7)"},
+		{runlog.Header{Host: "bastion"}, "bastion"},
+		{runlog.Header{User: "ops"}, "ops"},
+		{runlog.Header{PID: 7}, "(pid 7)"},
+		{runlog.Header{}, ""},
 	}
 	for _, tt := range tests {
 		if got := runBy(tt.h); got != tt.want {

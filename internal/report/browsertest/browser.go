@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
@@ -41,9 +40,6 @@ var Flags = []string{
 // startTimeout bounds the browser's start, so a Chromium that hangs fails
 // the test with a message instead of at the test binary's timeout.
 const startTimeout = time.Minute
-
-// testTimeout bounds a whole browser test.
-const testTimeout = 3 * time.Minute
 
 // Path returns the Chromium to run: Debian's, else the first chromium on
 // PATH. The error says how to install it.
@@ -96,32 +92,6 @@ func startAt(parent context.Context, path, userDataDir string) (context.Context,
 		return nil, nil, fmt.Errorf("cannot start Chromium (%s): %w%s", path, err, out.tail())
 	}
 	return ctx, cancel, nil
-}
-
-// warnOnce makes the opt-out warning appear once per test binary.
-var warnOnce sync.Once
-
-// New starts a browser for a test and stops it at the test's end. Where
-// Chromium is missing or cannot start the test fails, because a browser
-// test that passes without a browser proves nothing, unless OptOutEnv is
-// set, where it skips with a message nobody can miss.
-func New(t testing.TB) context.Context {
-	t.Helper()
-	if os.Getenv(OptOutEnv) == "1" {
-		msg := fmt.Sprintf("SKIPPING BROWSER TESTS: %s=1 is set, so the audit page is NOT checked in a real browser", OptOutEnv)
-		// Printed past go test's quiet mode too, once per test binary.
-		warnOnce.Do(func() { fmt.Fprintln(os.Stderr, "WARNING: "+msg) })
-		t.Skip(msg)
-	}
-	// A deadline turns a page or a browser that hangs into a failed call.
-	parent, stop := context.WithTimeout(context.Background(), testTimeout)
-	ctx, cancel, err := Start(parent, filepath.Join(t.TempDir(), "profile"))
-	if err != nil {
-		stop()
-		t.Fatalf("browser test needs headless Chromium: %v", err)
-	}
-	t.Cleanup(func() { cancel(); stop() })
-	return ctx
 }
 
 // FileURL is the file:// URL of a local file, the way an auditor opens a

@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/report/browsertest"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // keepScreenshot keeps a copy of the screenshot, which otherwise goes with
@@ -33,7 +34,7 @@ var keepScreenshot = flag.String("screenshot", "", "also write the browser test'
 // the colour schemes and print, and that nothing leaves the page.
 func TestAuditPage_inChromium(t *testing.T) {
 	f := newFixture(t, t.TempDir(), 300)
-	ctx := browsertest.New(t)
+	ctx := newBrowser(t)
 	problems := watchPage(t, ctx)
 	reqs, err := browsertest.RecordRequests(ctx)
 	check(t, err)
@@ -95,7 +96,7 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
-func statusCounts(run *report.Run) map[string]int {
+func statusCounts(run *runlog.Run) map[string]int {
 	want := map[string]int{}
 	for _, r := range run.Results {
 		want[string(r.Status)]++
@@ -104,7 +105,7 @@ func statusCounts(run *report.Run) map[string]int {
 	return want
 }
 
-func checkCounts(t *testing.T, ctx context.Context, run *report.Run) {
+func checkCounts(t *testing.T, ctx context.Context, run *runlog.Run) {
 	got := eval[map[string]int](t, ctx, `Object.fromEntries([...document.querySelectorAll("[data-count]")].map(e => [e.dataset.count, Number(e.textContent)]))`)
 	want := statusCounts(run)
 	for k, n := range want {
@@ -155,7 +156,7 @@ func typeSearch(t *testing.T, ctx context.Context, text string) {
 	}
 }
 
-func checkStatusFilter(t *testing.T, ctx context.Context, run *report.Run) {
+func checkStatusFilter(t *testing.T, ctx context.Context, run *runlog.Run) {
 	want := statusCounts(run)
 	for _, s := range []string{"failed", "conflict", "applied", "skipped", "unchanged"} {
 		pickStatus(t, ctx, s)
@@ -176,7 +177,7 @@ func checkStatusFilter(t *testing.T, ctx context.Context, run *report.Run) {
 	}
 }
 
-func checkSearch(t *testing.T, ctx context.Context, run *report.Run) {
+func checkSearch(t *testing.T, ctx context.Context, run *runlog.Run) {
 	count := func(match func(name string) bool) int {
 		n := 0
 		for _, r := range run.Results {
@@ -200,7 +201,7 @@ func checkSearch(t *testing.T, ctx context.Context, run *report.Run) {
 	pickStatus(t, ctx, "failed")
 	failedTokyo := 0
 	for _, r := range run.Results {
-		if strings.HasPrefix(r.ConnectionName, "東京") && r.Status == report.StatusFailed {
+		if strings.HasPrefix(r.ConnectionName, "東京") && r.Status == runlog.StatusFailed {
 			failedTokyo++
 		}
 	}
@@ -341,7 +342,7 @@ func saveScreenshot(t *testing.T, ctx context.Context) {
 // "load" also counts the first layout of the whole table.
 func TestAuditPage_fiveThousandConnections(t *testing.T) {
 	f := newFixture(t, t.TempDir(), 5000)
-	ctx := browsertest.New(t)
+	ctx := newBrowser(t)
 	pageURL, err := browsertest.FileURL(f.pagePath)
 	check(t, err)
 	start := time.Now()
@@ -383,7 +384,7 @@ func TestAuditPage_planInChromium(t *testing.T) {
 	check(t, report.RenderSaved(&page, data, "plan.json", report.FormatHTML))
 	path := filepath.Join(t.TempDir(), "plan.html")
 	check(t, os.WriteFile(path, page.Bytes(), 0o600))
-	ctx := browsertest.New(t)
+	ctx := newBrowser(t)
 	problems := watchPage(t, ctx)
 	pageURL, err := browsertest.FileURL(path)
 	check(t, err)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // Hostile text the page must show as text and never run.
@@ -24,20 +26,20 @@ var namePool = []string{"acme-okta", "Zürich Ärzte", "東京-sso", "Ελλην
 // statusCycle sets what each connection of the generated run did; ten
 // connections in a row hold every status.
 var statusCycle = []struct {
-	status report.Status
-	action report.Action
+	status runlog.Status
+	action plan.Action
 }{
-	{report.StatusApplied, report.ActionUpdate}, {report.StatusApplied, report.ActionUpdate},
-	{report.StatusApplied, report.ActionCreate}, {report.StatusApplied, report.ActionUpdate},
-	{report.StatusUnchanged, report.ActionNone}, {report.StatusFailed, report.ActionUpdate},
-	{report.StatusConflict, report.ActionNone}, {report.StatusSkipped, report.ActionNone},
-	{report.StatusApplied, report.ActionUpdate}, {report.StatusFailed, report.ActionCreate},
+	{runlog.StatusApplied, plan.ActionUpdate}, {runlog.StatusApplied, plan.ActionUpdate},
+	{runlog.StatusApplied, plan.ActionCreate}, {runlog.StatusApplied, plan.ActionUpdate},
+	{runlog.StatusUnchanged, plan.ActionNone}, {runlog.StatusFailed, plan.ActionUpdate},
+	{runlog.StatusConflict, plan.ActionNone}, {runlog.StatusSkipped, plan.ActionNone},
+	{runlog.StatusApplied, plan.ActionUpdate}, {runlog.StatusFailed, plan.ActionCreate},
 }
 
 // fixture is a generated run report and its rendered page.
 type fixture struct {
 	reportPath, pagePath string
-	run                  *report.Run
+	run                  *runlog.Run
 	pageBytes            int64
 }
 
@@ -47,7 +49,7 @@ func newFixture(t testing.TB, dir string, n int) fixture {
 	t.Helper()
 	f := fixture{reportPath: filepath.Join(dir, "run.jsonl"), pagePath: filepath.Join(dir, "run.html")}
 	start := time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
-	w, err := report.Create(f.reportPath, report.Header{
+	w, err := runlog.Create(f.reportPath, runlog.Header{
 		Command: "apply", Tenant: "acme.eu.auth0.com", ToolVersion: "1.2.3-test", StartedAt: start,
 		Manifest: &plan.Source{Path: "manifests/all.csv", SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
 		User:     "auditor", Host: "build-07", PID: 4242,
@@ -55,29 +57,29 @@ func newFixture(t testing.TB, dir string, n int) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var counts report.Counts
+	var counts runlog.Counts
 	for i := range n {
 		r := fixtureResult(i, start)
-		if r.Action != report.ActionNone {
-			check(t, w.Intent(report.Intent{ConnectionID: r.ConnectionID, ConnectionName: r.ConnectionName, Strategy: r.Strategy, Action: r.Action, Before: r.Before, After: r.After, At: r.At}))
+		if r.Action != plan.ActionNone {
+			check(t, w.Intent(runlog.Intent{ConnectionID: r.ConnectionID, ConnectionName: r.ConnectionName, Strategy: r.Strategy, Action: r.Action, Before: r.Before, After: r.After, At: r.At}))
 		}
 		check(t, w.Result(r))
 		counts.Add(r.Status)
 	}
-	check(t, w.Summary(report.Summary{Counts: counts, FinishedAt: start.Add(42 * time.Second), Requests: int64(n * 2)}))
+	check(t, w.Summary(runlog.Summary{Counts: counts, FinishedAt: start.Add(42 * time.Second), Requests: int64(n * 2)}))
 	check(t, w.Close())
-	f.run, err = report.ReadRunFile(f.reportPath)
+	f.run, err = runlog.ReadRunFile(f.reportPath)
 	check(t, err)
 	f.pageBytes = renderPage(t, f.run, f.reportPath, f.pagePath)
 	return f
 }
 
-func fixtureResult(i int, start time.Time) report.Result {
+func fixtureResult(i int, start time.Time) runlog.Result {
 	c := statusCycle[i%len(statusCycle)]
-	r := report.Result{
+	r := runlog.Result{
 		ConnectionID:   fmt.Sprintf("con_Gen%06dX", i),
 		ConnectionName: fmt.Sprintf("%s-%04d", namePool[i%len(namePool)], i),
-		Strategy:       plan.SCIMStrategies[i%len(plan.SCIMStrategies)],
+		Strategy:       scim.SCIMStrategies[i%len(scim.SCIMStrategies)],
 		Status:         c.status, Action: c.action, Attempts: 1 + i%3, DurationMS: int64(40 + i%900),
 		At: start.Add(time.Duration(i) * time.Millisecond),
 	}
@@ -87,20 +89,20 @@ func fixtureResult(i int, start time.Time) report.Result {
 	before := fixtureConfig(i, false)
 	after := fixtureConfig(i, true)
 	switch {
-	case c.action == report.ActionCreate:
+	case c.action == plan.ActionCreate:
 		r.After = after
-	case c.status == report.StatusSkipped:
-	case c.status == report.StatusUnchanged:
+	case c.status == runlog.StatusSkipped:
+	case c.status == runlog.StatusUnchanged:
 		r.Before, r.After = before, before
 	default:
 		r.Before, r.After = before, after
 	}
 	switch c.status {
-	case report.StatusFailed:
+	case runlog.StatusFailed:
 		r.Error = fmt.Sprintf("update scim mapping: 400 Bad Request: invalid mapping <b>%d</b>", i)
-	case report.StatusConflict:
+	case runlog.StatusConflict:
 		r.Error = "the live state changed since the plan"
-	case report.StatusSkipped:
+	case runlog.StatusSkipped:
 		r.Error = "no SCIM configuration, and none is to be created"
 	}
 	return r
@@ -109,8 +111,8 @@ func fixtureResult(i int, start time.Time) report.Result {
 // fixtureConfig is a connection's mapping before or after the migration:
 // user_id_attribute changes on every other connection, one entry changes,
 // one is added, and one carries hostile text.
-func fixtureConfig(i int, after bool) *plan.Config {
-	c := &plan.Config{UserIDAttribute: "userName", Mapping: []plan.Pair{
+func fixtureConfig(i int, after bool) *scim.Config {
+	c := &scim.Config{UserIDAttribute: "userName", Mapping: []scim.Pair{
 		{SCIM: "userName", Auth0: "preferred_username"},
 		{SCIM: "emails[primary eq true].value", Auth0: "email"},
 		{SCIM: "name.givenName", Auth0: "given_name"},
@@ -123,15 +125,15 @@ func fixtureConfig(i int, after bool) *plan.Config {
 		c.UserIDAttribute = "externalId"
 	}
 	c.Mapping[1].Auth0 = "app_metadata.email"
-	c.Mapping = append(c.Mapping, plan.Pair{SCIM: "title", Auth0: "app_metadata.title"})
+	c.Mapping = append(c.Mapping, scim.Pair{SCIM: "title", Auth0: "app_metadata.title"})
 	if i == 3 {
-		c.Mapping = append(c.Mapping, plan.Pair{SCIM: "displayName", Auth0: scriptValue})
+		c.Mapping = append(c.Mapping, scim.Pair{SCIM: "displayName", Auth0: scriptValue})
 	}
 	return c
 }
 
 // renderPage writes the run's HTML page to path and returns its size.
-func renderPage(t testing.TB, run *report.Run, source, path string) int64 {
+func renderPage(t testing.TB, run *runlog.Run, source, path string) int64 {
 	t.Helper()
 	out, err := os.Create(path)
 	check(t, err)

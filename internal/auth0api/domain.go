@@ -1,0 +1,67 @@
+package auth0api
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Tenant is where the Management API of one tenant is reached.
+type Tenant struct {
+	// URL is the scheme and host (with port, if any), nothing else.
+	URL *url.URL
+}
+
+// Name identifies the tenant in plans and reports: its host, port included.
+func (t Tenant) Name() string { return t.URL.Host }
+
+// Insecure reports whether the tenant is reached over plain HTTP, which
+// ParseDomain allows only for loopback emulators.
+func (t Tenant) Insecure() bool { return t.URL.Scheme == "http" }
+
+// ParseDomain turns --domain into a tenant URL. A bare host means https;
+// http:// is accepted only for a loopback host (127.0.0.0/8, localhost,
+// [::1]), so a token can never travel in clear text to a real tenant. Paths,
+// queries and credentials in the value are refused rather than ignored.
+func ParseDomain(domain string) (Tenant, error) {
+	d := strings.TrimSpace(domain)
+	if d == "" {
+		return Tenant{}, fmt.Errorf("no tenant: set --domain or AUTH0_DOMAIN (e.g. acme.eu.auth0.com)")
+	}
+	if !strings.Contains(d, "://") {
+		d = "https://" + d
+	}
+	u, err := url.Parse(d)
+	if err != nil {
+		return Tenant{}, fmt.Errorf("invalid --domain %q: %w", domain, err)
+	}
+	if err := checkDomainURL(u); err != nil {
+		return Tenant{}, fmt.Errorf("invalid --domain %q: %w", domain, err)
+	}
+	return Tenant{URL: &url.URL{Scheme: u.Scheme, Host: u.Host}}, nil
+}
+
+func checkDomainURL(u *url.URL) error {
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("scheme %q is not supported, use https", u.Scheme)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("no host")
+	case u.User != nil:
+		return fmt.Errorf("credentials do not belong in the domain")
+	case strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("give only the tenant's host, without a path or query")
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return fmt.Errorf("plain http:// is allowed only for a loopback host (127.0.0.0/8, localhost, [::1]) such as a local emulator; use https")
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

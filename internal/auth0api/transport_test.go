@@ -1,0 +1,204 @@
+package auth0api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// scripted answers the i-th request with answers[i] (the last one repeats)
+// and records the bodies it received.
+type scripted struct {
+	answers []func(w http.ResponseWriter)
+	calls   atomic.Int32
+	bodies  chan string
+}
+
+func (s *scripted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	select {
+	case s.bodies <- string(b):
+	default:
+	}
+	i := int(s.calls.Add(1)) - 1
+	s.answers[min(i, len(s.answers)-1)](w)
+}
+
+func status(code int, body string, headers ...string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		}
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+func fastTransport(max int) *Transport {
+	return NewTransport(nil, TransportOptions{MaxRetries: max, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxPause: time.Second})
+}
+
+func send(t *testing.T, tr *Transport, url, method, body string) (*http.Response, error) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	resp, err := tr.RoundTrip(req)
+	if err == nil {
+		t.Cleanup(func() { resp.Body.Close() })
+	}
+	return resp, err
+}
+
+func TestTransport_retriesServerErrorsWithTheSameBody(t *testing.T) {
+	s := &scripted{answers: []func(http.ResponseWriter){status(503, `{}`), status(502, `{}`), status(200, `{"ok":true}`)}, bodies: make(chan string, 10)}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	tr := fastTransport(5)
+	resp, err := send(t, tr, srv.URL, http.MethodPatch, `{"user_id_attribute":"x","mapping":[]}`)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("resp %v err %v", resp, err)
+	}
+	if s.calls.Load() != 3 || tr.Stats.Retries.Load() != 2 {
+		t.Fatalf("calls %d retries %d", s.calls.Load(), tr.Stats.Retries.Load())
+	}
+	for range 3 {
+		if b := <-s.bodies; b != `{"user_id_attribute":"x","mapping":[]}` {
+			t.Fatalf("a retry sent body %q", b)
+		}
+	}
+}
+
+func TestTransport_givesUpAfterMaxRetries(t *testing.T) {
+	s := &scripted{answers: []func(http.ResponseWriter){status(500, `{"statusCode":500}`)}}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	resp, err := send(t, fastTransport(2), srv.URL, http.MethodGet, "")
+	if err != nil || resp.StatusCode != 500 || s.calls.Load() != 3 {
+		t.Fatalf("status %v err %v calls %d", resp, err, s.calls.Load())
+	}
+}
+
+func TestTransport_doesNotRetryClientErrors(t *testing.T) {
+	s := &scripted{answers: []func(http.ResponseWriter){status(400, `{"statusCode":400}`)}}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	resp, err := send(t, fastTransport(5), srv.URL, http.MethodGet, "")
+	if err != nil || resp.StatusCode != 400 || s.calls.Load() != 1 {
+		t.Fatalf("status %v err %v calls %d", resp, err, s.calls.Load())
+	}
+}
+
+func TestTransport_429PausesEveryWorkerUntilReset(t *testing.T) {
+	reset := strconv.FormatInt(time.Now().Unix(), 10) // "now": must not make workers spin
+	s := &scripted{answers: []func(http.ResponseWriter){
+		status(429, `{"statusCode":429}`, "X-Ratelimit-Remaining", "0", "X-Ratelimit-Reset", reset),
+		status(200, `{}`),
+	}}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	tr := fastTransport(3)
+	before := time.Now()
+	resp, err := send(t, tr, srv.URL, http.MethodGet, "")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("resp %v err %v", resp, err)
+	}
+	if tr.Stats.RateLimited.Load() != 1 || tr.Stats.Pauses.Load() != 1 {
+		t.Fatalf("rate limited %d pauses %d", tr.Stats.RateLimited.Load(), tr.Stats.Pauses.Load())
+	}
+	// The pause applies to the whole transport, and has a floor even for a
+	// reset of "now".
+	if !tr.gate.until.After(before.Add(200 * time.Millisecond)) {
+		t.Fatalf("pause until %v, want at least 200ms after %v", tr.gate.until, before)
+	}
+}
+
+func TestTransport_remainingZeroPausesWithoutRetrying(t *testing.T) {
+	s := &scripted{answers: []func(http.ResponseWriter){status(200, `{}`, "X-Ratelimit-Remaining", "0", "X-Ratelimit-Reset", "0")}}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	tr := fastTransport(3)
+	if _, err := send(t, tr, srv.URL, http.MethodGet, ""); err != nil {
+		t.Fatal(err)
+	}
+	if s.calls.Load() != 1 || tr.Stats.Pauses.Load() != 1 || tr.gate.until.IsZero() {
+		t.Fatalf("calls %d pauses %d", s.calls.Load(), tr.Stats.Pauses.Load())
+	}
+}
+
+func TestTransport_refusesRedirectsAndNonJSON(t *testing.T) {
+	for name, answer := range map[string]func(http.ResponseWriter){
+		"redirect to another host": status(302, "", "Location", "https://evil.example/steal"),
+		"html page":                status(200, "<html>captive portal</html>", "Content-Type", "text/html"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := &scripted{answers: []func(http.ResponseWriter){answer}}
+			srv := httptest.NewServer(s)
+			defer srv.Close()
+			_, err := send(t, fastTransport(3), srv.URL, http.MethodGet, "")
+			var refused *RefusedAnswerError
+			if !errors.As(err, &refused) || s.calls.Load() != 1 {
+				t.Fatalf("err %v calls %d", err, s.calls.Load())
+			}
+		})
+	}
+}
+
+func TestTransport_capsAnswerSize(t *testing.T) {
+	big := `{"x":"` + strings.Repeat("a", MaxAnswerBytes) + `"}`
+	srv := httptest.NewServer(&scripted{answers: []func(http.ResponseWriter){status(200, big)}})
+	defer srv.Close()
+	resp, err := send(t, fastTransport(0), srv.URL, http.MethodGet, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(resp.Body); err == nil || !strings.Contains(err.Error(), "16 MiB limit") {
+		t.Fatalf("read err = %v", err)
+	}
+}
+
+func TestTransport_cancelEndsTheWait(t *testing.T) {
+	srv := httptest.NewServer(&scripted{answers: []func(http.ResponseWriter){status(503, `{}`)}})
+	defer srv.Close()
+	tr := NewTransport(nil, TransportOptions{MaxRetries: 5, BaseBackoff: time.Hour, MaxBackoff: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	done := make(chan error, 1)
+	go func() {
+		_, err := tr.RoundTrip(req)
+		done <- err
+	}()
+	for tr.Stats.Retries.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestTransport_burstIsHalfTheTenantsBucketAtMostOneSecondOfRPS(t *testing.T) {
+	for _, c := range []struct {
+		limit string
+		rps   float64
+		want  int
+	}{{"10", 20, 5}, {"50", 16, 16}, {"2", 2, 1}, {"", 20, 1}, {"junk", 20, 1}} {
+		srv := httptest.NewServer(&scripted{answers: []func(http.ResponseWriter){status(200, `{}`, "X-Ratelimit-Limit", c.limit, "X-Ratelimit-Remaining", "3")}})
+		tr := NewTransport(nil, TransportOptions{RPS: c.rps})
+		if _, err := send(t, tr, srv.URL, http.MethodGet, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := tr.Burst(); got != c.want {
+			t.Errorf("limit %q rps %v: burst %d, want %d", c.limit, c.rps, got, c.want)
+		}
+		srv.Close()
+	}
+}

@@ -1,0 +1,80 @@
+package execute
+
+import (
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+)
+
+// ConflictChangedSinceRun is why a rollback does not restore a connection
+// someone changed after the run.
+const ConflictChangedSinceRun = "the live configuration changed since the run (it is neither the state before nor the state after it); rollback with --force to restore it anyway"
+
+// RollbackMeta is what a rollback plan records besides its changes.
+type RollbackMeta struct {
+	Tenant      string
+	ToolVersion string
+	Now         time.Time
+	// Report is the run report being undone.
+	Report string
+}
+
+// RollbackPlan is the plan that undoes a run: every connection the run
+// meant to write (an intent) goes back to its before state. A connection
+// already in that state needs nothing. One whose live state is no longer
+// what the run left (its after state) was changed by someone else since: a
+// conflict, unless force. An intent without a result is a write that may or
+// may not have happened; the same comparison settles it.
+func RollbackPlan(run *runlog.Run, live *plan.Live, force bool, meta RollbackMeta) *plan.Plan {
+	p := &plan.Plan{Version: plan.FormatVersion, Origin: plan.OriginRollback, ToolVersion: meta.ToolVersion,
+		Tenant: meta.Tenant, CreatedAt: meta.Now.UTC(), Manifest: plan.Source{Path: meta.Report}}
+	for _, in := range lastIntents(run) {
+		p.Changes = append(p.Changes, rollbackChange(in, live, force))
+	}
+	p.Summary = plan.Summarize(p.Changes)
+	return p
+}
+
+func rollbackChange(in runlog.Intent, live *plan.Live, force bool) plan.Change {
+	c := plan.Change{ConnectionID: in.ConnectionID, ConnectionName: in.ConnectionName, Strategy: in.Strategy,
+		Mode: manifest.ModeReplace, After: in.Before}
+	lc, exists := live.Connections[in.ConnectionID]
+	if !exists {
+		c.Action, c.Conflict = plan.WriteAction(nil, in.Before), plan.ConflictGone
+		return c
+	}
+	c.Before = lc.Config
+	c.Action = plan.WriteAction(lc.Config, in.Before)
+	if c.Action != plan.ActionNone && !lc.Config.Equal(in.After) && !force {
+		c.Conflict = ConflictChangedSinceRun
+	}
+	return c
+}
+
+// lastIntents returns, for each connection with an intent, its last one, in
+// the order connections first appear. A run writes each connection once; a
+// report edited or concatenated by hand is still read sensibly.
+func lastIntents(run *runlog.Run) []runlog.Intent {
+	index := map[string]int{}
+	var out []runlog.Intent
+	for _, in := range run.Intents {
+		if i, ok := index[in.ConnectionID]; ok {
+			out[i] = in
+			continue
+		}
+		index[in.ConnectionID] = len(out)
+		out = append(out, in)
+	}
+	return out
+}
+
+// IntentIDs lists the connections a run meant to write.
+func IntentIDs(run *runlog.Run) []string {
+	var ids []string
+	for _, in := range lastIntents(run) {
+		ids = append(ids, in.ConnectionID)
+	}
+	return ids
+}

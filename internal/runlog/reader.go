@@ -1,0 +1,213 @@
+package runlog
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+)
+
+// Limits on what the tool reads from a report, so a wrong file cannot make
+// it allocate without bound.
+const (
+	MaxReportBytes = 512 << 20
+	MaxLineBytes   = 16 << 20
+)
+
+// Run is a report read back.
+type Run struct {
+	Header  Header
+	Intents []Intent
+	Results []Result
+	Summary *Summary
+	// Truncated is set when the last line was cut off, as it is when the run
+	// was killed while writing it; everything before it is intact.
+	Truncated bool
+}
+
+// ReadRunFile reads a report written by Writer.
+func ReadRunFile(path string) (*Run, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > MaxReportBytes {
+		return nil, fmt.Errorf("read report %s: %d bytes, larger than the %s limit", path, fi.Size(), fileutil.HumanBytes(MaxReportBytes))
+	}
+	r, err := ReadRun(io.LimitReader(f, MaxReportBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read report %s: %w", path, err)
+	}
+	return r, nil
+}
+
+// ReadRun reads a report from r. A line cut off at the end is tolerated; a
+// malformed line anywhere else is an error naming its line number.
+func ReadRun(r io.Reader) (*Run, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	run := &Run{}
+	total := 0
+	for n := 1; ; n++ {
+		line, complete, err := readLine(br)
+		total += len(line)
+		if total > MaxReportBytes {
+			return nil, fmt.Errorf("larger than the %s limit", fileutil.HumanBytes(MaxReportBytes))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		if line == nil {
+			break
+		}
+		if perr := run.add(n, line); perr != nil {
+			// Only a later line may be cut off: a report whose header is
+			// damaged says nothing trustworthy about its run.
+			if !complete && n > 1 {
+				run.Truncated = true
+				break
+			}
+			return nil, fmt.Errorf("line %d: %w", n, perr)
+		}
+	}
+	if run.Header.Type == "" || run.Header.Tenant == "" {
+		return nil, errors.New("empty file: not a scim-migrate report")
+	}
+	return run, nil
+}
+
+// readLine returns the next line without its newline, whether it ended with
+// one, and nil at the end of the input.
+func readLine(br *bufio.Reader) (line []byte, complete bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		buf = append(buf, chunk...)
+		if len(buf) > MaxLineBytes {
+			return nil, false, fmt.Errorf("longer than the %s line limit", fileutil.HumanBytes(MaxLineBytes))
+		}
+		switch {
+		case err == nil:
+			return bytes.TrimSuffix(buf[:len(buf)-1], []byte("\r")), true, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			if len(buf) == 0 {
+				return nil, false, nil
+			}
+			return buf, false, nil
+		default:
+			return nil, false, err
+		}
+	}
+}
+
+// add decodes one line into the run.
+func (run *Run) add(n int, line []byte) error {
+	var head struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(line, &head); err != nil {
+		return fmt.Errorf("not a JSON object: %w", err)
+	}
+	if n == 1 {
+		if head.Type != TypeRun {
+			return errors.New("not a scim-migrate report: the first line is not a run header")
+		}
+		return run.addHeader(line)
+	}
+	switch head.Type {
+	case TypeIntent:
+		var i Intent
+		if err := decodeStrict(line, &i); err != nil {
+			return err
+		}
+		if err := checkConnection(i.ConnectionID, i.Action, ""); err != nil {
+			return err
+		}
+		run.Intents = append(run.Intents, i)
+		return nil
+	case TypeResult:
+		var r Result
+		if err := decodeStrict(line, &r); err != nil {
+			return err
+		}
+		if r.Status == "" {
+			return fmt.Errorf("connection %s: result without a status", r.ConnectionID)
+		}
+		if err := checkResultConnection(r); err != nil {
+			return err
+		}
+		run.Results = append(run.Results, r)
+		return nil
+	case TypeSummary:
+		var s Summary
+		if err := decodeStrict(line, &s); err != nil {
+			return err
+		}
+		run.Summary = &s
+		return nil
+	}
+	return fmt.Errorf("unknown line type %q", head.Type)
+}
+
+func (run *Run) addHeader(line []byte) error {
+	if err := decodeStrict(line, &run.Header); err != nil {
+		return err
+	}
+	if run.Header.Version != RunFormatVersion {
+		return fmt.Errorf("report format version %d is not supported (this scim-migrate reads version %d)", run.Header.Version, RunFormatVersion)
+	}
+	if run.Header.Tenant == "" {
+		return errors.New("run header without a tenant")
+	}
+	return nil
+}
+
+func decodeStrict(line []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("malformed line: %w", err)
+	}
+	if dec.More() {
+		return errors.New("malformed line: data after the JSON object")
+	}
+	return nil
+}
+
+// checkResultConnection checks a result like checkConnection, except that a
+// failed result with no action may have no id: a manifest entry naming a
+// connection the tenant lacks (plan.Unresolved) has none, and nothing was
+// sent for it, so no id from it ever reaches a request path.
+func checkResultConnection(r Result) error {
+	if r.ConnectionID == "" && r.Status == StatusFailed && r.Action == plan.ActionNone {
+		return nil
+	}
+	return checkConnection(r.ConnectionID, r.Action, r.Status)
+}
+
+// checkConnection refuses ids, actions and statuses the tool never writes:
+// ids from a report end up in request paths.
+func checkConnection(id string, a plan.Action, s Status) error {
+	if !scim.ValidConnectionID(id) {
+		return fmt.Errorf("invalid connection id %q", id)
+	}
+	switch a {
+	case plan.ActionCreate, plan.ActionUpdate, plan.ActionDelete, plan.ActionNone:
+	default:
+		return fmt.Errorf("connection %s: unknown action %q", id, a)
+	}
+	switch s {
+	case "", StatusApplied, StatusUnchanged, StatusFailed, StatusConflict, StatusSkipped:
+		return nil
+	}
+	return fmt.Errorf("connection %s: unknown status %q", id, s)
+}

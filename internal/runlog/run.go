@@ -1,0 +1,121 @@
+package runlog
+
+import (
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+)
+
+// RunFormatVersion is the version of the report's JSON Lines form.
+const RunFormatVersion = 1
+
+// Line types of a run report, the value of each line's "type" field.
+const (
+	TypeRun     = "run"
+	TypeIntent  = "intent"
+	TypeResult  = "result"
+	TypeSummary = "summary"
+)
+
+// Status is how one connection of a run ended.
+type Status string
+
+const (
+	StatusApplied   Status = "applied"
+	StatusUnchanged Status = "unchanged"
+	StatusFailed    Status = "failed"
+	StatusConflict  Status = "conflict"
+	StatusSkipped   Status = "skipped"
+)
+
+// Header is a report's first line: which run this is.
+type Header struct {
+	Type        string       `json:"type"`
+	Version     int          `json:"version"`
+	ToolVersion string       `json:"tool_version"`
+	Tenant      string       `json:"tenant"`
+	Command     string       `json:"command"`
+	Manifest    *plan.Source `json:"manifest,omitempty"`
+	// PlanFile is the saved plan an apply --plan ran.
+	PlanFile string `json:"plan_file,omitempty"`
+	// RollsBack is the report a rollback undoes.
+	RollsBack string    `json:"rolls_back,omitempty"`
+	DryRun    bool      `json:"dry_run,omitempty"`
+	StartedAt time.Time `json:"started_at"`
+	User      string    `json:"user,omitempty"`
+	Host      string    `json:"host,omitempty"`
+	PID       int       `json:"pid,omitempty"`
+}
+
+// Intent is written, and made durable, before a write is sent: it holds the
+// state before the write, so a run killed at any instant can be rolled back.
+type Intent struct {
+	Type           string       `json:"type"`
+	ConnectionID   string       `json:"connection_id"`
+	ConnectionName string       `json:"connection_name"`
+	Strategy       string       `json:"strategy,omitempty"`
+	Action         plan.Action  `json:"action"`
+	Before         *scim.Config `json:"before"`
+	After          *scim.Config `json:"after"`
+	At             time.Time    `json:"at"`
+}
+
+// Result is how one connection of the run ended. Every connection of the run
+// has exactly one.
+type Result struct {
+	Type           string       `json:"type"`
+	ConnectionID   string       `json:"connection_id"`
+	ConnectionName string       `json:"connection_name"`
+	Strategy       string       `json:"strategy,omitempty"`
+	Status         Status       `json:"status"`
+	Action         plan.Action  `json:"action"`
+	Before         *scim.Config `json:"before"`
+	After          *scim.Config `json:"after"`
+	Error          string       `json:"error,omitempty"`
+	// Attempts counts the requests sent for this connection, retries included.
+	Attempts   int       `json:"attempts"`
+	DurationMS int64     `json:"duration_ms"`
+	At         time.Time `json:"at"`
+	// From is the manifest entry the connection's change came from.
+	From *manifest.Pos `json:"from,omitempty"`
+}
+
+// Counts tallies results by status.
+type Counts struct {
+	Applied   int `json:"applied"`
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	Conflict  int `json:"conflict"`
+	Skipped   int `json:"skipped"`
+}
+
+// Add counts one result.
+func (c *Counts) Add(s Status) {
+	switch s {
+	case StatusApplied:
+		c.Applied++
+	case StatusUnchanged:
+		c.Unchanged++
+	case StatusFailed:
+		c.Failed++
+	case StatusConflict:
+		c.Conflict++
+	case StatusSkipped:
+		c.Skipped++
+	}
+}
+
+// Total is the number of results counted.
+func (c Counts) Total() int { return c.Applied + c.Unchanged + c.Failed + c.Conflict + c.Skipped }
+
+// Summary is a report's last line.
+type Summary struct {
+	Type        string    `json:"type"`
+	Counts      Counts    `json:"counts"`
+	Interrupted bool      `json:"interrupted,omitempty"`
+	Error       string    `json:"error,omitempty"`
+	FinishedAt  time.Time `json:"finished_at"`
+	Requests    int64     `json:"requests"`
+}

@@ -1,0 +1,117 @@
+package runlog
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+)
+
+// Writer appends the lines of one run's report. Every line is written whole
+// and synced to disk before the call returns, so what the report says
+// happened is on disk before the next write to the tenant is sent.
+type Writer struct {
+	mu   sync.Mutex
+	f    *os.File
+	path string
+}
+
+// DefaultPath is where a run's report goes when --report is not given: the
+// tenant and the UTC start time in the name, so runs never overwrite each
+// other and sort by time.
+func DefaultPath(command, tenant string, start time.Time) string {
+	safe := strings.Map(func(r rune) rune {
+		if r == '.' || r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
+			return r
+		}
+		return '_'
+	}, tenant)
+	return fmt.Sprintf("scim-migrate-%s-%s-%s.jsonl", command, safe, start.UTC().Format("20060102T150405Z"))
+}
+
+// Create starts a report at path with its header. An existing file is never
+// appended to: a report holds one run.
+func Create(path string, h Header) (*Writer, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("report %s already exists; choose another --report path", path)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("report %s: %w", path, err)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("report directory: %w", err)
+		}
+	}
+	f, err := fileutil.CreateAppend(path)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{f: f, path: path}
+	h.Type, h.Version = TypeRun, RunFormatVersion
+	if err := w.write(h); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Path is the report's file.
+func (w *Writer) Path() string { return w.path }
+
+// Intent records a write about to be sent.
+func (w *Writer) Intent(i Intent) error {
+	i.Type = TypeIntent
+	return w.write(i)
+}
+
+// Result records how a connection ended.
+func (w *Writer) Result(r Result) error {
+	r.Type = TypeResult
+	return w.write(r)
+}
+
+// Summary records the end of the run.
+func (w *Writer) Summary(s Summary) error {
+	s.Type = TypeSummary
+	return w.write(s)
+}
+
+// Close closes the file.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return nil
+	}
+	err := w.f.Close()
+	w.f = nil
+	return err
+}
+
+// write appends one line and syncs it: one Write call per line, so a crash
+// can cut off at most the last line, which the reader tolerates.
+func (w *Writer) write(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("report %s: encode: %w", w.path, err)
+	}
+	b = append(b, '\n')
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return fmt.Errorf("report %s: already closed", w.path)
+	}
+	if _, err := w.f.Write(b); err != nil {
+		return fmt.Errorf("report %s: %w", w.path, err)
+	}
+	if err := w.f.Sync(); err != nil {
+		return fmt.Errorf("report %s: sync: %w", w.path, err)
+	}
+	return nil
+}
