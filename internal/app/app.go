@@ -141,36 +141,3 @@ const exitCodeHelp = `Exit codes:
 func onUsageError(c *cli.Context, err error, _ bool) error {
 	return &usageError{fmt.Errorf("%w (see %s --help)", err, c.Command.HelpName)}
 }
-
-// fileArgument returns the file a command works on: the value of its flag,
-// or a lone positional argument after all flags. urfave/cli stops reading
-// flags at the first positional argument, so a flag written after it would
-// be silently ignored: that is refused instead.
-func fileArgument(c *cli.Context, flag string) (string, error) {
-	value := c.String(flag)
-	args := c.Args().Slice()
-	for _, a := range args[min(1, len(args)):] {
-		if strings.HasPrefix(a, "-") {
-			return "", &usageError{fmt.Errorf("%q comes after the file %q and would be ignored: put flags before the file", a, args[0])}
-		}
-	}
-	switch {
-	case len(args) > 1:
-		return "", &usageError{fmt.Errorf("unexpected arguments %q: give one file", args[1:])}
-	case len(args) == 1 && value != "" && value != args[0]:
-		return "", &usageError{fmt.Errorf("two files given: --%s %q and %q", flag, value, args[0])}
-	case len(args) == 1:
-		return args[0], nil
-	case value == "":
-		return "", &usageError{fmt.Errorf("no file: give --%s FILE", flag)}
-	}
-	return value, nil
-}
-
-// noArguments refuses positional arguments for commands that take none.
-func noArguments(c *cli.Context) error {
-	if c.Args().Len() > 0 {
-		return &usageError{errors.New("unexpected arguments " + fmt.Sprintf("%q", c.Args().Slice()) + "; flags go before any argument")}
-	}
-	return nil
-}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
@@ -21,98 +20,80 @@ func applyCommand(e *env) *cli.Command {
 		Name:      "apply",
 		Usage:     "plan, then write the changes (or apply a plan saved by plan --out)",
 		ArgsUsage: "[MANIFEST]",
-		Flags: append([]cli.Flag{
-			manifestFlag(),
-			&cli.StringFlag{Name: "plan", Usage: "apply `PLAN.json` saved by plan --out; connections whose live state changed since are conflicts"},
-			&cli.StringFlag{Name: "report", Usage: "write the run's report to `PATH` (default: a new file named after the tenant and the time)"},
-			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and write nothing"},
-			&cli.BoolFlag{Name: "force", Usage: "with --plan: write connections whose live state changed since the plan"},
-			&cli.BoolFlag{Name: "create-missing", Usage: "create the SCIM configuration where a listed connection has none"},
-			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation (asked only on an interactive terminal)"},
-		}, tenantFlags()...),
-		Action: e.runApply,
+		Flags:     applyFlags(),
+		Action: func(c *cli.Context) error {
+			o, err := parseApply(c)
+			if err != nil {
+				return err
+			}
+			return e.apply(c.Context, o)
+		},
 	}
 }
 
-func (e *env) runApply(c *cli.Context) error {
-	manifestPath, planPath, err := applySource(c)
+func (e *env) apply(ctx context.Context, o applyOptions) error {
+	s, err := e.connect(o.connectOptions)
 	if err != nil {
 		return err
 	}
-	opts, client, err := e.connect(c)
-	if err != nil {
-		return err
-	}
-	if !c.Bool("dry-run") {
-		lock, err := e.lockTenant(opts, client.Tenant().Name(), "apply")
+	if !o.dryRun {
+		lock, err := e.lockTenant(s, "apply")
 		if err != nil {
 			return err
 		}
 		defer lock.Release()
 	}
-	ctx := e.readOnlyContext(c.Context)
-	p, err := e.applyPlan(ctx, opts, client, manifestPath, planPath, c.Bool("create-missing"), c.Bool("force"))
+	rctx := e.readOnlyContext(ctx)
+	p, err := e.applyPlan(rctx, s, o)
 	if err != nil {
-		return e.interrupted(ctx, err)
+		return e.interrupted(rctx, err)
 	}
 	tasks := execute.Tasks(p)
-	if !opts.quiet || c.Bool("dry-run") {
-		if err := report.RenderPlan(e.stdout, p, report.FormatText, e.style()); err != nil {
-			return err
-		}
-	}
-	if c.Bool("dry-run") {
-		return nil
-	}
-	if err := e.confirm(c.Bool("yes"), tasks, client.Tenant().Name()); err != nil {
+	if err := e.preview(s, p, o.dryRun); err != nil || o.dryRun {
 		return err
 	}
-	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: planPath}
-	return e.runTasks(c.Context, opts, client, runSpec{header: h, tasks: tasks, reportPath: c.String("report")})
+	if err := e.confirm(o.yes, tasks, s.tenant()); err != nil {
+		return err
+	}
+	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}
+	return e.runTasks(ctx, s, runSpec{header: h, tasks: tasks, reportPath: o.reportPath})
 }
 
-// applySource returns the manifest or the saved plan to apply: exactly one.
-func applySource(c *cli.Context) (manifest, planFile string, err error) {
-	planFile = c.String("plan")
-	if planFile == "" {
-		manifest, err = fileArgument(c, "manifest")
-		return manifest, "", err
+// preview shows the plan about to be applied, unless --quiet (a dry run
+// shows it always: it is all a dry run does).
+func (e *env) preview(s *session, p *plan.Plan, dryRun bool) error {
+	if s.opts.quiet && !dryRun {
+		return nil
 	}
-	if c.String("manifest") != "" || c.Args().Len() > 0 {
-		return "", "", &usageError{errors.New("give either a manifest (-f) or --plan, not both")}
-	}
-	if c.Bool("create-missing") {
-		return "", "", &usageError{errors.New("--create-missing applies to a manifest; with --plan, re-run plan to include creations")}
-	}
-	return "", planFile, nil
+	return report.RenderPlan(e.stdout, p, report.FormatText, e.style())
 }
 
 // applyPlan makes the plan (from the manifest, or read from the saved file)
 // and checks it against the live state read just now.
-func (e *env) applyPlan(ctx context.Context, opts *tenantOptions, client *auth0api.Client, manifestPath, planPath string, createMissing, force bool) (*plan.Plan, error) {
-	if planPath == "" {
-		m, err := manifest.ReadManifest(manifestPath)
+func (e *env) applyPlan(ctx context.Context, s *session, o applyOptions) (*plan.Plan, error) {
+	if o.planFile == "" {
+		m, err := manifest.ReadManifest(o.manifest)
 		if err != nil {
 			return nil, err
 		}
-		p, live, err := e.makePlan(ctx, opts, client, m, createMissing)
+		p, live, err := e.makePlan(ctx, s, m, o.createMissing)
 		if err != nil {
 			return nil, err
 		}
 		return plan.Recheck(p, live, false), nil
 	}
-	p, err := plan.ReadPlanFile(planPath)
+	p, err := plan.ReadPlanFile(o.planFile)
 	if err != nil {
 		return nil, err
 	}
-	if p.Tenant != client.Tenant().Name() {
-		return nil, fmt.Errorf("the plan %s is for tenant %q, not %q; re-run plan against this tenant", planPath, p.Tenant, client.Tenant().Name())
+	if p.Tenant != s.tenant() {
+		return nil, fmt.Errorf("the plan %s is for tenant %q, not %q; re-run plan against this tenant", o.planFile, p.Tenant, s.tenant())
 	}
-	live, err := client.ReadLive(ctx, manifest.Refs{IDs: planIDs(p)}, opts.concurrency)
+	live, err := s.client.ReadLive(ctx, manifest.Refs{IDs: planIDs(p)}, s.opts.concurrency)
 	if err != nil {
-		return nil, fmt.Errorf("read the live state of %s: %w", client.Tenant().Name(), err)
+		return nil, fmt.Errorf("read the live state of %s: %w", s.tenant(), err)
 	}
-	return plan.Recheck(p, live, force), nil
+	return plan.Recheck(p, live, o.force), nil
 }
 
 func planIDs(p *plan.Plan) []string {

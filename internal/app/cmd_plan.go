@@ -4,33 +4,30 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
 )
 
-func manifestFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "manifest `FILE` (.json or .csv)"}
-}
-
 func validateCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "validate",
 		Usage:     "check a manifest offline (sends nothing)",
 		ArgsUsage: "[MANIFEST]",
-		Flags:     []cli.Flag{manifestFlag()},
-		Action:    e.runValidate,
+		Flags:     validateFlags(),
+		Action: func(c *cli.Context) error {
+			o, err := parseValidate(c)
+			if err != nil {
+				return err
+			}
+			return e.validate(o)
+		},
 	}
 }
 
-func (e *env) runValidate(c *cli.Context) error {
-	path, err := fileArgument(c, "manifest")
-	if err != nil {
-		return err
-	}
-	m, err := manifest.ReadManifest(path)
+func (e *env) validate(o validateOptions) error {
+	m, err := manifest.ReadManifest(o.manifest)
 	if err != nil {
 		return err
 	}
@@ -38,7 +35,7 @@ func (e *env) runValidate(c *cli.Context) error {
 	for _, en := range m.Entries {
 		pairs += len(en.Mapping)
 	}
-	fmt.Fprintf(e.stdout, "%s: valid, %d connection entries, %d mapping entries\n", path, len(m.Entries), pairs)
+	fmt.Fprintf(e.stdout, "%s: valid, %d connection entries, %d mapping entries\n", o.manifest, len(m.Entries), pairs)
 	return nil
 }
 
@@ -47,62 +44,55 @@ func planCommand(e *env) *cli.Command {
 		Name:      "plan",
 		Usage:     "read the live state and print the diff (writes nothing to the tenant)",
 		ArgsUsage: "[MANIFEST]",
-		Flags: append([]cli.Flag{
-			manifestFlag(),
-			&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `PLAN.json`, for apply --plan"},
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text, json, markdown or html (the audit view: one self-contained page)"},
-			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
-		}, tenantFlags()...),
-		Action: e.runPlan,
+		Flags:     planFlags(),
+		Action: func(c *cli.Context) error {
+			o, err := parsePlan(c)
+			if err != nil {
+				return err
+			}
+			return e.plan(c.Context, o)
+		},
 	}
 }
 
-func (e *env) runPlan(c *cli.Context) error {
-	path, err := fileArgument(c, "manifest")
+func (e *env) plan(ctx context.Context, o planOptions) error {
+	m, err := manifest.ReadManifest(o.manifest)
 	if err != nil {
 		return err
 	}
-	format, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON, report.FormatMarkdown, report.FormatHTML)
-	if err != nil {
-		return &usageError{err}
-	}
-	m, err := manifest.ReadManifest(path)
+	s, err := e.connect(o.connectOptions)
 	if err != nil {
 		return err
 	}
-	opts, client, err := e.connect(c)
-	if err != nil {
-		return err
-	}
-	ctx := e.readOnlyContext(c.Context)
-	p, _, err := e.makePlan(ctx, opts, client, m, false)
+	ctx = e.readOnlyContext(ctx)
+	p, _, err := e.makePlan(ctx, s, m, false)
 	if err != nil {
 		return e.interrupted(ctx, err)
 	}
-	if out := c.String("out"); out != "" {
-		if err := p.WriteFile(out); err != nil {
+	if o.out != "" {
+		if err := p.WriteFile(o.out); err != nil {
 			return fmt.Errorf("save plan: %w", err)
 		}
-		opts.logger.Info("plan saved", "path", out)
+		s.logger.Info("plan saved", "path", o.out)
 	}
-	if err := report.RenderPlan(e.stdout, p, format, e.style()); err != nil {
+	if err := report.RenderPlan(e.stdout, p, o.format, e.style()); err != nil {
 		return err
 	}
-	if c.Bool("detailed-exitcode") && p.Summary.HasChanges() {
+	if o.detailedExitcode && p.Summary.HasChanges() {
 		return errPlanHasChanges
 	}
 	return nil
 }
 
 // makePlan reads the live state the manifest needs and diffs it.
-func (e *env) makePlan(ctx context.Context, opts *tenantOptions, client *auth0api.Client, m *manifest.Manifest, createMissing bool) (*plan.Plan, *plan.Live, error) {
-	opts.logger.Info("reading the live state", "tenant", client.Tenant().Name(), "entries", len(m.Entries))
-	live, err := client.ReadLive(ctx, m.Refs(), opts.concurrency)
+func (e *env) makePlan(ctx context.Context, s *session, m *manifest.Manifest, createMissing bool) (*plan.Plan, *plan.Live, error) {
+	s.logger.Info("reading the live state", "tenant", s.tenant(), "entries", len(m.Entries))
+	live, err := s.client.ReadLive(ctx, m.Refs(), s.opts.concurrency)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read the live state of %s: %w", client.Tenant().Name(), err)
+		return nil, nil, fmt.Errorf("read the live state of %s: %w", s.tenant(), err)
 	}
 	p, err := plan.Build(m, live, plan.BuildOptions{
-		Tenant:        client.Tenant().Name(),
+		Tenant:        s.tenant(),
 		ToolVersion:   e.deps.Version,
 		Now:           e.deps.Now(),
 		CreateMissing: createMissing,
@@ -111,9 +101,9 @@ func (e *env) makePlan(ctx context.Context, opts *tenantOptions, client *auth0ap
 		return nil, nil, err
 	}
 	for _, w := range p.Warnings {
-		opts.logger.Warn(w)
+		s.logger.Warn(w)
 	}
-	opts.logger.Info("plan ready", "requests", client.Stats().Attempts.Load())
+	s.logger.Info("plan ready", "requests", s.client.Stats().Attempts.Load())
 	return p, live, nil
 }
 

@@ -11,9 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// reportFormats are the forms of the audit view, html first as the default.
-var reportFormats = []report.Format{report.FormatHTML, report.FormatMarkdown, report.FormatCSV}
-
 func reportCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "report",
@@ -22,34 +19,28 @@ func reportCommand(e *env) *cli.Command {
 			"not by name) and renders the audit view: a single HTML page that makes no network request, " +
 			"markdown for a ticket, or CSV for a spreadsheet (one row per connection).",
 		ArgsUsage: "[PLAN_OR_REPORT]",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
-			&cli.StringFlag{Name: "format", Value: string(report.FormatHTML), Usage: "output format: html, markdown or csv"},
-			&cli.StringFlag{Name: "out", Usage: "write to `PATH` (created 0600) instead of stdout"},
+		Flags:     reportFlags(),
+		Action: func(c *cli.Context) error {
+			o, err := parseReport(c)
+			if err != nil {
+				return err
+			}
+			return e.report(o)
 		},
-		Action: e.runReport,
 	}
 }
 
-func (e *env) runReport(c *cli.Context) error {
-	path, err := fileArgument(c, "from")
-	if err != nil {
-		return err
-	}
-	format, err := report.ParseFormat(c.String("format"), reportFormats...)
-	if err != nil {
-		return &usageError{err}
-	}
+func (e *env) report(o reportOptions) error {
 	// A run report may be larger than a plan; the larger limit covers both.
-	data, err := fileutil.ReadLimited(path, max(runlog.MaxReportBytes, plan.MaxPlanBytes))
+	data, err := fileutil.ReadLimited(o.from, max(runlog.MaxReportBytes, plan.MaxPlanBytes))
 	if err != nil {
 		return fmt.Errorf("read the plan or report: %w", err)
 	}
 	var out bytes.Buffer
-	if err := report.RenderSaved(&out, data, path, format); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	if err := report.RenderSaved(&out, data, o.from, o.format); err != nil {
+		return fmt.Errorf("%s: %w", o.from, err)
 	}
-	return e.writeReport(c.String("out"), out.Bytes())
+	return e.writeReport(o.out, out.Bytes())
 }
 
 // writeReport writes the rendering to stdout, or privately (0600) and

@@ -22,14 +22,14 @@ type runSpec struct {
 // runTasks executes a writing run: it creates the report, runs the tasks
 // through the worker pool with progress, writes the summary and maps the
 // outcome to the command's result.
-func (e *env) runTasks(ctx context.Context, opts *tenantOptions, client *auth0api.Client, spec runSpec) error {
+func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	start := e.deps.Now()
 	path := spec.reportPath
 	if path == "" {
-		path = runlog.DefaultPath(spec.header.Command, client.Tenant().Name(), start)
+		path = runlog.DefaultPath(spec.header.Command, s.tenant(), start)
 	}
 	h := spec.header
-	h.ToolVersion, h.Tenant, h.StartedAt = e.deps.Version, client.Tenant().Name(), start.UTC()
+	h.ToolVersion, h.Tenant, h.StartedAt = e.deps.Version, s.tenant(), start.UTC()
 	h.User, h.Host, h.PID = currentUser(), hostname(), os.Getpid()
 	w, err := runlog.Create(path, h)
 	if err != nil {
@@ -37,19 +37,19 @@ func (e *env) runTasks(ctx context.Context, opts *tenantOptions, client *auth0ap
 	}
 	defer w.Close()
 	switch {
-	case opts.jsonLogs:
-		opts.logger.Info("report started", "path", path)
-	case !opts.quiet:
+	case s.opts.jsonLogs():
+		s.logger.Info("report started", "path", path)
+	case !s.opts.quiet:
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
-	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(opts), e.stderr, opts.logger)
-	out := execute.Execute(ctx, client, spec.tasks, execute.Options{
-		Concurrency: opts.concurrency, Stop: e.deps.Stop, Recorder: w, Observer: prog, Now: e.deps.Now,
+	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(s.opts), e.stderr, s.logger)
+	out := execute.Execute(ctx, s.client, spec.tasks, execute.Options{
+		Concurrency: s.opts.concurrency, Stop: e.deps.Stop, Recorder: w, Observer: prog, Now: e.deps.Now,
 		Attempts: auth0api.WithAttemptCounter,
 	})
 	prog.Close()
 	sum := runlog.Summary{Counts: out.Counts, Interrupted: out.Interrupted, FinishedAt: e.deps.Now().UTC(),
-		Requests: client.Stats().Attempts.Load()}
+		Requests: s.client.Stats().Attempts.Load()}
 	if out.Fatal != nil {
 		sum.Error = out.Fatal.Error()
 	}
@@ -87,8 +87,8 @@ func outcomeError(out execute.Outcome, path string) error {
 
 // progressBar says whether progress is drawn as a bar: only for a person
 // watching a terminal, never in quiet mode or in JSON logs.
-func (e *env) progressBar(opts *tenantOptions) bool {
-	return e.streams.ErrTerminal && !opts.quiet && !opts.jsonLogs
+func (e *env) progressBar(o connectOptions) bool {
+	return e.streams.ErrTerminal && !o.quiet && !o.jsonLogs()
 }
 
 func currentUser() string {

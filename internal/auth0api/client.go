@@ -64,6 +64,7 @@ func NewClient(s Settings) (*Client, error) {
 	if err := s.Credentials.Check(); err != nil {
 		return nil, err
 	}
+	s.Transport = withTransportDefaults(s.Transport)
 	t := NewTransport(s.Base, s.Transport)
 	c := &Client{
 		settings:  s,

@@ -20,6 +20,16 @@ import (
 // largest legitimate answer, a page of 100 SCIM configurations, is far below.
 const MaxAnswerBytes = 16 << 20
 
+// Defaults of the transport, which the command line shows as its flags'
+// defaults.
+const (
+	// DefaultAttemptTimeout bounds one attempt: far above any healthy
+	// answer, short enough that a hung connection is retried.
+	DefaultAttemptTimeout = 30 * time.Second
+	// DefaultMaxRetries rides out a few minutes of 429s and 5xx.
+	DefaultMaxRetries = 6
+)
+
 // TransportStats counts what the transport did. Progress output and tests
 // read it; it never holds request contents.
 type TransportStats struct {
@@ -84,7 +94,7 @@ func NewTransport(base http.RoundTripper, opts TransportOptions) *Transport {
 
 func withTransportDefaults(o TransportOptions) TransportOptions {
 	if o.AttemptTimeout <= 0 {
-		o.AttemptTimeout = 30 * time.Second
+		o.AttemptTimeout = DefaultAttemptTimeout
 	}
 	if o.MaxPause <= 0 {
 		o.MaxPause = 30 * time.Second

@@ -22,6 +22,10 @@ type Observer interface {
 	Finished(runlog.Result)
 }
 
+// DefaultConcurrency is how many connections a run works on at once: enough
+// to hide the tenant's latency at the rates Auth0 allows.
+const DefaultConcurrency = 4
+
 // Options configures a run.
 type Options struct {
 	Concurrency int

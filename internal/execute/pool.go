@@ -16,7 +16,14 @@ func ForEach(ctx context.Context, n, concurrency int, fn func(ctx context.Contex
 		if gctx.Err() != nil {
 			break
 		}
-		g.Go(func() error { return fn(gctx, i) })
+		g.Go(func() error {
+			// The slot may have been freed by the call that stopped
+			// everything: then nothing more starts.
+			if gctx.Err() != nil {
+				return nil
+			}
+			return fn(gctx, i)
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return err

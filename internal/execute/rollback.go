@@ -42,7 +42,7 @@ func rollbackChange(in runlog.Intent, live *plan.Live, force bool) plan.Change {
 		Mode: manifest.ModeReplace, After: in.Before}
 	lc, exists := live.Connections[in.ConnectionID]
 	if !exists {
-		c.Action, c.Conflict = plan.WriteAction(nil, in.Before), plan.ConflictGone
+		c.Action, c.Conflict = plan.ActionNone, plan.ConflictGone
 		return c
 	}
 	c.Before = lc.Config

@@ -183,8 +183,7 @@ func (v *validator) connectionID(line int, id string) bool {
 	if !v.text(line, "connection_id", id) {
 		return false
 	}
-	rest, ok := strings.CutPrefix(id, "con_")
-	if ok && rest != "" && strings.IndexFunc(rest, notASCIIAlnum) < 0 {
+	if scim.ValidConnectionID(id) {
 		return true
 	}
 	hint := ""
@@ -193,10 +192,6 @@ func (v *validator) connectionID(line int, id string) bool {
 	}
 	v.ps.add(line, "connection_id %q is malformed: want \"con_\" followed by letters and digits%s", id, hint)
 	return false
-}
-
-func notASCIIAlnum(r rune) bool {
-	return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
 }
 
 func (v *validator) connectionName(line int, name string) bool {

@@ -1,0 +1,98 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+)
+
+// maxTokenFileBytes caps --token-file: a token is a few KiB.
+const maxTokenFileBytes = 64 << 10
+
+// session is what a command that talks to a tenant works with: its options,
+// its logger and its client.
+type session struct {
+	opts   connectOptions
+	logger *slog.Logger
+	client *auth0api.Client
+}
+
+// connect builds the logger and the tenant's client. Nothing is sent yet:
+// the first request fetches the token.
+func (e *env) connect(o connectOptions) (*session, error) {
+	logger := newLogger(e.stderr, o)
+	creds, err := e.credentials(o.tokenFile)
+	if err != nil {
+		return nil, err
+	}
+	client, err := auth0api.NewClient(auth0api.Settings{
+		Tenant:      o.tenant,
+		Audience:    o.audience,
+		Credentials: creds,
+		Base:        e.deps.Base,
+		UserAgent:   "scim-migrate/" + e.deps.Version,
+		Transport: auth0api.TransportOptions{
+			RPS: o.rps, MaxRetries: o.maxRetries, AttemptTimeout: o.timeout, Logger: logger,
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &session{opts: o, logger: logger, client: client}, nil
+}
+
+// tenant is the name of the session's tenant.
+func (s *session) tenant() string { return s.client.Tenant().Name() }
+
+// credentials reads the secrets: a token file or AUTH0_API_TOKEN (a static
+// token, used instead of client credentials), else AUTH0_CLIENT_ID and
+// AUTH0_CLIENT_SECRET. Secrets come only from the environment or a file.
+func (e *env) credentials(tokenFile string) (auth0api.Credentials, error) {
+	creds := auth0api.Credentials{
+		ClientID:     e.deps.Getenv("AUTH0_CLIENT_ID"),
+		ClientSecret: e.deps.Getenv("AUTH0_CLIENT_SECRET"),
+		Token:        strings.TrimSpace(e.deps.Getenv("AUTH0_API_TOKEN")),
+	}
+	if tokenFile != "" {
+		b, err := fileutil.ReadLimited(tokenFile, maxTokenFileBytes)
+		if err != nil {
+			return creds, fmt.Errorf("read --token-file: %w", err)
+		}
+		creds.Token = strings.TrimSpace(string(b))
+		if creds.Token == "" {
+			return creds, fmt.Errorf("--token-file %s is empty", tokenFile)
+		}
+		e.addSecret(creds.Token)
+	}
+	if creds.Token != "" && strings.ContainsAny(creds.Token, " \t\r\n") {
+		return creds, fmt.Errorf("the access token contains whitespace; give the token alone")
+	}
+	return creds, creds.Check()
+}
+
+// addSecret makes the outputs redact one more secret (a token read from a
+// file is known only once the file is read).
+func (e *env) addSecret(s string) {
+	for _, w := range []io.Writer{e.stdout, e.stderr} {
+		if r, ok := w.(*redactingWriter); ok {
+			r.add(s)
+		}
+	}
+}
+
+// newLogger builds the run's logger on stderr; --quiet keeps errors only.
+func newLogger(w io.Writer, o connectOptions) *slog.Logger {
+	lvl := o.logLevel
+	if o.quiet {
+		lvl = max(lvl, slog.LevelError)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if o.jsonLogs() {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,193 @@
+package app
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/urfave/cli/v2"
+)
+
+// parseArgs runs one command's flags over args with urfave/cli, as the
+// application does, and returns what its parse function made of them:
+// nothing else runs, and nothing is sent.
+func parseArgs[T any](t *testing.T, flags []cli.Flag, parse func(*cli.Context) (T, error), args ...string) (T, error) {
+	t.Helper()
+	var got T
+	var perr error
+	app := &cli.App{
+		Name: "scim-migrate", Writer: io.Discard, ErrWriter: io.Discard,
+		ExitErrHandler: func(*cli.Context, error) {}, OnUsageError: onUsageError,
+		Commands: []*cli.Command{{Name: "cmd", Flags: flags, Action: func(c *cli.Context) error {
+			got, perr = parse(c)
+			return nil
+		}}},
+	}
+	if err := app.Run(append([]string{"scim-migrate", "cmd"}, args...)); err != nil {
+		return got, err
+	}
+	return got, perr
+}
+
+const testDomain = "--domain=acme.eu.auth0.com"
+
+func TestParseApply_defaults(t *testing.T) {
+	o, err := parseArgs(t, applyFlags(), parseApply, testDomain, "-f", "m.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := connectOptions{rps: defaultRPS, concurrency: execute.DefaultConcurrency, maxRetries: auth0api.DefaultMaxRetries,
+		timeout: auth0api.DefaultAttemptTimeout, logFormat: "text", logLevel: slog.LevelInfo}
+	got := o.connectOptions
+	got.tenant = auth0api.Tenant{}
+	if got != want {
+		t.Errorf("connect options %+v, want %+v", got, want)
+	}
+	if o.tenant.Name() != "acme.eu.auth0.com" || o.tenant.Insecure() {
+		t.Errorf("tenant %v", o.tenant)
+	}
+	if o.manifest != "m.json" || o.planFile != "" || o.dryRun || o.force || o.createMissing || o.yes || o.reportPath != "" {
+		t.Errorf("apply options %+v", o)
+	}
+}
+
+func TestParseApply_everyFlag(t *testing.T) {
+	o, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--report", "r.jsonl", "--dry-run", "--force",
+		"--create-missing", "-y", "--rps", "7.5", "--concurrency", "3", "--max-retries", "0", "--timeout", "2s",
+		"--log-format", "json", "--log-level", "debug", "-q", "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.manifest != "m.csv" || o.reportPath != "r.jsonl" || !o.dryRun || !o.force || !o.createMissing || !o.yes {
+		t.Errorf("apply options %+v", o)
+	}
+	c := o.connectOptions
+	if c.rps != 7.5 || c.concurrency != 3 || c.maxRetries != 0 || c.timeout != 2*time.Second ||
+		!c.jsonLogs() || c.logLevel != slog.LevelDebug || !c.quiet {
+		t.Errorf("connect options %+v", c)
+	}
+}
+
+func TestParseApply_source(t *testing.T) {
+	o, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--plan", "p.json")
+	if err != nil || o.planFile != "p.json" || o.manifest != "" {
+		t.Fatalf("%+v %v", o, err)
+	}
+	for name, args := range map[string][]string{
+		"plan and manifest":          {"--plan", "p.json", "-f", "m.json"},
+		"plan and a positional file": {"--plan", "p.json", "m.json"},
+		"plan and create-missing":    {"--plan", "p.json", "--create-missing"},
+		"no source":                  {},
+		"flag after the file":        {"m.json", "--dry-run"},
+		"two files":                  {"-f", "a.json", "b.json"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := parseArgs(t, applyFlags(), parseApply, append([]string{testDomain}, args...)...)
+			var usage *usageError
+			if !errors.As(err, &usage) {
+				t.Fatalf("want a usage error, got %v", err)
+			}
+		})
+	}
+}
+
+func TestParseConnect_refusesWhatCannotWork(t *testing.T) {
+	for _, tc := range []struct{ flag, want string }{
+		{"--rps=0", "--rps"},
+		{"--rps=1001", "--rps"},
+		{"--concurrency=0", "--concurrency"},
+		{"--concurrency=257", "--concurrency"},
+		{"--max-retries=-1", "--max-retries"},
+		{"--timeout=0s", "--timeout"},
+		{"--log-level=loud", "--log-level"},
+		{"--log-format=xml", "--log-format"},
+		{"--domain=http://acme.eu.auth0.com", "loopback"},
+		{"--domain=acme.eu.auth0.com/api/v2", "path"},
+	} {
+		t.Run(tc.flag, func(t *testing.T) {
+			_, err := parseArgs(t, planFlags(), parsePlan, testDomain, tc.flag, "-f", "m.json")
+			var usage *usageError
+			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want a usage error naming %s, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+func TestParseConnect_domainFromEnvironment(t *testing.T) {
+	t.Setenv("AUTH0_DOMAIN", "http://127.0.0.1:8080")
+	o, err := parseArgs(t, exportFlags(), parseExport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.tenant.Name() != "127.0.0.1:8080" || !o.tenant.Insecure() {
+		t.Errorf("tenant %+v", o.tenant)
+	}
+	if _, err := parseArgs(t, exportFlags(), parseExport, "--domain", "other.eu.auth0.com"); err != nil {
+		t.Errorf("a flag must win over the environment: %v", err)
+	}
+}
+
+func TestParsePlan_format(t *testing.T) {
+	o, err := parseArgs(t, planFlags(), parsePlan, testDomain, "--format", " JSON ", "--out", "p.json", "--detailed-exitcode", "-f", "m.json")
+	if err != nil || o.format != report.FormatJSON || o.out != "p.json" || !o.detailedExitcode {
+		t.Fatalf("%+v %v", o, err)
+	}
+	if o, _ := parseArgs(t, planFlags(), parsePlan, testDomain, "m.json"); o.format != report.FormatText {
+		t.Errorf("default format %q", o.format)
+	}
+	if _, err := parseArgs(t, planFlags(), parsePlan, testDomain, "--format", "csv", "m.json"); err == nil {
+		t.Error("plan has no csv format")
+	}
+}
+
+func TestParseRollback(t *testing.T) {
+	o, err := parseArgs(t, rollbackFlags(), parseRollback, testDomain, "--report", "b.jsonl", "--dry-run", "--force", "r.jsonl")
+	if err != nil || o.from != "r.jsonl" || o.reportPath != "b.jsonl" || !o.dryRun || !o.force {
+		t.Fatalf("%+v %v", o, err)
+	}
+	if _, err := parseArgs(t, rollbackFlags(), parseRollback, testDomain); err == nil {
+		t.Error("rollback needs a report")
+	}
+}
+
+func TestParseExport(t *testing.T) {
+	o, err := parseArgs(t, exportFlags(), parseExport, testDomain, "--strategy", "okta, samlp", "--strategy", "okta",
+		"--format", "csv", "--key", "name", "--out", "x.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(o.strategies, []string{"okta", "samlp"}) || o.format != "csv" || o.key != manifest.KeyByName || o.out != "x.csv" {
+		t.Errorf("%+v", o)
+	}
+	if o, _ := parseArgs(t, exportFlags(), parseExport, testDomain); o.format != "json" || o.key != manifest.KeyByID {
+		t.Errorf("defaults %+v", o)
+	}
+	for _, args := range [][]string{{"--strategy", "ad"}, {"--format", "xml"}, {"--key", "uuid"}, {"stray"}} {
+		if _, err := parseArgs(t, exportFlags(), parseExport, append([]string{testDomain}, args...)...); err == nil {
+			t.Errorf("%q accepted", args)
+		}
+	}
+}
+
+func TestParseReportAndValidate(t *testing.T) {
+	o, err := parseArgs(t, reportFlags(), parseReport, "--from", "r.jsonl")
+	if err != nil || o.from != "r.jsonl" || o.format != report.FormatHTML || o.out != "" {
+		t.Fatalf("%+v %v", o, err)
+	}
+	if _, err := parseArgs(t, reportFlags(), parseReport, "--format", "text", "r.jsonl"); err == nil {
+		t.Error("report has no text format")
+	}
+	v, err := parseArgs(t, validateFlags(), parseValidate, "m.json")
+	if err != nil || v.manifest != "m.json" {
+		t.Fatalf("%+v %v", v, err)
+	}
+}

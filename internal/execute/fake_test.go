@@ -1,0 +1,136 @@
+package execute
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+)
+
+// fakeTenant is a tenant in memory that can fail at every step. A
+// connection absent from state does not exist; a nil configuration means
+// it has none.
+type fakeTenant struct {
+	mu    sync.Mutex
+	state map[string]*scim.Config
+	// writeErr is returned by Write for a connection; landed says whether
+	// the write took effect anyway (a lost answer, a 5xx after the effect).
+	writeErr map[string]error
+	landed   map[string]bool
+	readErr  map[string]error
+	// beforeWrite, when set, runs as a write arrives (to check the intent
+	// is durable first, or to interrupt the run).
+	beforeWrite func(Write)
+	writes      []Write
+	reads       []string
+}
+
+func newFake(state map[string]*scim.Config) *fakeTenant {
+	return &fakeTenant{state: state, writeErr: map[string]error{}, landed: map[string]bool{}, readErr: map[string]error{}}
+}
+
+func (f *fakeTenant) Read(_ context.Context, id string) (*scim.Config, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reads = append(f.reads, id)
+	if err := f.readErr[id]; err != nil {
+		return nil, false, err
+	}
+	cfg, found := f.state[id]
+	return cfg.Clone(), found, nil
+}
+
+func (f *fakeTenant) Write(ctx context.Context, w Write) error {
+	if f.beforeWrite != nil {
+		f.beforeWrite(w)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.writes = append(f.writes, w)
+	if _, found := f.state[w.ConnectionID]; !found {
+		return fmt.Errorf("404 Not Found: The connection does not exist")
+	}
+	err := f.writeErr[w.ConnectionID]
+	if err == nil || f.landed[w.ConnectionID] {
+		f.state[w.ConnectionID] = w.After.Clone()
+	}
+	return err
+}
+
+func (f *fakeTenant) written() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ids := make([]string, len(f.writes))
+	for i, w := range f.writes {
+		ids[i] = w.ConnectionID
+	}
+	return ids
+}
+
+// memRecorder keeps a run's lines in memory and can fail on demand.
+type memRecorder struct {
+	mu        sync.Mutex
+	intents   []runlog.Intent
+	results   []runlog.Result
+	intentErr error // returned by Intent after failAfter intents
+	failAfter int
+	resultErr error
+}
+
+func (m *memRecorder) Intent(i runlog.Intent) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.intentErr != nil && len(m.intents) >= m.failAfter {
+		return m.intentErr
+	}
+	m.intents = append(m.intents, i)
+	return nil
+}
+
+func (m *memRecorder) Result(r runlog.Result) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.resultErr != nil {
+		return m.resultErr
+	}
+	m.results = append(m.results, r)
+	return nil
+}
+
+func (m *memRecorder) hasIntent(id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, i := range m.intents {
+		if i.ConnectionID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// resultOf returns the one result of a connection, or fails.
+func (m *memRecorder) resultOf(id string) (runlog.Result, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var found []runlog.Result
+	for _, r := range m.results {
+		if r.ConnectionID == id {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		return runlog.Result{}, fmt.Errorf("%s has %d results", id, len(found))
+	}
+	return found[0], nil
+}
+
+// observer counts what it is told.
+type observer struct{ n atomic.Int32 }
+
+func (o *observer) Finished(runlog.Result) { o.n.Add(1) }
+
+var errRejected = errors.New("400 Bad Request: Invalid mapping provided")
