@@ -131,10 +131,11 @@ func newApp(e *env) *cli.App {
 
 const exitCodeHelp = `Exit codes:
    0    done: everything applied, or nothing to do
-   1    could not run: bad flags, invalid manifest or report, authentication failure; nothing was written
+   1    could not run: bad flags, invalid manifest or report, authentication failure; nothing was sent to the tenant
    2    plan --detailed-exitcode only: the plan has changes
-   3    finished, but at least one connection failed or conflicted (see the report)
-   130  interrupted (SIGINT or SIGTERM): writes in flight were finished and recorded`
+   3    finished, but at least one connection failed, conflicted or is unknown (see the report)
+   4    stopped early after writes were sent (report unwritable, credentials revoked, missing scope): rollback --from the report undoes them
+   130  interrupted (SIGINT or SIGTERM): no new write was sent; see the report`
 
 // onUsageError turns urfave's flag errors into usage errors (exit 1) with a
 // pointer to --help instead of printing the whole help.

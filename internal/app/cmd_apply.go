@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
@@ -56,7 +57,7 @@ func (e *env) apply(ctx context.Context, o applyOptions) error {
 		return err
 	}
 	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}
-	return e.runTasks(ctx, s, runSpec{header: h, tasks: tasks, reportPath: o.reportPath})
+	return e.runTasks(ctx, s, runSpec{header: h, tasks: tasks, reportPath: o.reportPath, force: o.force})
 }
 
 // preview shows the plan about to be applied, unless --quiet (a dry run
@@ -86,8 +87,11 @@ func (e *env) applyPlan(ctx context.Context, s *session, o applyOptions) (*plan.
 	if err != nil {
 		return nil, err
 	}
-	if p.Tenant != s.tenant() {
+	if !auth0api.SameTenant(p.Tenant, s.tenant()) {
 		return nil, fmt.Errorf("the plan %s is for tenant %q, not %q; re-run plan against this tenant", o.planFile, p.Tenant, s.tenant())
+	}
+	if err := p.CheckAge(e.deps.Now(), o.maxPlanAge); err != nil {
+		return nil, fmt.Errorf("the plan %s is refused: %w; re-run plan, or give --max-plan-age to apply it anyway", o.planFile, err)
 	}
 	live, err := s.client.ReadLive(ctx, manifest.Refs{IDs: planIDs(p)}, s.opts.concurrency)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
@@ -39,7 +40,7 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	if run.Truncated {
 		s.logger.Warn("the report's last line was cut off (the run was killed while writing it); everything before it is used", "report", o.from)
 	}
-	if run.Header.Tenant != s.tenant() {
+	if !auth0api.SameTenant(run.Header.Tenant, s.tenant()) {
 		return fmt.Errorf("the report %s is from tenant %q, not %q; nothing was written", o.from, run.Header.Tenant, s.tenant())
 	}
 	if !o.dryRun {
@@ -57,7 +58,7 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from, Manifest: run.Header.Manifest}
-	return e.runTasks(ctx, s, runSpec{header: h, tasks: execute.Tasks(p), reportPath: o.reportPath})
+	return e.runTasks(ctx, s, runSpec{header: h, tasks: execute.Tasks(p), reportPath: o.reportPath, force: o.force})
 }
 
 // rollbackPlan reads the live state of the connections the run wrote and

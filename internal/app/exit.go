@@ -3,6 +3,8 @@ package app
 import (
 	"errors"
 	"fmt"
+
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // Exit codes, as the contract defines them.
@@ -10,7 +12,8 @@ const (
 	ExitOK          = 0   // done: everything applied, or nothing to do
 	ExitError       = 1   // could not run; nothing was written
 	ExitChanges     = 2   // plan --detailed-exitcode: the plan has changes
-	ExitPartial     = 3   // finished, but some connection failed or conflicted
+	ExitPartial     = 3   // finished, but some connection failed, conflicted or is unknown
+	ExitStopped     = 4   // stopped early after writes were sent
 	ExitInterrupted = 130 // interrupted; writes in flight were finished and recorded
 )
 
@@ -21,16 +24,33 @@ var errPlanHasChanges = errors.New("the plan has changes")
 // errInterrupted ends a run stopped by SIGINT or SIGTERM.
 var errInterrupted = errors.New("interrupted")
 
-// partialError ends a run that finished with failed or conflicting
+// partialError ends a run that finished with failed, conflicting or unknown
 // connections.
 type partialError struct {
-	failed, conflicts int
-	report            string
+	counts runlog.Counts
+	report string
 }
 
 func (e *partialError) Error() string {
-	return fmt.Sprintf("%d connection(s) failed and %d conflicted; see the report %s", e.failed, e.conflicts, e.report)
+	msg := fmt.Sprintf("%d connection(s) failed and %d conflicted", e.counts.Failed, e.counts.Conflict)
+	if e.counts.Unknown > 0 {
+		msg += fmt.Sprintf(", %d unknown (the write may have taken effect)", e.counts.Unknown)
+	}
+	return msg + "; see the report " + e.report
 }
+
+// stoppedError ends a run that stopped early after sending writes: the
+// tenant is part-way, and the report says how far.
+type stoppedError struct {
+	err    error
+	report string
+}
+
+func (e *stoppedError) Error() string {
+	return fmt.Sprintf("%v\nthe report %s says which connections were written; `scim-migrate rollback --from %s` undoes them", e.err, e.report, e.report)
+}
+
+func (e *stoppedError) Unwrap() error { return e.err }
 
 // usageError is a mistake on the command line.
 type usageError struct{ err error }
@@ -41,10 +61,15 @@ func (e *usageError) Unwrap() error { return e.err }
 // exitCode maps the outcome of a command to its exit code; it is the only
 // place that does.
 func exitCode(err error) int {
-	var partial *partialError
+	var (
+		partial *partialError
+		stopped *stoppedError
+	)
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &stopped):
+		return ExitStopped
 	case errors.Is(err, errPlanHasChanges):
 		return ExitChanges
 	case errors.Is(err, errInterrupted):

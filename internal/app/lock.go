@@ -14,7 +14,7 @@ func (e *env) lockTenant(s *session, command string) (*runlock.Lock, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := runlock.Acquire(dir, s.tenant(), runlock.Holder{
+	l, err := runlock.Acquire(dir, s.client.Tenant().Key(), runlock.Holder{
 		PID: os.Getpid(), Host: hostname(), User: currentUser(), Command: command, Since: e.deps.Now(),
 	})
 	if err != nil {

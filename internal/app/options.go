@@ -160,7 +160,12 @@ type applyOptions struct {
 	force         bool
 	createMissing bool
 	yes           bool
+	maxPlanAge    time.Duration
 }
+
+// defaultMaxPlanAge is how old a saved plan apply accepts: a working day,
+// enough for a review, short enough that the tenant has not moved on.
+const defaultMaxPlanAge = 24 * time.Hour
 
 func applyFlags() []cli.Flag {
 	return append([]cli.Flag{
@@ -168,15 +173,19 @@ func applyFlags() []cli.Flag {
 		&cli.StringFlag{Name: "plan", Usage: "apply `PLAN.json` saved by plan --out; connections whose live state changed since are conflicts"},
 		&cli.StringFlag{Name: "report", Usage: "write the run's report to `PATH` (default: a new file named after the tenant and the time)"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and write nothing"},
-		&cli.BoolFlag{Name: "force", Usage: "with --plan: write connections whose live state changed since the plan"},
+		&cli.BoolFlag{Name: "force", Usage: "write connections whose live state changed since the plan (a saved plan, or someone else during the run); their report records the state overwritten"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "create the SCIM configuration where a listed connection has none"},
 		&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation (asked only on an interactive terminal)"},
+		&cli.DurationFlag{Name: "max-plan-age", Value: defaultMaxPlanAge, Usage: "refuse a saved plan older than `DURATION` (such as 24h or 90m)"},
 	}, connectFlags()...)
 }
 
 func parseApply(c *cli.Context) (applyOptions, error) {
 	o := applyOptions{planFile: c.String("plan"), reportPath: c.String("report"), dryRun: c.Bool("dry-run"),
-		force: c.Bool("force"), createMissing: c.Bool("create-missing"), yes: c.Bool("yes")}
+		force: c.Bool("force"), createMissing: c.Bool("create-missing"), yes: c.Bool("yes"), maxPlanAge: c.Duration("max-plan-age")}
+	if o.maxPlanAge <= 0 {
+		return o, &usageError{fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
+	}
 	if err := o.source(c); err != nil {
 		return o, err
 	}

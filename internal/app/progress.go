@@ -56,9 +56,9 @@ func newProgress(total int, verb string, bar bool, w io.Writer, logger *slog.Log
 func (p *progress) Finished(r runlog.Result) {
 	p.mu.Lock()
 	p.counts.Add(r.Status)
-	failures := p.counts.Failed + p.counts.Conflict
+	failures := p.counts.Unsettled()
 	p.mu.Unlock()
-	if r.Status == runlog.StatusFailed || r.Status == runlog.StatusConflict {
+	if r.Status == runlog.StatusFailed || r.Status == runlog.StatusConflict || r.Status == runlog.StatusUnknown {
 		if p.bar != nil {
 			_ = p.bar.Clear()
 		}
@@ -98,7 +98,7 @@ func (p *progress) logStatus() {
 		eta = time.Duration(float64(p.total-done) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	p.logger.Info("progress", "done", done, "total", p.total, "per_second", fmt.Sprintf("%.2f", rate), "eta", eta,
-		"applied", c.Applied, "failed", c.Failed, "conflict", c.Conflict)
+		"applied", c.Applied, "failed", c.Failed, "conflict", c.Conflict, "unknown", c.Unknown)
 }
 
 // Close stops showing progress.

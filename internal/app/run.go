@@ -1,11 +1,12 @@
 package app
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/user"
+	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
@@ -17,6 +18,7 @@ type runSpec struct {
 	header     runlog.Header
 	tasks      []execute.Task
 	reportPath string // from --report; empty: the default path
+	force      bool   // write connections whose live state moved since the plan
 }
 
 // runTasks executes a writing run: it creates the report, runs the tasks
@@ -44,45 +46,71 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	}
 	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(s.opts), e.stderr, s.logger)
 	out := execute.Execute(ctx, s.client, spec.tasks, execute.Options{
-		Concurrency: s.opts.concurrency, Stop: e.deps.Stop, Recorder: w, Observer: prog, Now: e.deps.Now,
+		Concurrency: s.opts.concurrency, Force: spec.force, Stop: e.deps.Stop, Recorder: w, Observer: prog, Now: e.deps.Now,
+		Batch:    func() int { return execute.BatchFor(s.client.Pace(), s.opts.concurrency) },
 		Attempts: auth0api.WithAttemptCounter,
 	})
 	prog.Close()
-	sum := runlog.Summary{Counts: out.Counts, Interrupted: out.Interrupted, FinishedAt: e.deps.Now().UTC(),
-		Requests: s.client.Stats().Attempts.Load()}
-	if out.Fatal != nil {
-		sum.Error = out.Fatal.Error()
-	}
-	if err := w.Summary(sum); err != nil {
-		return err
+	s.logger.Debug("writes decided against the state read just before them",
+		"reads", out.Rereads, "longest_read_to_write", out.ReadAge.Round(time.Millisecond))
+	if err := w.Summary(summaryOf(out, e.deps.Now(), s.client.Stats().Attempts.Load())); err != nil {
+		out.Fatal = cmp.Or(out.Fatal, err)
 	}
 	e.printRunSummary(h.Command, out.Counts, path)
 	return outcomeError(out, path)
 }
 
+// summaryOf is the report's last line for a run's outcome.
+func summaryOf(out execute.Outcome, now time.Time, requests int64) runlog.Summary {
+	sum := runlog.Summary{Counts: out.Counts, Interrupted: out.Interrupted, Stopped: out.Stopped,
+		FinishedAt: now.UTC(), Requests: requests, WritesSent: out.WritesSent, WritesConfirmed: out.WritesConfirmed}
+	if out.Fatal != nil {
+		sum.Error = out.Fatal.Error()
+	}
+	return sum
+}
+
 // printRunSummary prints the run's one-line result on stdout; --quiet keeps it.
 func (e *env) printRunSummary(command string, c runlog.Counts, path string) {
-	fmt.Fprintf(e.stdout, "%s finished: %d applied, %d unchanged, %d failed, %d conflict, %d skipped. Report: %s\n",
-		command, c.Applied, c.Unchanged, c.Failed, c.Conflict, c.Skipped, path)
+	unknown := ""
+	if c.Unknown > 0 {
+		unknown = fmt.Sprintf(", %d unknown", c.Unknown)
+	}
+	fmt.Fprintf(e.stdout, "%s finished: %d applied, %d unchanged, %d failed, %d conflict, %d skipped%s. Report: %s\n",
+		command, c.Applied, c.Unchanged, c.Failed, c.Conflict, c.Skipped, unknown, path)
 }
 
 // outcomeError maps how a run ended to the command's error (and so its exit
-// code): interrupted, stopped by a fatal error, finished with failures, or
-// done.
+// code), saying what was done: interrupted, stopped by a fatal error before
+// or after writes were sent, finished with connections not as asked, or done.
 func outcomeError(out execute.Outcome, path string) error {
 	c := out.Counts
+	done := writesDone(out)
 	switch {
+	case out.Stopped:
+		return fmt.Errorf("%w: stopped at once; %s; the report %s says which; rollback --from it undoes the run", errInterrupted, done, path)
 	case out.Interrupted:
-		return fmt.Errorf("%w: writes in flight were finished and recorded in %s; rollback --from it undoes the run", errInterrupted, path)
-	case out.Fatal != nil && c.Applied == 0:
-		return fmt.Errorf("run stopped, nothing was written: %w", out.Fatal)
+		return fmt.Errorf("%w: %s; writes in flight were finished and recorded in %s; rollback --from it undoes the run", errInterrupted, done, path)
+	case out.Fatal != nil && out.WritesSent == 0:
+		return fmt.Errorf("run stopped, nothing was written (%s): %w", done, out.Fatal)
 	case out.Fatal != nil:
-		return errors.Join(fmt.Errorf("run stopped after %d write(s): %w", c.Applied, out.Fatal),
-			&partialError{failed: c.Failed, conflicts: c.Conflict, report: path})
-	case c.Failed+c.Conflict > 0:
-		return &partialError{failed: c.Failed, conflicts: c.Conflict, report: path}
+		return &stoppedError{err: fmt.Errorf("run stopped after writes were sent (%s): %w", done, out.Fatal), report: path}
+	case c.Unsettled() > 0:
+		return &partialError{counts: c, report: path}
 	}
 	return nil
+}
+
+// writesDone says what a run did to the tenant, in its own words.
+func writesDone(out execute.Outcome) string {
+	s := fmt.Sprintf("%d write(s) sent, %d confirmed", out.WritesSent, out.WritesConfirmed)
+	if out.WritesRefused > 0 {
+		s += fmt.Sprintf(", %d refused by the tenant", out.WritesRefused)
+	}
+	if out.Counts.Unknown > 0 {
+		s += fmt.Sprintf(", %d unknown (may have taken effect)", out.Counts.Unknown)
+	}
+	return s
 }
 
 // progressBar says whether progress is drawn as a bar: only for a person

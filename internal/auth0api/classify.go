@@ -34,6 +34,7 @@ const (
 	meaningRejected             // any other 4xx: this request, for this connection only
 	meaningCanceled             // the run was cancelled
 	meaningRefused              // an answer that cannot be the Management API's (redirect, not JSON)
+	meaningNotSent              // the request never left: the run was interrupted while it waited
 )
 
 // classifyAnswer gives the meaning of an HTTP status and the Management
@@ -81,6 +82,8 @@ func classify(err error) meaning {
 	switch {
 	case err == nil:
 		return meaningOK
+	case errors.Is(err, execute.ErrNotSent):
+		return meaningNotSent
 	case execute.IsFatal(err):
 		return meaningFatal
 	case errors.As(err, &refused):

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/auth0/go-auth0/management"
 	"golang.org/x/oauth2"
@@ -56,6 +57,10 @@ type Client struct {
 	mu  sync.Mutex
 	api *management.Management
 	gen int // increases every time the API client (and so the token) is renewed
+
+	// rangeReads is cleared once the listing has shown it cannot serve
+	// reads of a range of connections (see Read).
+	rangeReads atomic.Bool
 }
 
 // NewClient builds a client. It sends nothing: the first request fetches the
@@ -79,11 +84,15 @@ func NewClient(s Settings) (*Client, error) {
 		return nil, err
 	}
 	c.api = api
+	c.rangeReads.Store(true)
 	return c, nil
 }
 
 // Tenant is the tenant the client talks to.
 func (c *Client) Tenant() Tenant { return c.settings.Tenant }
+
+// Pace is the rate, in requests per second, the client sends at now.
+func (c *Client) Pace() float64 { return c.transport.Pace() }
 
 // Stats are the transport's counters.
 func (c *Client) Stats() *TransportStats { return &c.transport.Stats }

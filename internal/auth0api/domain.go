@@ -13,8 +13,43 @@ type Tenant struct {
 	URL *url.URL
 }
 
-// Name identifies the tenant in plans and reports: its host, port included.
+// Name identifies the tenant in plans and reports: its host, port included
+// unless it is the scheme's default, in lower case.
 func (t Tenant) Name() string { return t.URL.Host }
+
+// Key identifies the tenant however it was spelled (see TenantKey): the run
+// lock and every tenant check of a plan or a report use it.
+func (t Tenant) Key() string { return TenantKey(t.Name()) }
+
+// TenantKey identifies a tenant from the name a plan or a report records:
+// case, a trailing dot and a default port do not count, and every loopback
+// host (localhost, 127.0.0.0/8, ::1) is one, so two spellings of one tenant
+// can neither run at once nor refuse each other's plans.
+func TenantKey(name string) string {
+	host, port := splitHostPort(strings.ToLower(strings.TrimSpace(name)))
+	host = strings.TrimSuffix(host, ".")
+	if port == "443" || port == "80" {
+		port = ""
+	}
+	if isLoopback(host) {
+		host = "localhost"
+	}
+	if port == "" {
+		return host
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// SameTenant reports whether two tenant names name the same tenant.
+func SameTenant(a, b string) bool { return TenantKey(a) == TenantKey(b) }
+
+// splitHostPort splits host[:port], with or without IPv6 brackets.
+func splitHostPort(hp string) (host, port string) {
+	if h, p, err := net.SplitHostPort(hp); err == nil {
+		return h, p
+	}
+	return strings.Trim(hp, "[]"), ""
+}
 
 // Insecure reports whether the tenant is reached over plain HTTP, which
 // ParseDomain allows only for loopback emulators.
@@ -39,7 +74,24 @@ func ParseDomain(domain string) (Tenant, error) {
 	if err := checkDomainURL(u); err != nil {
 		return Tenant{}, fmt.Errorf("invalid --domain %q: %w", domain, err)
 	}
-	return Tenant{URL: &url.URL{Scheme: u.Scheme, Host: u.Host}}, nil
+	return Tenant{URL: &url.URL{Scheme: u.Scheme, Host: normalHost(u)}}, nil
+}
+
+// normalHost is the URL's host in lower case, without a trailing dot or the
+// scheme's default port.
+func normalHost(u *url.URL) string {
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	port := u.Port()
+	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		port = ""
+	}
+	if port == "" {
+		if strings.Contains(host, ":") {
+			return "[" + host + "]"
+		}
+		return host
+	}
+	return net.JoinHostPort(host, port)
 }
 
 func checkDomainURL(u *url.URL) error {
@@ -59,6 +111,7 @@ func checkDomainURL(u *url.URL) error {
 }
 
 func isLoopback(host string) bool {
+	host = strings.TrimSuffix(host, ".")
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

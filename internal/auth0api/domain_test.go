@@ -39,3 +39,32 @@ func TestParseDomain(t *testing.T) {
 		}
 	}
 }
+
+func TestTenantKey_oneTenantOneKey(t *testing.T) {
+	groups := [][]string{
+		{"http://localhost:8080", "http://LOCALHOST:8080", "http://127.0.0.1:8080", "http://[::1]:8080", "http://localhost.:8080"},
+		{"acme.eu.auth0.com", "ACME.eu.auth0.com", "https://acme.eu.auth0.com:443", "acme.eu.auth0.com."},
+	}
+	for _, g := range groups {
+		first, err := ParseDomain(g[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, spelling := range g[1:] {
+			got, err := ParseDomain(spelling)
+			if err != nil {
+				t.Fatalf("%q: %v", spelling, err)
+			}
+			if got.Key() != first.Key() {
+				t.Errorf("%q: key %q, want %q", spelling, got.Key(), first.Key())
+			}
+		}
+	}
+	if !SameTenant("ACME.eu.auth0.com:443", "acme.eu.auth0.com") || SameTenant("localhost:8080", "localhost:8081") ||
+		SameTenant("acme.eu.auth0.com", "acme.us.auth0.com") {
+		t.Error("SameTenant")
+	}
+	if n, _ := ParseDomain("https://ACME.eu.auth0.com.:443/"); n.Name() != "acme.eu.auth0.com" {
+		t.Errorf("name %q", n.Name())
+	}
+}

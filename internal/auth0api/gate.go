@@ -26,6 +26,13 @@ func (g *gate) pauseUntil(t time.Time) {
 	}
 }
 
+// remaining is how long the pause in force still lasts.
+func (g *gate) remaining() time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return max(0, g.until.Sub(g.now()))
+}
+
 // wait blocks until the pause is over, or the context ends.
 func (g *gate) wait(ctx context.Context) error {
 	for {

@@ -63,7 +63,7 @@ func neededIDs(refs manifest.Refs, live *plan.Live) []string {
 	}
 	names := live.NameIndex()
 	for _, n := range refs.Names {
-		if c, ok := names[n]; ok {
+		for _, c := range names[n] {
 			add(c.ID)
 		}
 	}
@@ -141,41 +141,53 @@ func (c *Client) listConfigs(ctx context.Context, live *plan.Live, needed []stri
 	}
 	from := ""
 	for range maxPages {
-		var page scimListPage
-		q := url.Values{"take": {itoa(pageSize)}}
-		if from != "" {
-			q.Set("from", from)
-		}
-		err := c.Do(ctx, func(api *management.Management) error {
-			return api.Request(ctx, http.MethodGet, listURL(api, "connections-scim-configurations", q), &page)
-		})
+		configs, next, err := c.listPage(ctx, from, pageSize)
 		if err != nil {
-			return false, fmt.Errorf("list SCIM configurations: %w", err)
+			return false, err
 		}
-		configs, err := page.configs()
-		if err != nil {
-			return false, fmt.Errorf("list SCIM configurations: %w", err)
-		}
-		for i := range configs {
-			lc, err := configs[i].live()
-			if err != nil {
-				return false, fmt.Errorf("list SCIM configurations: %w", err)
-			}
+		for _, lc := range configs {
 			mergeRead(live, lc)
 			delete(missing, lc.ID)
 		}
-		if page.Next == "" {
+		if next == "" {
 			return true, nil
 		}
-		if page.Next == from {
+		if next == from {
 			return false, errors.New("list SCIM configurations: the tenant returned the same cursor twice")
 		}
 		if stopEarly && len(missing) == 0 {
 			return false, nil
 		}
-		from = page.Next
+		from = next
 	}
 	return false, fmt.Errorf("list SCIM configurations: more than %d pages", maxPages)
+}
+
+// listPage reads one page of the tenant-wide SCIM configuration listing,
+// from a cursor ("" for the first page) or a connection id.
+func (c *Client) listPage(ctx context.Context, from string, take int) ([]*scim.LiveConnection, string, error) {
+	var page scimListPage
+	q := url.Values{"take": {itoa(take)}}
+	if from != "" {
+		q.Set("from", from)
+	}
+	err := c.Do(ctx, func(api *management.Management) error {
+		return api.Request(ctx, http.MethodGet, listURL(api, "connections-scim-configurations", q), &page)
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("list SCIM configurations: %w", err)
+	}
+	bodies, err := page.configs()
+	if err != nil {
+		return nil, "", fmt.Errorf("list SCIM configurations: %w", err)
+	}
+	out := make([]*scim.LiveConnection, len(bodies))
+	for i := range bodies {
+		if out[i], err = bodies[i].live(); err != nil {
+			return nil, "", fmt.Errorf("list SCIM configurations: %w", err)
+		}
+	}
+	return out, page.Next, nil
 }
 
 // listConnections reads every SCIM-capable connection (id, name, strategy

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"golang.org/x/time/rate"
 )
 
@@ -120,29 +121,57 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	ctx := req.Context()
+	turn, release := turnContext(ctx)
+	defer release()
 	for attempt := 0; ; attempt++ {
-		resp, err := t.attempt(ctx, req, body)
+		resp, err := t.attempt(ctx, turn, req, body)
 		if !t.shouldRetry(ctx, resp, err) || attempt >= t.opts.MaxRetries {
 			return resp, err
 		}
-		wait := t.backoff(attempt)
+		reason := retryReason(resp, err)
+		wait := max(t.backoff(attempt), t.gate.remaining())
 		t.Stats.Retries.Add(1)
 		t.opts.Logger.Warn("retrying request", "method", req.Method, "path", req.URL.Path,
-			"reason", retryReason(resp, err), "attempt", attempt+1, "wait", wait.Round(time.Millisecond))
+			"reason", reason, "attempt", attempt+1, "wait", wait.Round(time.Millisecond))
 		discard(resp)
-		if err := sleep(ctx, wait); err != nil {
-			return nil, err
+		if err := sleep(turn, wait); err != nil {
+			// Sent before, so it may have taken effect: not "not sent".
+			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", reason, err)
 		}
 	}
 }
 
-// attempt sends one try, after the shared pause and the shared limiter.
-func (t *Transport) attempt(ctx context.Context, req *http.Request, body []byte) (*http.Response, error) {
-	if err := t.gate.wait(ctx); err != nil {
-		return nil, err
+// turnContext is the context a request waits its turn under: the request's
+// own, ended also by the first interrupt when the request carries one (a
+// write), so that no write leaves after it.
+func turnContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	stop := execute.StopOf(ctx)
+	if stop == nil {
+		return ctx, func() {}
 	}
-	if err := t.limiter.Wait(ctx); err != nil {
-		return nil, err
+	turn, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-turn.Done():
+		}
+	}()
+	return turn, cancel
+}
+
+// attempt sends one try, after the shared pause and the shared limiter. A
+// wait ended by the run (an interrupt) means the request never left:
+// execute.ErrNotSent.
+func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body []byte) (*http.Response, error) {
+	if err := t.gate.wait(turn); err != nil {
+		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
+	}
+	if err := t.limiter.Wait(turn); err != nil {
+		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
+	}
+	if turn.Err() != nil {
+		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, turn.Err())
 	}
 	actx, cancel := context.WithTimeout(ctx, t.opts.AttemptTimeout)
 	r := req.Clone(actx)
@@ -208,6 +237,9 @@ func (t *Transport) adaptBurst(h http.Header) {
 		t.limiter.SetBurst(burst)
 	}
 }
+
+// Pace is the rate, in requests per second, the transport sends at now.
+func (t *Transport) Pace() float64 { return float64(t.limiter.Limit()) }
 
 // Burst is the limiter's current burst, for tests and benchmarks.
 func (t *Transport) Burst() int { return t.limiter.Burst() }

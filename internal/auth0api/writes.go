@@ -36,15 +36,6 @@ func fromAnswer(id string, s *management.SCIMConfiguration) (*scim.Config, error
 	return out, nil
 }
 
-// Read reads one connection's SCIM configuration (execute.Tenant).
-func (c *Client) Read(ctx context.Context, id string) (*scim.Config, bool, error) {
-	lc, found, err := c.readConfig(ctx, id)
-	if err != nil || !found {
-		return nil, found, err
-	}
-	return lc.Config, true, nil
-}
-
 // Write sends one write and checks that the answer shows the state asked
 // for (execute.Tenant). A failure that may still have changed the tenant is
 // an *execute.UncertainError.

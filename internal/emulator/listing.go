@@ -181,14 +181,15 @@ func (t *Tenant) listSCIMConfigs(r *http.Request) reply {
 	if rep != nil {
 		return *rep
 	}
-	cursor, rep := q.cursor()
-	if rep != nil {
-		return *rep
-	}
 	var out reply
 	t.withIndex(func(ids []string) {
+		start, rep := q.startAt(ids)
+		if rep != nil {
+			out = *rep
+			return
+		}
 		hasConfig := func(c *connRecord) bool { return c.scim != nil }
-		page, more := t.scanLocked(ids, after(ids, cursor), take, hasConfig)
+		page, more := t.scanLocked(ids, start, take, hasConfig)
 		body := struct {
 			Configs []configBody `json:"scim_configurations"`
 			Next    string       `json:"next,omitempty"`

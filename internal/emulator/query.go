@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -131,6 +132,19 @@ const cursorPrefix = "cp1:"
 
 func encodeCursor(lastID string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + lastID))
+}
+
+// startAt reads the from parameter of the SCIM configuration listing, which
+// Auth0's reference describes as an "Id from which to start selection": a
+// connection id starts the page at that connection (inclusive; extrapolated),
+// and the cursor a page's next gave continues after its last connection.
+// It returns the position of the first connection of the page in ids.
+func (q query) startAt(ids []string) (int, *reply) {
+	if s, ok, rep := q.single("from", "string"); ok && rep == nil && connIDPattern.MatchString(s) {
+		return sort.SearchStrings(ids, s), nil
+	}
+	cursor, rep := q.cursor()
+	return after(ids, cursor), rep
 }
 
 // cursor reads the from parameter: "" when absent or empty (the first page, as

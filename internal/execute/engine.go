@@ -1,9 +1,12 @@
 package execute
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,15 +29,42 @@ type Observer interface {
 // to hide the tenant's latency at the rates Auth0 allows.
 const DefaultConcurrency = 4
 
+// DefaultBatch is how many connections are read again at once, just before
+// their writes, when Options.Batch does not say.
+const DefaultBatch = 20
+
+// ReadWindow bounds the time between reading a connection again and
+// writing it: a change someone else makes in that window is the only one a
+// run can still overwrite, and Auth0 offers no conditional write to close it.
+const ReadWindow = 5 * time.Second
+
+// maxBatch is the most the tenant-wide listing returns in one page.
+const maxBatch = 100
+
+// BatchFor is the batch of connections to read again at once at a pace of
+// so many requests per second: what can be written within ReadWindow of the
+// read, after the writes already in flight ahead of the batch.
+func BatchFor(pace float64, concurrency int) int {
+	n := int(min(pace, maxBatch)*ReadWindow.Seconds()) - concurrency
+	return min(max(n, 1), maxBatch)
+}
+
 // Options configures a run.
 type Options struct {
 	Concurrency int
-	// Stop is closed on the first interrupt: connections not started yet are
-	// skipped, writes in flight finish and are recorded.
+	// Force writes a connection whose live state moved since the plan, where
+	// it would otherwise be a conflict.
+	Force bool
+	// Stop is closed on the first interrupt: no write request leaves after
+	// it; writes in flight finish and are recorded.
 	Stop     <-chan struct{}
 	Recorder Recorder
 	Observer Observer
 	Now      func() time.Time
+	// Batch returns how many connections to read again at once before their
+	// writes: few enough that the last of them is written within a few
+	// seconds of the read, at the run's pace.
+	Batch func() int
 	// Attempts, when set, returns a context under which the tenant counts
 	// the requests it sends, and the counter, so each result can say how
 	// many requests its connection took.
@@ -43,135 +73,132 @@ type Options struct {
 
 // Outcome is how a run ended.
 type Outcome struct {
-	Counts      runlog.Counts
-	Interrupted bool
+	Counts runlog.Counts
+	// Interrupted is set when the run was interrupted (Stop, or the context
+	// cancelled); Stopped when it was stopped at once (the context), leaving
+	// writes in flight unanswered.
+	Interrupted, Stopped bool
 	// Fatal is the error that stopped the run early, if one did.
 	Fatal error
+	// WritesSent counts the writes that left and may have changed the
+	// tenant; WritesConfirmed those the tenant is known to hold (by its
+	// answer, or read back); WritesRefused those the tenant refused outright,
+	// which changed nothing.
+	WritesSent, WritesConfirmed, WritesRefused int
+	// Rereads counts the reads made just before writes; ReadAge is the
+	// longest time between such a read and its write.
+	Rereads int
+	ReadAge time.Duration
 }
 
-// Execute runs the tasks through the worker pool: one item per connection,
-// at most Concurrency at once. Each write's intent is recorded before the
+// Execute runs the tasks: the decided ones (unchanged, conflict, ...) are
+// recorded at once; the writes go in batches, in connection id order, each
+// batch read again just before its writes are sent through the worker pool
+// (at most Concurrency at once). Each write's intent is recorded before the
 // write is sent, and every task gets exactly one result, whatever happens.
 func Execute(ctx context.Context, tenant Tenant, tasks []Task, opts Options) Outcome {
-	r := &run{tenant: tenant, opts: withDefaults(opts)}
-	results := make([]*runlog.Result, len(tasks))
-	fatal := ForEach(ctx, len(tasks), r.opts.Concurrency, func(ctx context.Context, i int) error {
-		res, err := r.task(ctx, &tasks[i])
-		results[i] = &res
-		return err
-	})
-	out := Outcome{Interrupted: stopped(r.opts.Stop)}
-	if fatal != nil && !errors.Is(fatal, context.Canceled) {
-		out.Fatal = fatal
-	}
-	if errors.Is(fatal, context.Canceled) || errors.Is(ctx.Err(), context.Canceled) {
-		out.Interrupted = true
-	}
+	r := newRun(tenant, tasks, opts)
+	var pending []int
 	for i := range tasks {
-		if results[i] == nil {
-			res := notStarted(&tasks[i], fatal, r.opts.Now())
-			results[i] = &res
-			out.Fatal = firstErr(out.Fatal, r.opts.Recorder.Result(res))
+		if tasks[i].Outcome != "" {
+			r.finish(i, r.decided(&tasks[i]))
+		} else {
+			pending = append(pending, i)
 		}
-		out.Counts.Add(results[i].Status)
 	}
-	return out
-}
-
-func withDefaults(o Options) Options {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Attempts == nil {
-		o.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
-	}
-	return o
+	slices.SortStableFunc(pending, func(a, b int) int { return cmp.Compare(tasks[a].Conn.ID, tasks[b].Conn.ID) })
+	fatal := r.dispatch(ctx, pending)
+	return r.outcome(ctx, fatal)
 }
 
 // run is one Execute call.
 type run struct {
 	tenant Tenant
+	tasks  []Task
 	opts   Options
+
+	mu      sync.Mutex
+	results []*runlog.Result
+	fatal   error // from recording
+	sent    int
+	refused int
+	settled int
+	rereads int
+	readAge time.Duration
 }
 
-// task does one connection's work and records its result. It returns an
-// error only when the whole run must stop.
-func (r *run) task(ctx context.Context, t *Task) (runlog.Result, error) {
-	start := r.opts.Now()
+func newRun(tenant Tenant, tasks []Task, opts Options) *run {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Attempts == nil {
+		opts.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
+	}
+	if opts.Batch == nil {
+		opts.Batch = func() int { return DefaultBatch }
+	}
+	return &run{tenant: tenant, tasks: tasks, opts: opts, results: make([]*runlog.Result, len(tasks))}
+}
+
+// decided is the result of a task whose outcome the plan decided.
+func (r *run) decided(t *Task) runlog.Result {
 	res := newResult(t)
-	var fatal error
-	switch {
-	case t.Outcome != "":
-		res.Status, res.Error = t.Outcome, t.Note
-	case stopped(r.opts.Stop):
-		res.Status, res.Error = runlog.StatusSkipped, "not started: the run was interrupted"
-	default:
-		fatal = r.write(ctx, t, &res)
-	}
-	res.DurationMS = r.opts.Now().Sub(start).Milliseconds()
+	res.Status, res.Error, res.Before = t.Outcome, t.Note, t.Expect
 	res.At = r.opts.Now().UTC()
-	if err := r.opts.Recorder.Result(res); err != nil {
-		return res, fmt.Errorf("record result of %s: %w", t.Conn.ID, err)
+	return res
+}
+
+// finish records a task's result, once. A result that cannot be recorded
+// stops the run: the report would no longer tell the truth.
+func (r *run) finish(i int, res runlog.Result) error {
+	err := r.opts.Recorder.Result(res)
+	r.mu.Lock()
+	r.results[i] = &res
+	if err != nil {
+		err = fmt.Errorf("record result of %s: %w", res.ConnectionID, err)
+		r.fatal = cmp.Or(r.fatal, err)
 	}
+	r.mu.Unlock()
 	if r.opts.Observer != nil {
 		r.opts.Observer.Finished(res)
 	}
-	return res, fatal
+	return err
 }
 
-// write records the intent, sends the write and fills in the result.
-func (r *run) write(ctx context.Context, t *Task, res *runlog.Result) error {
-	intent := runlog.Intent{
-		ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
-		Action: t.Action, Before: t.Before, After: t.After, At: r.opts.Now().UTC(),
+// outcome counts the results, giving the tasks never started theirs.
+func (r *run) outcome(ctx context.Context, fatal error) Outcome {
+	out := Outcome{Interrupted: stopped(r.opts.Stop) || ctx.Err() != nil, Stopped: ctx.Err() != nil}
+	if fatal != nil && !errors.Is(fatal, context.Canceled) {
+		out.Fatal = fatal
 	}
-	if err := r.opts.Recorder.Intent(intent); err != nil {
-		// Without a durable intent the write could not be undone: stop.
-		res.Status, res.Error = runlog.StatusFailed, "not written: "+err.Error()
-		return fmt.Errorf("record intent for %s: %w", t.Conn.ID, err)
-	}
-	actx, attempts := r.opts.Attempts(ctx)
-	err := r.tenant.Write(actx, Write{ConnectionID: t.Conn.ID, Action: t.Action, After: t.After})
-	if err != nil && ctx.Err() == nil && isUncertain(err) && r.reachedTarget(actx, t) {
-		err = nil
-	}
-	res.Attempts = int(attempts.Load())
-	if err != nil {
-		res.Status, res.Error = runlog.StatusFailed, err.Error()
-		if IsFatal(err) {
-			return err
+	out.Fatal = cmp.Or(out.Fatal, r.fatal)
+	for i := range r.tasks {
+		if r.results[i] == nil {
+			_ = r.finish(i, notStarted(&r.tasks[i], out.Fatal, r.opts.Now()))
 		}
-		return nil
+		out.Counts.Add(r.results[i].Status)
 	}
-	res.Status = runlog.StatusApplied
-	return nil
-}
-
-// reachedTarget reads the connection back and reports whether it is in the
-// state the task wanted, whatever the write's answer said.
-func (r *run) reachedTarget(ctx context.Context, t *Task) bool {
-	cfg, found, err := r.tenant.Read(ctx, t.Conn.ID)
-	return err == nil && found && cfg.Equal(t.After)
+	out.Fatal = cmp.Or(out.Fatal, r.fatal)
+	out.WritesSent, out.WritesConfirmed, out.WritesRefused = r.sent, r.settled, r.refused
+	out.Rereads, out.ReadAge = r.rereads, r.readAge
+	return out
 }
 
 func newResult(t *Task) runlog.Result {
 	return runlog.Result{
 		ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
-		Action: t.Action, Before: t.Before, After: t.After, From: t.From,
+		Action: t.Action, Before: t.Expect, After: t.After, From: t.From,
 	}
 }
 
-// notStarted is the result of a task the pool never reached because the run
+// notStarted is the result of a task the run never reached because it
 // stopped first.
 func notStarted(t *Task, cause error, now time.Time) runlog.Result {
 	r := newResult(t)
 	r.Status, r.At = runlog.StatusSkipped, now.UTC()
-	switch {
-	case t.Outcome != "":
-		r.Status, r.Error = t.Outcome, t.Note
-	case cause != nil && !errors.Is(cause, context.Canceled):
+	if cause != nil {
 		r.Error = "not started: the run stopped: " + cause.Error()
-	default:
+	} else {
 		r.Error = "not started: the run was interrupted"
 	}
 	return r
@@ -184,11 +211,4 @@ func stopped(stop <-chan struct{}) bool {
 	default:
 		return false
 	}
-}
-
-func firstErr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }

@@ -3,6 +3,8 @@ package execute
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,7 +21,7 @@ var (
 )
 
 func writeTask(id string, action plan.Action, before, after *scim.Config) Task {
-	return Task{Conn: scim.Connection{ID: id, Name: "n-" + id, Strategy: "okta"}, Action: action, Before: before, After: after}
+	return Task{Conn: scim.Connection{ID: id, Name: "n-" + id, Strategy: "okta"}, Action: action, Expect: before, After: after, Moved: MovedSincePlan}
 }
 
 func runTasks(t *testing.T, tenant Tenant, rec *memRecorder, tasks []Task, opts Options) Outcome {
@@ -68,7 +70,7 @@ func TestExecute_writesAfterTheirIntent(t *testing.T) {
 			t.Errorf("%s not in its after state", task.Conn.ID)
 		}
 	}
-	if len(rec.intents) != 3 || !rec.intents[0].Before.Equal(tasks[0].Before) && !rec.intents[1].Before.Equal(tasks[0].Before) {
+	if len(rec.intents) != 3 || !rec.intents[0].Before.Equal(tasks[0].Expect) && !rec.intents[1].Before.Equal(tasks[0].Expect) {
 		t.Errorf("intents %+v", rec.intents)
 	}
 }
@@ -103,28 +105,53 @@ func TestExecute_failedWrites(t *testing.T) {
 		readErr   error
 		want      runlog.Status
 		wantReads int
+		sent      int
 	}{
-		{"rejected: failed, not read back", errRejected, false, nil, runlog.StatusFailed, 0},
-		{"lost answer, landed: read back, applied", lost, true, nil, runlog.StatusApplied, 1},
-		{"lost answer, not landed: read back, failed", lost, false, nil, runlog.StatusFailed, 1},
-		{"lost answer, read back fails: failed", lost, true, errors.New("503"), runlog.StatusFailed, 1},
+		{"rejected: failed, not read back", errRejected, false, nil, runlog.StatusFailed, 1, 0},
+		{"lost answer, landed: read back, applied", lost, true, nil, runlog.StatusApplied, 2, 1},
+		{"lost answer, not landed: read back, failed", lost, false, nil, runlog.StatusFailed, 2, 1},
+		{"lost answer, read back fails: unknown", lost, true, errors.New("503 Service Unavailable"), runlog.StatusUnknown, 2, 1},
+		{"never sent: skipped", fmt.Errorf("%w: context canceled", ErrNotSent), false, nil, runlog.StatusSkipped, 1, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(map[string]*scim.Config{"con_1": cfgOld})
 			f.writeErr["con_1"], f.landed["con_1"] = tc.err, tc.landed
 			if tc.readErr != nil {
-				f.readErr["con_1"] = tc.readErr
+				f.readErr[2] = tc.readErr
 			}
 			rec := &memRecorder{}
 			out := runTasks(t, f, rec, []Task{writeTask("con_1", plan.ActionUpdate, cfgOld, cfgNew)}, Options{})
 			r, _ := rec.resultOf("con_1")
-			if r.Status != tc.want || len(f.reads) != tc.wantReads || out.Fatal != nil {
+			if r.Status != tc.want || len(f.reads) != tc.wantReads || out.Fatal != nil || out.WritesSent != tc.sent {
 				t.Fatalf("result %+v, reads %v, outcome %+v", r, f.reads, out)
 			}
-			if tc.want == runlog.StatusFailed && !strings.Contains(r.Error, strings.SplitN(tc.err.Error(), ":", 2)[0]) {
-				t.Errorf("error %q does not say why", r.Error)
+			if r.NotSent != errors.Is(tc.err, ErrNotSent) {
+				t.Errorf("not_sent %v", r.NotSent)
+			}
+			if tc.want != runlog.StatusApplied && r.Error == "" {
+				t.Errorf("no reason given: %+v", r)
+			}
+			if out.WritesConfirmed != map[bool]int{true: 1}[tc.want == runlog.StatusApplied] {
+				t.Errorf("confirmed %d", out.WritesConfirmed)
 			}
 		})
+	}
+}
+
+func TestExecute_stoppedAtOnceLeavesWritesInFlightUnknown(t *testing.T) {
+	f := newFake(map[string]*scim.Config{"con_1": cfgOld})
+	ctx, cancel := context.WithCancel(context.Background())
+	f.writeErr["con_1"], f.landed["con_1"] = &UncertainError{Err: context.Canceled}, true
+	f.beforeWrite = func(Write) { cancel() } // the second interrupt, while the write is in flight
+	rec := &memRecorder{}
+	out := Execute(ctx, f, []Task{writeTask("con_1", plan.ActionUpdate, cfgOld, cfgNew)},
+		Options{Concurrency: 1, Recorder: rec, Stop: make(chan struct{})})
+	r, _ := rec.resultOf("con_1")
+	if r.Status != runlog.StatusUnknown || !strings.Contains(r.Error, "may have taken effect") || len(f.reads) != 1 {
+		t.Fatalf("result %+v, reads %v", r, f.reads)
+	}
+	if !out.Stopped || !out.Interrupted || out.Counts.Unknown != 1 || out.WritesSent != 1 {
+		t.Errorf("outcome %+v", out)
 	}
 }
 
@@ -262,5 +289,17 @@ func TestForEach_boundsConcurrencyAndStopsAtTheFirstError(t *testing.T) {
 	})
 	if !errors.Is(err, boom) || calls.Load() > 4 {
 		t.Fatalf("err %v after %d calls", err, calls.Load())
+	}
+}
+
+func TestBatchFor(t *testing.T) {
+	for _, tc := range []struct {
+		pace        float64
+		concurrency int
+		want        int
+	}{{2, 4, 6}, {16, 4, 76}, {100, 4, 100}, {0.5, 4, 1}, {0, 1, 1}, {math.Inf(1), 4, 100}} {
+		if got := BatchFor(tc.pace, tc.concurrency); got != tc.want {
+			t.Errorf("BatchFor(%v, %d) = %d, want %d", tc.pace, tc.concurrency, got, tc.want)
+		}
 	}
 }

@@ -21,27 +21,38 @@ type fakeTenant struct {
 	// the write took effect anyway (a lost answer, a 5xx after the effect).
 	writeErr map[string]error
 	landed   map[string]bool
-	readErr  map[string]error
+	// readErr fails the read with that number (1 for the first read).
+	readErr map[int]error
 	// beforeWrite, when set, runs as a write arrives (to check the intent
 	// is durable first, or to interrupt the run).
 	beforeWrite func(Write)
-	writes      []Write
-	reads       []string
+	// beforeRead, when set, runs as a read arrives, under the lock: a
+	// second writer changing the tenant just before the read.
+	beforeRead func(ids []string)
+	writes     []Write
+	reads      [][]string
 }
 
 func newFake(state map[string]*scim.Config) *fakeTenant {
-	return &fakeTenant{state: state, writeErr: map[string]error{}, landed: map[string]bool{}, readErr: map[string]error{}}
+	return &fakeTenant{state: state, writeErr: map[string]error{}, landed: map[string]bool{}, readErr: map[int]error{}}
 }
 
-func (f *fakeTenant) Read(_ context.Context, id string) (*scim.Config, bool, error) {
+func (f *fakeTenant) Read(_ context.Context, ids []string) (map[string]Fresh, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.reads = append(f.reads, id)
-	if err := f.readErr[id]; err != nil {
-		return nil, false, err
+	f.reads = append(f.reads, ids)
+	if f.beforeRead != nil {
+		f.beforeRead(ids)
 	}
-	cfg, found := f.state[id]
-	return cfg.Clone(), found, nil
+	if err := f.readErr[len(f.reads)]; err != nil {
+		return nil, err
+	}
+	out := map[string]Fresh{}
+	for _, id := range ids {
+		cfg, found := f.state[id]
+		out[id] = Fresh{Found: found, Config: cfg.Clone()}
+	}
+	return out, nil
 }
 
 func (f *fakeTenant) Write(ctx context.Context, w Write) error {
@@ -55,6 +66,10 @@ func (f *fakeTenant) Write(ctx context.Context, w Write) error {
 		return fmt.Errorf("404 Not Found: The connection does not exist")
 	}
 	err := f.writeErr[w.ConnectionID]
+	if errors.Is(err, ErrNotSent) {
+		f.writes = f.writes[:len(f.writes)-1]
+		return err
+	}
 	if err == nil || f.landed[w.ConnectionID] {
 		f.state[w.ConnectionID] = w.After.Clone()
 	}

@@ -8,10 +8,6 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
-// ConflictChangedSinceRun is why a rollback does not restore a connection
-// someone changed after the run.
-const ConflictChangedSinceRun = "the live configuration changed since the run (it is neither the state before nor the state after it); rollback with --force to restore it anyway"
-
 // RollbackMeta is what a rollback plan records besides its changes.
 type RollbackMeta struct {
 	Tenant      string
@@ -48,18 +44,28 @@ func rollbackChange(in runlog.Intent, live *plan.Live, force bool) plan.Change {
 	c.Before = lc.Config
 	c.Action = plan.WriteAction(lc.Config, in.Before)
 	if c.Action != plan.ActionNone && !lc.Config.Equal(in.After) && !force {
-		c.Conflict = ConflictChangedSinceRun
+		c.Conflict = MovedSinceRun
 	}
 	return c
 }
 
 // lastIntents returns, for each connection with an intent, its last one, in
-// the order connections first appear. A run writes each connection once; a
+// the order connections first appear, leaving out the writes that never
+// left (a result says not_sent). A run writes each connection once; a
 // report edited or concatenated by hand is still read sensibly.
 func lastIntents(run *runlog.Run) []runlog.Intent {
+	notSent := map[string]bool{}
+	for _, r := range run.Results {
+		if r.NotSent {
+			notSent[r.ConnectionID] = true
+		}
+	}
 	index := map[string]int{}
 	var out []runlog.Intent
 	for _, in := range run.Intents {
+		if notSent[in.ConnectionID] {
+			continue
+		}
 		if i, ok := index[in.ConnectionID]; ok {
 			out[i] = in
 			continue

@@ -10,20 +10,33 @@ import (
 // Task is one connection's work in a run (apply or rollback).
 type Task struct {
 	Conn scim.Connection
-	// Action is the write to make: create, update or delete; none when the
-	// task needs no write.
+	// Action is the write planned: create, update or delete; none when the
+	// task needs no write. The write made is decided again against the state
+	// read just before it (see decide).
 	Action plan.Action
-	// Before is the live state the write starts from; it goes into the intent
-	// so the write can be undone.
-	Before *scim.Config
+	// Expect is the live state the change was computed against. The write
+	// goes ahead as planned only while the tenant still holds it.
+	Expect *scim.Config
 	// After is the state the connection must end in (nil: no configuration).
 	After *scim.Config
+	// Asked is a merge entry's request: merged again onto a state that moved
+	// since the plan, so that entries someone else added survive.
+	Asked *scim.Config
+	// Moved says why the task is a conflict when the live state moved since
+	// the plan and the task cannot merge onto it.
+	Moved string
 	// Outcome, when set, is decided before the run (unchanged, conflict,
 	// skipped, failed) and no request is sent; Note says why.
 	Outcome runlog.Status
 	Note    string
 	From    *manifest.Pos
 }
+
+// Notes of a conflict found just before a write.
+const (
+	MovedSincePlan = "the live configuration changed since the plan (someone else wrote it during the run?); re-run plan, or apply with --force"
+	MovedSinceRun  = "the live configuration changed since the run (it is neither the state before nor the state after it); rollback with --force to restore it anyway"
+)
 
 // Tasks turns a plan (checked against the live state, see plan.Recheck)
 // into the run's tasks: one per change, and one failed task per entry the
@@ -42,8 +55,10 @@ func Tasks(p *plan.Plan) []Task {
 
 func changeTask(c *plan.Change, origin plan.Origin) Task {
 	t := Task{Conn: scim.Connection{ID: c.ConnectionID, Name: c.ConnectionName, Strategy: c.Strategy},
-		Action: plan.ActionNone, Before: c.Before, After: c.After}
-	if origin != plan.OriginRollback {
+		Action: plan.ActionNone, Expect: c.Before, After: c.After, Asked: c.Asked, Moved: MovedSincePlan}
+	if origin == plan.OriginRollback {
+		t.Moved = MovedSinceRun
+	} else {
 		from := c.From
 		t.From = &from
 	}

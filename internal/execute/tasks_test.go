@@ -73,7 +73,7 @@ func TestRollbackPlan(t *testing.T) {
 	}{
 		"con_a": {plan.ActionUpdate, ""},
 		"con_b": {plan.ActionNone, ""},
-		"con_c": {plan.ActionUpdate, ConflictChangedSinceRun},
+		"con_c": {plan.ActionUpdate, MovedSinceRun},
 		"con_d": {plan.ActionDelete, ""},
 		"con_e": {plan.ActionNone, plan.ConflictGone},
 		"con_f": {plan.ActionCreate, ""},

@@ -4,6 +4,7 @@
 package fileutil
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -31,14 +32,14 @@ func WriteAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return Wrap("write", path, err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
 	if err := writeSync(tmp, data, mode); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return Wrap("write", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return Wrap("write", path, err)
 	}
 	return syncDir(dir)
 }
@@ -63,7 +64,7 @@ func writeSync(f *os.File, data []byte, mode fs.FileMode) error {
 func CreateAppend(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, PrivateMode)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, Wrap("open", path, err)
 	}
 	fi, err := f.Stat()
 	if err == nil && fi.Mode().Perm()&^PrivateMode != 0 {
@@ -71,7 +72,7 @@ func CreateAppend(path string) (*os.File, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, Wrap("open", path, err)
 	}
 	return f, syncDir(filepath.Dir(path))
 }
@@ -129,4 +130,16 @@ func HumanBytes(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// Wrap names a failed file operation and its path once. An error from the
+// os package already names its own operation and path ("open X: ..."), and
+// wrapping it again would say the path twice; its cause is kept, so
+// errors.Is still finds, say, fs.ErrNotExist.
+func Wrap(op, path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s %s: %w", op, path, err)
 }

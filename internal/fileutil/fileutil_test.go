@@ -1,6 +1,8 @@
 package fileutil
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,5 +75,16 @@ func TestReadLimited(t *testing.T) {
 	}
 	if HumanBytes(64<<20) != "64 MiB" || HumanBytes(1<<30) != "1 GiB" || HumanBytes(1000) != "1000 bytes" {
 		t.Fatal("HumanBytes")
+	}
+}
+
+func TestWrap_namesThePathOnce(t *testing.T) {
+	_, err := os.Open("/nonexistent/x.json")
+	got := Wrap("read plan", "/nonexistent/x.json", err)
+	if got.Error() != "read plan /nonexistent/x.json: no such file or directory" || !errors.Is(got, fs.ErrNotExist) {
+		t.Errorf("%q", got)
+	}
+	if got := Wrap("write", "b", errors.New("disk full")); got.Error() != "write b: disk full" {
+		t.Errorf("%q", got)
 	}
 }

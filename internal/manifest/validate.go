@@ -372,19 +372,11 @@ func (v *validator) pairSource(e *Entry, src *entrySource, i int) pairSource {
 }
 
 func (v *validator) pairValue(line, i int, key, value string) bool {
-	if value == "" {
-		v.ps.add(line, "%s must not be empty", v.names.pair(i, key))
-		return false
+	problem := valueProblem(func() string { return v.names.pair(i, key) }, value)
+	if problem != "" {
+		v.ps.add(line, "%s", problem)
 	}
-	if len(value) > MaxValueBytes {
-		v.ps.add(line, "%s is %d bytes long, more than the %d-byte limit", v.names.pair(i, key), len(value), MaxValueBytes)
-		return false
-	}
-	if bad := badText(value); bad != "" {
-		v.ps.add(line, "%s %q %s", v.names.pair(i, key), value, bad)
-		return false
-	}
-	return true
+	return problem == ""
 }
 
 // didYouMean returns a hint naming the candidate closest to word, or "" when

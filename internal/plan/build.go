@@ -95,6 +95,9 @@ func diffTarget(t target, createMissing bool) (Change, error) {
 		Before:         t.conn.Config.Clone(),
 		From:           t.entry.Pos,
 	}
+	if t.entry.Mode == manifest.ModeMerge {
+		c.Asked = askedOf(t.entry)
+	}
 	if t.conn.Config == nil {
 		if !t.entry.CreateIfMissing && !createMissing {
 			c.Action = ActionMissing
@@ -120,14 +123,31 @@ func diffTarget(t target, createMissing bool) (Change, error) {
 // the other live pairs are kept; user_id_attribute is kept when the entry has
 // none.
 func Desired(e *manifest.Entry, live *scim.Config) *scim.Config {
-	if e.Mode != manifest.ModeMerge || live == nil {
-		return &scim.Config{UserIDAttribute: e.UserIDAttribute, Mapping: append([]scim.Pair(nil), e.Mapping...)}
+	asked := askedOf(e)
+	if e.Mode != manifest.ModeMerge {
+		return asked
+	}
+	return Merge(asked, live)
+}
+
+// askedOf is what an entry itself states.
+func askedOf(e *manifest.Entry) *scim.Config {
+	return &scim.Config{UserIDAttribute: e.UserIDAttribute, Mapping: append([]scim.Pair{}, e.Mapping...)}
+}
+
+// Merge sets what a merge entry asks for onto a live configuration: each
+// asked pair replaces the live pairs with its scim key, in place, the other
+// live pairs are kept, and user_id_attribute is kept when none is asked.
+// Without a live configuration, the asked one is the whole configuration.
+func Merge(asked, live *scim.Config) *scim.Config {
+	if live == nil {
+		return asked.Clone()
 	}
 	out := &scim.Config{UserIDAttribute: live.UserIDAttribute}
-	if e.UserIDAttribute != "" {
-		out.UserIDAttribute = e.UserIDAttribute
+	if asked.UserIDAttribute != "" {
+		out.UserIDAttribute = asked.UserIDAttribute
 	}
-	out.Mapping = mergeMapping(live.Mapping, e.Mapping)
+	out.Mapping = mergeMapping(live.Mapping, asked.Mapping)
 	return out
 }
 

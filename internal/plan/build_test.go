@@ -222,3 +222,16 @@ func TestDiffMapping(t *testing.T) {
 		t.Fatalf("diff = %s\nwant %s", strings.Join(got, ","), want)
 	}
 }
+
+func TestBuild_ambiguousNameNamesBothIDs(t *testing.T) {
+	live := testLive(scimtest.Conn("con_b2", "twin", "okta", scimtest.Config("u", "a", "1")),
+		scimtest.Conn("con_a1", "twin", "samlp", scimtest.Config("u", "a", "1")))
+	e := entry(4, "", manifest.ModeReplace, "u", "a", "2")
+	e.ConnectionName = "twin"
+	_, err := build(t, live, e)
+	var ps manifest.Problems
+	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Pos.Line != 4 ||
+		!strings.Contains(ps[0].Message, `"twin" is ambiguous: con_a1 and con_b2 have that name; use connection_id`) {
+		t.Fatalf("got %v", err)
+	}
+}

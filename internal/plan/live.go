@@ -35,13 +35,20 @@ func (l *Live) Put(c *scim.LiveConnection) {
 	l.Connections[c.ID] = c
 }
 
-// NameIndex maps each connection name to its connection. Auth0 connection
-// names are unique within a tenant.
-func (l *Live) NameIndex() map[string]*scim.LiveConnection {
-	idx := make(map[string]*scim.LiveConnection, len(l.Connections))
+// NameIndex maps each connection name to its connections. Auth0 keeps
+// connection names unique within a tenant, but a name may still reach two
+// connections (renamed while being read, or a tenant that does not keep
+// them unique): resolving such a name is refused rather than guessed.
+func (l *Live) NameIndex() map[string][]*scim.LiveConnection {
+	idx := make(map[string][]*scim.LiveConnection, len(l.Connections))
 	for _, c := range l.Connections {
 		if c.Name != "" {
-			idx[c.Name] = c
+			idx[c.Name] = append(idx[c.Name], c)
+		}
+	}
+	for _, cs := range idx {
+		if len(cs) > 1 {
+			slices.SortFunc(cs, func(a, b *scim.LiveConnection) int { return strings.Compare(a.ID, b.ID) })
 		}
 	}
 	return idx

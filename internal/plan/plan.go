@@ -9,7 +9,7 @@ import (
 
 // FormatVersion is the version of the plan's JSON form. It changes whenever
 // a consumer of saved plans would have to change; apply refuses other versions.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Action is what applying a change does to one connection.
 type Action string
@@ -100,6 +100,11 @@ type Change struct {
 	Before *scim.Config `json:"before"`
 	// After is the configuration the connection will have (nil for missing).
 	After *scim.Config `json:"after"`
+	// Asked is, in merge mode, what the manifest entry itself asked for (an
+	// empty user_id_attribute keeps the live one). When the live state moves
+	// between the plan and the write, it is merged again onto the state read
+	// just before the write, so other entries made meanwhile survive.
+	Asked *scim.Config `json:"asked,omitempty"`
 	// From is the manifest entry the change came from (zero in a rollback).
 	From manifest.Pos `json:"from"`
 	// Conflict, when set, says why the change will not be written: the live

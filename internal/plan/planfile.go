@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
@@ -42,7 +44,7 @@ func ReadPlanFile(path string) (*Plan, error) {
 	}
 	p, err := DecodePlan(data)
 	if err != nil {
-		return nil, fmt.Errorf("read plan %s: %w", path, err)
+		return nil, fileutil.Wrap("read plan", path, err)
 	}
 	p.SavedAs = path
 	return p, nil
@@ -134,19 +136,48 @@ func (c *Change) check() error {
 	if !ok {
 		return fmt.Errorf("connection %s: before and after do not fit action %q", c.ConnectionID, c.Action)
 	}
-	return checkWritable(c.After)
+	return c.checkWritable()
 }
 
-// checkWritable refuses a configuration the API would reject for certain, so
-// a plan edited by hand fails here rather than halfway through a run.
-func checkWritable(c *scim.Config) error {
-	switch {
-	case c == nil:
+// checkWritable refuses what a manifest could not have said: an after state
+// or a merge request that breaks the manifest's rules (an empty or doubled
+// SCIM attribute, a control character), or an after state that does not
+// follow from the merge request, so a plan edited by hand fails here rather
+// than halfway through a run.
+func (c *Change) checkWritable() error {
+	if problems := manifest.CheckConfig(c.After, false); len(problems) > 0 {
+		return fmt.Errorf("connection %s: after: %s", c.ConnectionID, strings.Join(problems, "; "))
+	}
+	if c.Asked == nil {
 		return nil
-	case c.UserIDAttribute == "":
-		return errors.New("after: empty user_id_attribute")
-	case c.Mapping == nil:
-		return errors.New("after: no mapping")
+	}
+	if c.Mode != manifest.ModeMerge {
+		return fmt.Errorf("connection %s: asked belongs to merge mode", c.ConnectionID)
+	}
+	if problems := manifest.CheckConfig(c.Asked, true); len(problems) > 0 {
+		return fmt.Errorf("connection %s: asked: %s", c.ConnectionID, strings.Join(problems, "; "))
+	}
+	if c.After != nil && !Merge(c.Asked, c.Before).Equal(c.After) {
+		return fmt.Errorf("connection %s: after is not the merge of asked onto before (edited by hand?)", c.ConnectionID)
+	}
+	return nil
+}
+
+// clockSkew is how far in the future a plan's time may be: the clocks of
+// the machine that planned and the one that applies may differ a little.
+const clockSkew = 5 * time.Minute
+
+// CheckAge refuses a plan made more than maxAge before now: the tenant has
+// moved on since, and what was reviewed is no longer what would be written.
+// A plan from the future is refused too.
+func (p *Plan) CheckAge(now time.Time, maxAge time.Duration) error {
+	age := now.Sub(p.CreatedAt)
+	switch {
+	case age < -clockSkew:
+		return fmt.Errorf("the plan was made at %s, in the future (is a clock wrong?)", p.CreatedAt.UTC().Format(time.RFC3339))
+	case age > maxAge:
+		return fmt.Errorf("the plan was made at %s, %s ago, which is more than %s", p.CreatedAt.UTC().Format(time.RFC3339),
+			age.Round(time.Minute), maxAge)
 	}
 	return nil
 }

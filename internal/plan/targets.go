@@ -70,7 +70,7 @@ func resolveTargets(m *manifest.Manifest, live *Live) *resolution {
 }
 
 // explicitTarget finds the connection of an entry that names one.
-func explicitTarget(e *manifest.Entry, live *Live, names map[string]*scim.LiveConnection) (*scim.LiveConnection, error) {
+func explicitTarget(e *manifest.Entry, live *Live, names map[string][]*scim.LiveConnection) (*scim.LiveConnection, error) {
 	var conn *scim.LiveConnection
 	if e.ConnectionID != "" {
 		conn = live.Connections[e.ConnectionID]
@@ -78,10 +78,9 @@ func explicitTarget(e *manifest.Entry, live *Live, names map[string]*scim.LiveCo
 			return nil, &absentError{fmt.Sprintf("connection %s does not exist on tenant %s", e.ConnectionID, live.Tenant)}
 		}
 	} else {
-		conn = names[e.ConnectionName]
-		if conn == nil {
-			return nil, &absentError{fmt.Sprintf("no connection named %q with a SCIM strategy (%s) on tenant %s",
-				e.ConnectionName, strings.Join(scim.SCIMStrategies, ", "), live.Tenant)}
+		var err error
+		if conn, err = byName(e.ConnectionName, names, live.Tenant); err != nil {
+			return nil, err
 		}
 	}
 	if conn.NoSCIM {
@@ -92,6 +91,23 @@ func explicitTarget(e *manifest.Entry, live *Live, names map[string]*scim.LiveCo
 			conn.ID, conn.Name, conn.Strategy, strings.Join(scim.SCIMStrategies, ", "))
 	}
 	return conn, nil
+}
+
+// byName finds the one connection with a name.
+func byName(name string, names map[string][]*scim.LiveConnection, tenant string) (*scim.LiveConnection, error) {
+	conns := names[name]
+	switch len(conns) {
+	case 0:
+		return nil, &absentError{fmt.Sprintf("no connection named %q with a SCIM strategy (%s) on tenant %s",
+			name, strings.Join(scim.SCIMStrategies, ", "), tenant)}
+	case 1:
+		return conns[0], nil
+	}
+	ids := make([]string, len(conns))
+	for i, c := range conns {
+		ids[i] = c.ID
+	}
+	return nil, fmt.Errorf("connection_name %q is ambiguous: %s have that name; use connection_id", name, strings.Join(ids, " and "))
 }
 
 // claim records that an explicit entry targets a connection, refusing a

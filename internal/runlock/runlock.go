@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 )
 
 // Holder describes the run holding a lock, so the one refused can say who
@@ -73,7 +75,7 @@ func Acquire(dir, tenant string, me Holder) (*Lock, error) {
 	path := filepath.Join(dir, fileName(tenant))
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("open lock %s: %w", path, err)
+		return nil, fileutil.Wrap("open lock", path, err)
 	}
 	if err := tryLock(f); err != nil {
 		holder := readHolder(f)
@@ -81,7 +83,7 @@ func Acquire(dir, tenant string, me Holder) (*Lock, error) {
 		if errors.Is(err, errLocked) {
 			return nil, &HeldError{Tenant: tenant, Path: path, Holder: holder}
 		}
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+		return nil, fileutil.Wrap("lock", path, err)
 	}
 	l := &Lock{f: f, path: path}
 	if prev := readHolder(f); prev.PID != 0 {
@@ -89,7 +91,7 @@ func Acquire(dir, tenant string, me Holder) (*Lock, error) {
 	}
 	if err := writeHolder(f, me); err != nil {
 		l.Release()
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+		return nil, fileutil.Wrap("lock", path, err)
 	}
 	return l, nil
 }

@@ -27,7 +27,7 @@ func FuzzReadRun(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if run.Header.Type != TypeRun || run.Header.Tenant == "" || run.Header.Version != RunFormatVersion {
+		if run.Header.Type != TypeRun || run.Header.Tenant == "" || run.Header.Version < oldestRunFormatVersion || run.Header.Version > RunFormatVersion {
 			t.Fatalf("accepted a report without a valid header: %+v", run.Header)
 		}
 		for _, in := range run.Intents {

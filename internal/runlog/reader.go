@@ -44,7 +44,7 @@ func ReadRunFile(path string) (*Run, error) {
 	}
 	r, err := ReadRun(io.LimitReader(f, MaxReportBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("read report %s: %w", path, err)
+		return nil, fileutil.Wrap("read report", path, err)
 	}
 	return r, nil
 }
@@ -162,8 +162,9 @@ func (run *Run) addHeader(line []byte) error {
 	if err := decodeStrict(line, &run.Header); err != nil {
 		return err
 	}
-	if run.Header.Version != RunFormatVersion {
-		return fmt.Errorf("report format version %d is not supported (this scim-migrate reads version %d)", run.Header.Version, RunFormatVersion)
+	if run.Header.Version < oldestRunFormatVersion || run.Header.Version > RunFormatVersion {
+		return fmt.Errorf("report format version %d is not supported (this scim-migrate reads versions %d to %d)",
+			run.Header.Version, oldestRunFormatVersion, RunFormatVersion)
 	}
 	if run.Header.Tenant == "" {
 		return errors.New("run header without a tenant")
@@ -206,7 +207,7 @@ func checkConnection(id string, a plan.Action, s Status) error {
 		return fmt.Errorf("connection %s: unknown action %q", id, a)
 	}
 	switch s {
-	case "", StatusApplied, StatusUnchanged, StatusFailed, StatusConflict, StatusSkipped:
+	case "", StatusApplied, StatusUnchanged, StatusFailed, StatusConflict, StatusSkipped, StatusUnknown:
 		return nil
 	}
 	return fmt.Errorf("connection %s: unknown status %q", id, s)

@@ -8,8 +8,13 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
-// RunFormatVersion is the version of the report's JSON Lines form.
-const RunFormatVersion = 1
+// RunFormatVersion is the version of the report's JSON Lines form. Version
+// 2 added the unknown status, not_sent results and the summary's write
+// counts; reports of version 1 are still read (and rolled back).
+const RunFormatVersion = 2
+
+// oldestRunFormatVersion is the oldest report form the reader accepts.
+const oldestRunFormatVersion = 1
 
 // Line types of a run report, the value of each line's "type" field.
 const (
@@ -28,6 +33,9 @@ const (
 	StatusFailed    Status = "failed"
 	StatusConflict  Status = "conflict"
 	StatusSkipped   Status = "skipped"
+	// StatusUnknown is a write that was sent, whose answer never came, and
+	// that could not be read back: it may have taken effect.
+	StatusUnknown Status = "unknown"
 )
 
 // Header is a report's first line: which run this is.
@@ -78,6 +86,10 @@ type Result struct {
 	Attempts   int       `json:"attempts"`
 	DurationMS int64     `json:"duration_ms"`
 	At         time.Time `json:"at"`
+	// NotSent says that the write announced by this connection's intent
+	// never left: the run was interrupted while it waited its turn. Rollback
+	// leaves such a connection alone.
+	NotSent bool `json:"not_sent,omitempty"`
 	// From is the manifest entry the connection's change came from.
 	From *manifest.Pos `json:"from,omitempty"`
 }
@@ -89,6 +101,7 @@ type Counts struct {
 	Failed    int `json:"failed"`
 	Conflict  int `json:"conflict"`
 	Skipped   int `json:"skipped"`
+	Unknown   int `json:"unknown"`
 }
 
 // Add counts one result.
@@ -104,18 +117,33 @@ func (c *Counts) Add(s Status) {
 		c.Conflict++
 	case StatusSkipped:
 		c.Skipped++
+	case StatusUnknown:
+		c.Unknown++
 	}
 }
 
 // Total is the number of results counted.
-func (c Counts) Total() int { return c.Applied + c.Unchanged + c.Failed + c.Conflict + c.Skipped }
+func (c Counts) Total() int {
+	return c.Applied + c.Unchanged + c.Failed + c.Conflict + c.Skipped + c.Unknown
+}
+
+// Unsettled is the number of connections that did not end as asked: failed,
+// conflicting or unknown.
+func (c Counts) Unsettled() int { return c.Failed + c.Conflict + c.Unknown }
 
 // Summary is a report's last line.
 type Summary struct {
-	Type        string    `json:"type"`
-	Counts      Counts    `json:"counts"`
-	Interrupted bool      `json:"interrupted,omitempty"`
-	Error       string    `json:"error,omitempty"`
-	FinishedAt  time.Time `json:"finished_at"`
-	Requests    int64     `json:"requests"`
+	Type        string `json:"type"`
+	Counts      Counts `json:"counts"`
+	Interrupted bool   `json:"interrupted,omitempty"`
+	// Stopped says the run was stopped at once (a second interrupt), with
+	// writes in flight left unanswered.
+	Stopped bool   `json:"stopped,omitempty"`
+	Error   string `json:"error,omitempty"`
+	// WritesSent counts the write requests that left the tool, and
+	// WritesConfirmed those the tenant is known to hold.
+	WritesSent      int       `json:"writes_sent"`
+	WritesConfirmed int       `json:"writes_confirmed"`
+	FinishedAt      time.Time `json:"finished_at"`
+	Requests        int64     `json:"requests"`
 }

@@ -41,7 +41,7 @@ func Create(path string, h Header) (*Writer, error) {
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("report %s already exists; choose another --report path", path)
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("report %s: %w", path, err)
+		return nil, fileutil.Wrap("report", path, err)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -108,10 +108,10 @@ func (w *Writer) write(v any) error {
 		return fmt.Errorf("report %s: already closed", w.path)
 	}
 	if _, err := w.f.Write(b); err != nil {
-		return fmt.Errorf("report %s: %w", w.path, err)
+		return fileutil.Wrap("write report", w.path, err)
 	}
 	if err := w.f.Sync(); err != nil {
-		return fmt.Errorf("report %s: sync: %w", w.path, err)
+		return fileutil.Wrap("sync report", w.path, err)
 	}
 	return nil
 }
