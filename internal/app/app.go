@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/urfave/cli/v2"
 )
 
@@ -37,6 +38,9 @@ type Deps struct {
 	// run starts no new write, finishes those in flight and exits 130. The
 	// context given to Run is cancelled on the second one.
 	Stop <-chan struct{}
+	// OpenReport creates a run's report file (nil: a private file); tests
+	// give one that fails as a full disk does.
+	OpenReport runlog.Opener
 }
 
 func (d Deps) withDefaults() Deps {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // Test credentials. They are long and distinctive so a leak is found by a
@@ -36,6 +38,10 @@ type harness struct {
 	stop chan struct{}
 	// timeout bounds one command, so a hung run fails its test.
 	timeout time.Duration
+	// openReport, when set, creates the run reports (Deps.OpenReport).
+	openReport runlog.Opener
+	// stderr is what the last process started by startWith wrote there.
+	stderr *lockedBuffer
 }
 
 // newHarness starts an emulator seeded with the demo tenant unless conns are
@@ -94,9 +100,10 @@ func (h *harness) runRaw(args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	code := Run(ctx, args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, Deps{
-		Version: "test",
-		Getenv:  func(k string) string { return h.env[k] },
-		Stop:    h.stop,
+		Version:    "test",
+		Getenv:     func(k string) string { return h.env[k] },
+		Stop:       h.stop,
+		OpenReport: h.openReport,
 	})
 	return result{stdout: out.String(), stderr: errb.String(), code: code}
 }
@@ -121,4 +128,27 @@ func (h *harness) expect(r result, code int) result {
 		h.t.Fatalf("want exit %d, got %s", code, r)
 	}
 	return r
+}
+
+// sameConfig reports whether a configuration from a report equals one in
+// the emulator, the order of mapping entries aside.
+func sameConfig(a *scim.Config, b *emulator.SCIMConfig) bool {
+	if b == nil {
+		return a == nil
+	}
+	c := &scim.Config{UserIDAttribute: b.UserIDAttribute, Mapping: []scim.Pair{}}
+	for _, m := range b.Mapping {
+		c.Mapping = append(c.Mapping, scim.Pair{SCIM: m.SCIM, Auth0: m.Auth0})
+	}
+	return a.Equal(c)
+}
+
+// cloneState copies a snapshot of the tenant, so a test can edit what it
+// expects.
+func cloneState(s map[string]*emulator.SCIMConfig) map[string]*emulator.SCIMConfig {
+	out := make(map[string]*emulator.SCIMConfig, len(s))
+	for id, cfg := range s {
+		out[id] = cfg
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -47,14 +48,56 @@ func binary(t *testing.T) string {
 // start runs the binary's apply against the harness's tenant.
 func (h *harness) start(rep, manifest string) *exec.Cmd {
 	h.t.Helper()
-	cmd := exec.Command(binary(h.t), "apply", "--domain", h.srv.URL, "--rps", "300", "--concurrency", "4",
-		"--yes", "--log-format", "json", "--report", rep, "-f", manifest)
+	return h.startWith(rep, manifest, "--rps", "300", "--concurrency", "4")
+}
+
+// startWith runs the binary's apply with the given pace flags.
+func (h *harness) startWith(rep, manifest string, pace ...string) *exec.Cmd {
+	h.t.Helper()
+	args := append([]string{"apply", "--domain", h.srv.URL}, pace...)
+	args = append(args, "--yes", "--log-format", "json", "--report", rep, "-f", manifest)
+	cmd := exec.Command(binary(h.t), args...)
 	cmd.Env = append(os.Environ(), "AUTH0_CLIENT_ID="+testClientID, "AUTH0_CLIENT_SECRET="+testClientSecret,
 		"SCIM_MIGRATE_LOCK_DIR="+h.env["SCIM_MIGRATE_LOCK_DIR"])
+	h.stderr = &lockedBuffer{}
+	cmd.Stderr = h.stderr
 	if err := cmd.Start(); err != nil {
 		h.t.Fatal(err)
 	}
 	return cmd
+}
+
+// interruptTwice sends SIGINT, waits until the run says it took it, and
+// sends the second: two signals sent at once would reach it as one.
+func (h *harness) interruptTwice(cmd *exec.Cmd) {
+	h.t.Helper()
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(h.stderr.String(), "Interrupted:") {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the run never took the first interrupt:\n%s", h.stderr.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+}
+
+// lockedBuffer collects a process's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // waitWrites waits until the tenant has taken n writes. The deadline only
@@ -140,8 +183,7 @@ func TestSignal_secondInterruptStopsAtOnce(t *testing.T) {
 	rep := h.path("r.jsonl")
 	cmd := h.start(rep, m)
 	h.waitWrites(2)
-	_ = cmd.Process.Signal(syscall.SIGINT)
-	_ = cmd.Process.Signal(syscall.SIGINT)
+	h.interruptTwice(cmd)
 	if code := exitCodeOf(cmd.Wait()); code != ExitInterrupted {
 		t.Fatalf("exit %d, want %d", code, ExitInterrupted)
 	}

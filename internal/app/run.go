@@ -33,7 +33,7 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	h := spec.header
 	h.ToolVersion, h.Tenant, h.StartedAt = e.deps.Version, s.tenant(), start.UTC()
 	h.User, h.Host, h.PID = currentUser(), hostname(), os.Getpid()
-	w, err := runlog.Create(path, h)
+	w, err := runlog.CreateWith(path, h, e.deps.OpenReport)
 	if err != nil {
 		return err
 	}

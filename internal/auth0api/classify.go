@@ -176,7 +176,7 @@ func untrustedTLS(err error) bool {
 // plain HTTP: the domain lacks http:// for a local emulator.
 func plainHTTPPort(err error) bool {
 	var rh tls.RecordHeaderError
-	return errors.As(err, &rh)
+	return errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &rh)
 }
 
 // statusOf is the HTTP status of a Management API error, 0 for other errors.

@@ -236,3 +236,25 @@ func TestClassify_errors(t *testing.T) {
 		t.Error("a per-connection error is returned as is")
 	}
 }
+
+func TestClient_plainHTTPPortIsFatalAtOnce(t *testing.T) {
+	tenant := emulator.New(emulator.Options{})
+	srv := httptest.NewServer(tenant.Handler())
+	defer srv.Close()
+	domain, err := ParseDomain(strings.TrimPrefix(srv.URL, "http://")) // no scheme: https
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(Settings{Tenant: domain, Credentials: Credentials{Token: "static-token-0123456789"},
+		Transport: TransportOptions{MaxRetries: 5, BaseBackoff: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Read(context.Background(), []string{"con_A1"})
+	if !execute.IsFatal(err) || !strings.Contains(err.Error(), "http://127.0.0.1:PORT") {
+		t.Fatalf("want a fatal error with the hint, got %v", err)
+	}
+	if n := c.Stats().Attempts.Load(); n != 1 {
+		t.Errorf("%d attempts: a TLS handshake with a plain-HTTP server is not retried", n)
+	}
+}

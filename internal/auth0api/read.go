@@ -44,6 +44,9 @@ func (c *Client) ReadLive(ctx context.Context, refs manifest.Refs, concurrency i
 	if err := c.readUnsettled(ctx, live, unsettled(live, needed, complete), concurrency); err != nil {
 		return nil, err
 	}
+	if err := c.nameNameless(ctx, live, needed, concurrency); err != nil {
+		return nil, err
+	}
 	return live, nil
 }
 

@@ -34,6 +34,11 @@ func (t *Tenant) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, drop := t.answer(r, rt, adm, body)
+	if rt.scimPath && isWrite(rt.kind) && !sleep(r.Context(), t.hooks.delay()) {
+		t.rec.leave()
+		t.rec.finish(slot, statusClientGone, false, false)
+		return
+	}
 	t.rec.leave()
 	if drop {
 		t.rec.finish(slot, 0, true, false)
@@ -116,6 +121,9 @@ func (t *Tenant) answer(r *http.Request, rt route, adm admission, body payload) 
 	}
 	if p.failWrite != 0 && rt.scimPath && isWrite(rt.kind) {
 		return errReply(p.failWrite, failMessage(p.failWrite), ""), false
+	}
+	if rt.scimPath && isWrite(rt.kind) {
+		t.hooks.write(rt.connID)
 	}
 	rep = t.dispatch(r, rt, body)
 	if afterEffect {

@@ -30,8 +30,9 @@ type Tenant struct {
 	advertised time.Duration
 	noListing  bool
 
-	ctl controls
-	rec recorder
+	ctl   controls
+	rec   recorder
+	hooks hooks
 }
 
 // New returns an empty tenant configured by opts.

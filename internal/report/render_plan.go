@@ -131,7 +131,7 @@ func notices(p *plan.Plan) []string {
 	var out []string
 	for _, c := range p.Changes {
 		if c.Conflict != "" {
-			out = append(out, fmt.Sprintf("conflict: %s (%q) will not be %s: %s", c.ConnectionID, c.ConnectionName, verb, c.Conflict))
+			out = append(out, fmt.Sprintf("conflict: %s will not be %s: %s", connectionTitle(c), verb, c.Conflict))
 		}
 	}
 	return append(out, p.Warnings...)

@@ -59,7 +59,7 @@ func mdChanges(p *plan.Plan) string {
 // because a reviewer needs to see which attribute identifies users.
 func mdChange(c plan.Change) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "### %s %s %s (%s)\n\n", actionMarker(c.Action), md(c.ConnectionID), md(c.ConnectionName), md(c.Strategy))
+	fmt.Fprintf(&b, "### %s %s\n\n", actionMarker(c.Action), mdConnection(c))
 	b.WriteString(mdChangeNote(c) + "\n\n")
 	b.WriteString("| | scim | before | after |\n|---|---|---|---|\n")
 	before, after := configOf(c.Before), configOf(c.After)
@@ -146,4 +146,16 @@ func mdWarnings(warnings []string) string {
 		b.WriteString("- " + mdLine(w) + "\n")
 	}
 	return b.String()
+}
+
+// mdConnection names a change's connection as connectionTitle does, for markdown.
+func mdConnection(c plan.Change) string {
+	title := md(c.ConnectionID)
+	if c.ConnectionName != "" {
+		title += " " + md(c.ConnectionName)
+	}
+	if c.Strategy != "" {
+		title += " (" + md(c.Strategy) + ")"
+	}
+	return title
 }

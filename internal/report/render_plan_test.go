@@ -81,7 +81,7 @@ func TestRenderPlan_golden(t *testing.T) {
 func TestRenderPlan_jsonRoundTrips(t *testing.T) {
 	p := loadFixture(t)
 	out := render(t, p, FormatJSON, Style{Color: true})
-	if !strings.HasSuffix(out, "}\n") || !strings.HasPrefix(out, "{\n  \"version\": 1,") {
+	if !strings.HasSuffix(out, "}\n") || !strings.HasPrefix(out, "{\n  \"version\": 2,") {
 		t.Errorf("json is not indented with two spaces and a trailing newline:\n%s", out)
 	}
 	var back plan.Plan

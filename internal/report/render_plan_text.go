@@ -37,7 +37,7 @@ func changeBlock(c plan.Change, s Style) string {
 // manifest asked for it. The mode is left out for a create, where merge and
 // replace give the same result.
 func blockTitle(c plan.Change) string {
-	parts := []string{fmt.Sprintf("%s %s (%s)", bare(c.ConnectionID), quote(c.ConnectionName), bare(c.Strategy)), string(c.Action)}
+	parts := []string{connectionTitle(c), string(c.Action)}
 	if c.Action != plan.ActionCreate && c.Mode != "" {
 		parts = append(parts, bare(string(c.Mode)))
 	}
@@ -114,8 +114,8 @@ func missingLines(changes []plan.Change, s Style) []string {
 		if c.Action != plan.ActionMissing {
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("  %s %s %s (%s) has no SCIM configuration; not created (set create_if_missing or use apply --create-missing)",
-			s.marker("!"), bare(c.ConnectionID), quote(c.ConnectionName), bare(c.Strategy)))
+		lines = append(lines, fmt.Sprintf("  %s %s has no SCIM configuration; not created (set create_if_missing or use apply --create-missing)",
+			s.marker("!"), connectionTitle(c)))
 	}
 	return lines
 }
@@ -126,4 +126,18 @@ func warningLines(warnings []string, s Style) []string {
 		lines[i] = s.paint(sgrYellow, "Warning:") + " " + sanitize(w)
 	}
 	return lines
+}
+
+// connectionTitle names a change's connection: its id, then its name and
+// strategy where they are known (a connection without a SCIM configuration
+// read by id may have neither).
+func connectionTitle(c plan.Change) string {
+	title := bare(c.ConnectionID)
+	if c.ConnectionName != "" {
+		title += " " + quote(c.ConnectionName)
+	}
+	if c.Strategy != "" {
+		title += " (" + bare(c.Strategy) + ")"
+	}
+	return title
 }

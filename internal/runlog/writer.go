@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,9 +19,23 @@ import (
 // happened is on disk before the next write to the tenant is sent.
 type Writer struct {
 	mu   sync.Mutex
-	f    *os.File
+	f    File
 	path string
 }
+
+// File is what a report is written to: the file itself, or, in tests, one
+// that fails on demand as a full disk does.
+type File interface {
+	io.Writer
+	Sync() error
+	Close() error
+}
+
+// Opener creates a new report file for appending.
+type Opener func(path string) (File, error)
+
+// openPrivate creates a report file, private (0600) and durable.
+func openPrivate(path string) (File, error) { return fileutil.CreateAppend(path) }
 
 // DefaultPath is where a run's report goes when --report is not given: the
 // tenant and the UTC start time in the name, so runs never overwrite each
@@ -37,7 +52,13 @@ func DefaultPath(command, tenant string, start time.Time) string {
 
 // Create starts a report at path with its header. An existing file is never
 // appended to: a report holds one run.
-func Create(path string, h Header) (*Writer, error) {
+func Create(path string, h Header) (*Writer, error) { return CreateWith(path, h, nil) }
+
+// CreateWith is Create with the file opened by open (nil: a private file).
+func CreateWith(path string, h Header, open Opener) (*Writer, error) {
+	if open == nil {
+		open = openPrivate
+	}
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("report %s already exists; choose another --report path", path)
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -48,7 +69,7 @@ func Create(path string, h Header) (*Writer, error) {
 			return nil, fmt.Errorf("report directory: %w", err)
 		}
 	}
-	f, err := fileutil.CreateAppend(path)
+	f, err := open(path)
 	if err != nil {
 		return nil, err
 	}
