@@ -4,8 +4,10 @@ BIN       := bin/scim-migrate
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# v2.15.1 builds with Go 1.26; v2.18.2 and later need a newer Go.
+GORELEASER  := github.com/goreleaser/goreleaser/v2@v2.15.1
 
-.PHONY: build test lint demo bench fuzz soak screenshot update-golden clean
+.PHONY: build test lint demo bench fuzz soak screenshot update-golden dist clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -47,5 +49,11 @@ screenshot: build
 update-golden:
 	$(GO) test ./internal/manifest/ ./internal/plan/ ./internal/report/ -update
 
+# dist: the release archives (linux, darwin, windows × amd64, arm64) and their
+# sha256 checksums in dist/, as configured in .goreleaser.yaml. A snapshot:
+# works without tags and on a dirty tree, and publishes nothing.
+dist:
+	$(GO) run $(GORELEASER) release --snapshot --clean
+
 clean:
-	rm -rf bin demo-out
+	rm -rf bin demo-out dist
