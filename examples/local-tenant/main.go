@@ -2,7 +2,7 @@
 // manual tests of scim-migrate:
 //
 //	go run ./examples/local-tenant --seed testdata/tenant.json [--addr 127.0.0.1:0] [--addr-file PATH]
-//	    [--rate 20 --burst 10 --latency 50ms --token-lifetime 1h] [--generate N]
+//	    [--plan essentials | --rate 20 --burst 10] [--latency 50ms --token-lifetime 1h] [--generate N]
 //
 // It prints `local tenant "<name>" listening on http://127.0.0.1:PORT`, writes the
 // URL alone to --addr-file when given, and exits cleanly on SIGINT or SIGTERM.
@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 // config holds the parsed flags.
 type config struct {
 	seed, addr, addrFile string
+	plan                 string
 	generate             int
 	generateSeed         int64
 	opts                 emulator.Options
@@ -50,6 +52,8 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the base URL to this file once listening")
 	fs.Float64Var(&c.opts.Rate, "rate", 0, "Management API requests per second (0: unlimited)")
 	fs.IntVar(&c.opts.Burst, "burst", 10, "rate-limit bucket size")
+	fs.StringVar(&c.plan, "plan", "", "rate limits of an Auth0 plan instead of --rate and --burst: "+
+		strings.Join(emulator.PlanNames(), ", "))
 	fs.DurationVar(&c.opts.Latency, "latency", 0, "latency added to every Management API answer")
 	fs.DurationVar(&c.opts.TokenLifetime, "token-lifetime", 24*time.Hour, "lifetime of issued access tokens")
 	fs.IntVar(&c.generate, "generate", 0, "add N generated connections to the seed")
@@ -66,7 +70,33 @@ func parseFlags(args []string) (config, error) {
 	if c.seed == "" {
 		return c, errors.New("--seed is required")
 	}
+	if err := c.applyPlan(fs); err != nil {
+		return c, err
+	}
 	return c, checkLoopback(c.addr)
+}
+
+// applyPlan sets the buckets of --plan, which --rate and --burst would
+// contradict.
+func (c *config) applyPlan(fs *flag.FlagSet) error {
+	if c.plan == "" {
+		return nil
+	}
+	var conflict error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "rate" || f.Name == "burst" {
+			conflict = fmt.Errorf("--plan and --%s cannot be used together", f.Name)
+		}
+	})
+	if conflict != nil {
+		return conflict
+	}
+	buckets, err := emulator.Plan(c.plan)
+	if err != nil {
+		return fmt.Errorf("--plan: %w", err)
+	}
+	c.opts.Buckets = buckets
+	return nil
 }
 
 // checkLoopback refuses to expose the emulator, which accepts any well-formed

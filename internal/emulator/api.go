@@ -14,6 +14,7 @@ type admission struct {
 	early     *reply      // an answer given without any effect (429, 401, 404, 403, 400)
 	faultable bool        // past authentication and rate limiting: 5xx and drops may hit it
 	headers   http.Header // x-ratelimit-* headers for the answer
+	group     string      // whose bucket the request drew on ("" when it drew on none)
 	plan      faultPlan
 }
 
@@ -28,6 +29,7 @@ func (t *Tenant) serveAPI(w http.ResponseWriter, r *http.Request) {
 	t.rec.enter()
 	body := readPayload(r)
 	adm := t.admit(r, rt, now)
+	t.rec.identify(slot, t.owner(r), adm.group)
 	if !sleep(r.Context(), adm.plan.delay) {
 		t.rec.leave()
 		t.rec.finish(slot, statusClientGone, false, false)
@@ -59,13 +61,13 @@ func (t *Tenant) serveAPI(w http.ResponseWriter, r *http.Request) {
 // every request so that the random sequence depends only on arrival order.
 func (t *Tenant) admit(r *http.Request, rt route, now time.Time) admission {
 	plan := t.ctl.decide(rt.connID)
-	if h, on := t.ctl.throttled(now); on {
+	if h, on := t.ctl.throttled(rt.kind, now); on {
 		rep := tooManyRequests()
 		return admission{early: &rep, headers: h, plan: faultPlan{delay: plan.delay}}
 	}
 	scopes, authErr := t.authenticate(r, now)
-	h, ok := t.ctl.take(now)
-	adm := admission{headers: h, plan: plan}
+	group, h, ok := t.ctl.take(rt.kind, now)
+	adm := admission{headers: h, plan: plan, group: group}
 	switch {
 	case authErr != nil:
 		adm.early = authErr
@@ -74,7 +76,7 @@ func (t *Tenant) admit(r *http.Request, rt route, now time.Time) admission {
 		adm.early = &rep
 	case plan.rateLimited:
 		rep := tooManyRequests()
-		adm.early, adm.headers = &rep, t.ctl.injected429Headers(now)
+		adm.early, adm.headers = &rep, t.ctl.injected429Headers(rt.kind, now)
 	default:
 		adm.faultable = true
 		adm.early = t.routeCheck(rt, scopes)

@@ -8,6 +8,7 @@ import (
 
 // accessToken is an issued or static Management API token.
 type accessToken struct {
+	client  string // who holds it: the client id, or a static token's Client
 	scopes  map[string]bool
 	expires time.Time // zero: never (static tokens)
 	gen     int       // expired when older than Tenant.tokenGen
@@ -22,7 +23,27 @@ func scopeSet(scopes []string) map[string]bool {
 }
 
 func (t *Tenant) addStaticLocked(tok StaticToken) {
-	t.tokens[tok.Token] = accessToken{scopes: scopeSet(tok.Scopes), gen: t.tokenGen}
+	client := tok.Client
+	if client == "" {
+		client = staticClient
+	}
+	t.tokens[tok.Token] = accessToken{client: client, scopes: scopeSet(tok.Scopes), gen: t.tokenGen}
+}
+
+// staticClient is the request log's name for the holder of a static token
+// registered without a Client.
+const staticClient = "static"
+
+// owner is who holds the request's bearer token, valid or not, for the
+// request log; "" when the token is missing or unknown. It decides nothing.
+func (t *Tenant) owner(r *http.Request) string {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.tokens[strings.TrimSpace(token)].client
 }
 
 // ExpireTokens makes every token issued so far, static ones included, answer the

@@ -43,7 +43,7 @@ func TestAuthentication(t *testing.T) {
 func TestTokenLifetime(t *testing.T) {
 	clock := newFakeClock()
 	f := newFixture(t, Options{TokenLifetime: time.Hour, Clock: clock.Now})
-	tok := f.tenant.issue(allScopes).AccessToken
+	tok := f.tenant.issue("cid", allScopes).AccessToken
 	expect(t, f.call("GET", "/api/v2/connections", tok, ""), 200, "")
 	clock.Advance(time.Hour - time.Millisecond)
 	expect(t, f.call("GET", "/api/v2/connections", tok, ""), 200, "")
@@ -55,11 +55,11 @@ func TestTokenLifetime(t *testing.T) {
 
 func TestExpireTokens(t *testing.T) {
 	f := newFixture(t, Options{})
-	issued := f.tenant.issue(allScopes).AccessToken
+	issued := f.tenant.issue("cid", allScopes).AccessToken
 	f.tenant.ExpireTokens()
 	expect(t, f.call("GET", "/api/v2/connections", issued, ""), 401, expiredTokenBody)
 	expect(t, f.api("GET", "/api/v2/connections", ""), 401, expiredTokenBody)
-	fresh := f.tenant.issue(allScopes).AccessToken
+	fresh := f.tenant.issue("cid", allScopes).AccessToken
 	expect(t, f.call("GET", "/api/v2/connections", fresh, ""), 200, "")
 	f.tenant.AddStaticToken(StaticToken{Token: "later", Scopes: allScopes})
 	expect(t, f.call("GET", "/api/v2/connections", "later", ""), 200, "")

@@ -1,23 +1,18 @@
 package emulator
 
 import (
-	"math"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 )
 
 // controls holds the knobs tests turn while requests are in flight: the rate
-// bucket, the throttle storm, latency and faults. It has its own lock so that
+// buckets, the throttle storm, latency and faults. It has its own lock so that
 // tenant state and controls never wait on each other.
 type controls struct {
 	mu       sync.Mutex
-	rate     float64
-	burst    int
-	tokens   float64
-	last     time.Time
+	buckets  map[string]*bucketState // by group; a missing group has no bucket
 	throttle time.Time
 	latency  time.Duration
 	faults   Faults
@@ -26,21 +21,39 @@ type controls struct {
 }
 
 func (c *controls) init(opts Options, now time.Time) {
-	c.setRate(opts.Rate, opts.Burst, now)
+	c.buckets = map[string]*bucketState{}
+	c.setBucket(GroupGlobal, Bucket{Rate: opts.Rate, Burst: opts.Burst}, now)
+	c.setBuckets(opts.Buckets, false, now)
 	c.setLatency(opts.Latency)
 	c.setFaults(opts.Faults)
 }
 
-func (c *controls) setRate(rate float64, burst int, now time.Time) {
+// setBucket replaces one group's bucket; it starts full.
+func (c *controls) setBucket(group string, b Bucket, now time.Time) {
+	checkGroup(group)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if rate < 0 {
-		rate = 0
+	if st := newBucketState(b, now); st != nil {
+		c.buckets[group] = st
+	} else {
+		delete(c.buckets, group)
 	}
-	if rate > 0 && burst < 1 {
-		burst = 1
+}
+
+// setBuckets sets the given groups' buckets; with all, the groups not given
+// lose theirs.
+func (c *controls) setBuckets(buckets map[string]Bucket, all bool, now time.Time) {
+	for group := range buckets {
+		checkGroup(group)
 	}
-	c.rate, c.burst, c.tokens, c.last = rate, burst, float64(burst), now
+	if all {
+		c.mu.Lock()
+		clear(c.buckets)
+		c.mu.Unlock()
+	}
+	for group, b := range buckets {
+		c.setBucket(group, b, now)
+	}
 }
 
 func (c *controls) setLatency(d time.Duration) {
@@ -79,57 +92,44 @@ func ceilUnix(t time.Time) int64 {
 	return s
 }
 
-// rateHeaders builds the three x-ratelimit-* headers; limit is omitted without a bucket.
-func (c *controls) rateHeaders(remaining int, reset int64) http.Header {
-	h := http.Header{}
-	if c.rate > 0 {
-		h.Set("X-Ratelimit-Limit", strconv.Itoa(c.burst))
+// groupOf is the group whose bucket a request of that kind draws on (c.mu held).
+func (c *controls) groupOf(kind string) string {
+	if kind == KindConnectionsList && c.buckets[GroupConnections] != nil {
+		return GroupConnections
 	}
-	h.Set("X-Ratelimit-Remaining", strconv.Itoa(remaining))
-	h.Set("X-Ratelimit-Reset", strconv.FormatInt(reset, 10))
-	return h
+	return GroupGlobal
 }
 
 // throttled reports an active Throttle storm and the headers of its 429.
-func (c *controls) throttled(now time.Time) (http.Header, bool) {
+func (c *controls) throttled(kind string, now time.Time) (http.Header, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !now.Before(c.throttle) {
 		return nil, false
 	}
-	return c.rateHeaders(0, ceilUnix(c.throttle)), true
+	return c.buckets[c.groupOf(kind)].emptyHeaders(ceilUnix(c.throttle)), true
 }
 
-// take refills the bucket continuously, then takes one token when there is one.
-// The headers say what is left after this request; reset is now while tokens
-// remain, else the second at which the next token arrives.
-func (c *controls) take(now time.Time) (http.Header, bool) {
+// take takes one token from the bucket of the request's group when there is
+// one, and returns the group and the headers of the answer (none without a
+// bucket).
+func (c *controls) take(kind string, now time.Time) (group string, h http.Header, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.rate <= 0 {
-		return nil, true
+	group = c.groupOf(kind)
+	b := c.buckets[group]
+	if b == nil {
+		return group, nil, true
 	}
-	if elapsed := now.Sub(c.last).Seconds(); elapsed > 0 {
-		c.tokens = math.Min(float64(c.burst), c.tokens+elapsed*c.rate)
-		c.last = now
-	}
-	ok := c.tokens >= 1
-	if ok {
-		c.tokens--
-	}
-	reset := now.Unix()
-	if c.tokens < 1 {
-		wait := time.Duration((1 - c.tokens) / c.rate * float64(time.Second))
-		reset = ceilUnix(now.Add(wait))
-	}
-	return c.rateHeaders(int(math.Floor(c.tokens)), reset), ok
+	ok = b.take(now)
+	return group, b.headers(now), ok
 }
 
 // injected429Headers are the headers of an injected 429: nothing left, retry next second.
-func (c *controls) injected429Headers(now time.Time) http.Header {
+func (c *controls) injected429Headers(kind string, now time.Time) http.Header {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.rateHeaders(0, now.Unix()+1)
+	return c.buckets[c.groupOf(kind)].emptyHeaders(now.Unix() + 1)
 }
 
 // faultPlan is what the fault dice decided for one request.

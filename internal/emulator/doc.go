@@ -8,11 +8,12 @@
 // Every /api/v2 request goes through the same pipeline, in this order:
 //
 //  1. Throttle storm (Tenant.Throttle): 429 before anything else.
-//  2. Authentication and the rate-limit bucket. Every request that reaches this
-//     step takes a token from the bucket when one is available, including requests
-//     that are then answered 401 or 403; the answer precedence is 401 (missing,
-//     malformed, unknown or expired bearer token) before 429 (bucket empty, no
-//     effect).
+//  2. Authentication and the rate-limit bucket of the request's group (the
+//     connection listing's own bucket when one is set, else the global one).
+//     Every request that reaches this step takes a token from that bucket when
+//     one is available, including requests that are then answered 401 or 403;
+//     the answer precedence is 401 (missing, malformed, unknown or expired
+//     bearer token) before 429 (bucket empty, no effect).
 //  3. Injected 429 (Faults.RateLimitedRate).
 //  4. Routing (404 for unknown routes and wrong methods, as Auth0's router does),
 //     scope (403 insufficient_scope), path validation (400 invalid_uri).
@@ -34,11 +35,27 @@
 // items; the "already exists" 400 on a second POST; path and query validation
 // messages; the token routes' behaviour without a SCIM configuration.
 //
+// # Rate limits
+//
+// Buckets are tenant-wide, as on Auth0: every client and static token draws on
+// the same ones, and the request log and Stats.Clients tell the clients apart.
+// There are two groups: the global bucket (Options.Rate and Burst, SetRateLimit)
+// and, when set, one for the connection listing (GET /api/v2/connections), as
+// Auth0's Essentials and Professional plans have (Options.Buckets, SetBucket,
+// ApplyPlan, and the presets PlanFree, PlanEssentials, PlanEnterprise,
+// PlanEnterpriseNonProduction). A bucket refills continuously (Auth0's
+// per-second limits) or by Rate tokens at every whole Unix second (its
+// per-minute limits), and announces as x-ratelimit-reset either the second at
+// which the next token arrives or the second at which the bucket will be full
+// again, which Auth0 users have seen up to a minute ahead.
+//
 // # What is not reproduced
 //
-// Access tokens are opaque strings, not signed JWTs; there is one global bucket
-// (no per-endpoint groups, per-minute limits or Retry-After); only the connection
-// routes the recordings use exist (no connection PATCH), and created connections
-// echo their options without Auth0's enrichment; checkpoint cursors never expire;
-// the inbound SCIM protocol (/scim/v2) is not served.
+// Access tokens are opaque strings, not signed JWTs. Of Auth0's rate limits,
+// only the two groups above exist: no other endpoint groups, no Retry-After, no
+// limit on /oauth/token, and the phase of per-second refill steps is the whole
+// Unix second, which Auth0 does not document. Only the connection routes the
+// recordings use exist (no connection PATCH), and created connections echo their
+// options without Auth0's enrichment; checkpoint cursors never expire; the
+// inbound SCIM protocol (/scim/v2) is not served.
 package emulator

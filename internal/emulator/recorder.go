@@ -15,6 +15,7 @@ type recorder struct {
 	log      []RequestRecord
 	arrivals []time.Time // /api/v2 arrivals, for MaxRequestsIn
 	counts   map[string]map[int]int
+	clients  map[string]map[int]int
 	writes   map[string]int
 	issued   int
 	inFlight int
@@ -26,6 +27,7 @@ type slot struct {
 	gen, idx int
 	kind     string
 	counted  bool // /api/v2 and token requests count in Stats; stray paths are only logged
+	api      bool // an /api/v2 request: counted by client too
 }
 
 func (r *recorder) reset() {
@@ -34,6 +36,7 @@ func (r *recorder) reset() {
 	r.gen++
 	r.log, r.arrivals = nil, nil
 	r.counts = map[string]map[int]int{}
+	r.clients = map[string]map[int]int{}
 	r.writes = map[string]int{}
 	r.issued, r.maxConc = 0, r.inFlight
 }
@@ -48,7 +51,7 @@ func (r *recorder) arrive(req *http.Request, kind, connID string, now time.Time,
 	if api {
 		r.arrivals = append(r.arrivals, now)
 	}
-	return slot{gen: r.gen, idx: len(r.log) - 1, kind: kind, counted: api || kind == KindToken}
+	return slot{gen: r.gen, idx: len(r.log) - 1, kind: kind, counted: api || kind == KindToken, api: api}
 }
 
 func (r *recorder) finish(s slot, status int, dropped, throttled bool) {
@@ -62,10 +65,26 @@ func (r *recorder) finish(s slot, status int, dropped, throttled bool) {
 	if !s.counted {
 		return
 	}
-	if r.counts[s.kind] == nil {
-		r.counts[s.kind] = map[int]int{}
+	count(r.counts, s.kind, status)
+	if s.api && rec.Client != "" {
+		count(r.clients, rec.Client, status)
 	}
-	r.counts[s.kind][status]++
+}
+
+// identify records who sent the request and whose bucket it drew on.
+func (r *recorder) identify(s slot, client, group string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s.gen == r.gen {
+		r.log[s.idx].Client, r.log[s.idx].Group = client, group
+	}
+}
+
+func count(m map[string]map[int]int, key string, status int) {
+	if m[key] == nil {
+		m[key] = map[int]int{}
+	}
+	m[key][status]++
 }
 
 func (r *recorder) enter() {
@@ -97,9 +116,12 @@ func (r *recorder) stats() Stats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := Stats{Requests: map[string]map[int]int{}, MaxConcurrent: r.maxConc,
-		Writes: maps.Clone(r.writes), TokensIssued: r.issued}
+		Writes: maps.Clone(r.writes), TokensIssued: r.issued, Clients: map[string]map[int]int{}}
 	for k, v := range r.counts {
 		s.Requests[k] = maps.Clone(v)
+	}
+	for k, v := range r.clients {
+		s.Clients[k] = maps.Clone(v)
 	}
 	return s
 }

@@ -96,8 +96,21 @@ func (t *Tenant) TenantName() string {
 // SetFaults replaces the injected faults and restarts their random sequence from f.Seed.
 func (t *Tenant) SetFaults(f Faults) { t.ctl.setFaults(f) }
 
-// SetRateLimit replaces the Management API bucket (rate 0: unlimited); the bucket starts full.
-func (t *Tenant) SetRateLimit(rate float64, burst int) { t.ctl.setRate(rate, burst, t.now()) }
+// SetRateLimit replaces the global bucket (rate 0: unlimited) with one that
+// refills continuously and announces the next token as reset; the bucket
+// starts full. Other groups' buckets are kept.
+func (t *Tenant) SetRateLimit(rate float64, burst int) {
+	t.ctl.setBucket(GroupGlobal, Bucket{Rate: rate, Burst: burst}, t.now())
+}
+
+// SetBucket replaces the bucket of a group, GroupGlobal or GroupConnections
+// (it panics on any other); Rate 0 removes it. The bucket starts full. Every
+// client of the tenant draws on the same buckets, as on Auth0.
+func (t *Tenant) SetBucket(group string, b Bucket) { t.ctl.setBucket(group, b, t.now()) }
+
+// ApplyPlan replaces every bucket with those given, e.g. PlanEssentials();
+// a group not given has no bucket.
+func (t *Tenant) ApplyPlan(buckets map[string]Bucket) { t.ctl.setBuckets(buckets, true, t.now()) }
 
 // SetLatency replaces the latency added to every /api/v2 answer.
 func (t *Tenant) SetLatency(d time.Duration) { t.ctl.setLatency(d) }

@@ -96,10 +96,10 @@ func (t *Tenant) grant(r *http.Request, client Client, params url.Values) reply 
 		}
 		scopes = requested
 	}
-	return jsonReply(http.StatusOK, t.issue(scopes))
+	return jsonReply(http.StatusOK, t.issue(client.ID, scopes))
 }
 
-func (t *Tenant) issue(scopes []string) tokenResponse {
+func (t *Tenant) issue(clientID string, scopes []string) tokenResponse {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		panic(fmt.Sprintf("emulator: crypto/rand: %v", err))
@@ -107,7 +107,7 @@ func (t *Tenant) issue(scopes []string) tokenResponse {
 	value := base64.RawURLEncoding.EncodeToString(raw)
 	now := t.now()
 	t.mu.Lock()
-	t.tokens[value] = accessToken{scopes: scopeSet(scopes), expires: now.Add(t.lifetime), gen: t.tokenGen}
+	t.tokens[value] = accessToken{client: clientID, scopes: scopeSet(scopes), expires: now.Add(t.lifetime), gen: t.tokenGen}
 	advertised := t.advertised
 	t.mu.Unlock()
 	t.rec.addIssued()

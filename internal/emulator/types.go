@@ -54,6 +54,9 @@ type Client struct {
 type StaticToken struct {
 	Token  string   `json:"token"`
 	Scopes []string `json:"scopes"`
+	// Client names the token's holder in the request log and Stats.Clients;
+	// default "static".
+	Client string `json:"client,omitempty"`
 }
 
 // Seed is the initial content of a tenant (see testdata/tenant.json).
@@ -73,10 +76,14 @@ type Options struct {
 	// AdvertisedLifetime is the expires_in reported by /oauth/token; 0 means TokenLifetime.
 	// A larger value simulates a token that dies early, so the client only learns from a 401.
 	AdvertisedLifetime time.Duration
-	// Rate and Burst define the Management API token bucket (requests/s, bucket size);
-	// Rate 0 means unlimited and no x-ratelimit-* headers; with a Rate, Burst < 1 means 1.
+	// Rate and Burst define the global token bucket (requests/s, bucket size),
+	// refilled continuously, announcing the next token as reset; Rate 0 means
+	// unlimited and no x-ratelimit-* headers; with a Rate, Burst < 1 means 1.
 	Rate  float64
 	Burst int
+	// Buckets sets buckets by group (GroupGlobal, GroupConnections), e.g.
+	// PlanEssentials(); a GroupGlobal entry takes the place of Rate and Burst.
+	Buckets map[string]Bucket
 	// Latency is added to every /api/v2 answer, before any effect.
 	Latency time.Duration
 	// DisableSCIMListing makes GET /api/v2/connections-scim-configurations answer 404,
@@ -112,6 +119,13 @@ type RequestRecord struct {
 	Arrived   time.Time
 	Dropped   bool
 	Throttled bool // answered 429 (bucket, Throttle or injected)
+	// Client holds the request's bearer token: the client id it was issued
+	// to, or the static token's Client; "" without a known token.
+	Client string
+	// Group is the rate-limit group whose bucket the request drew on
+	// (GroupGlobal or GroupConnections); "" for a request that drew on none
+	// (throttle storm, token endpoint, stray path).
+	Group string
 }
 
 // Stats counts what the tenant answered since creation or the last ResetStats.
@@ -120,6 +134,9 @@ type Stats struct {
 	MaxConcurrent int                    // max /api/v2 requests being handled at once
 	Writes        map[string]int         // connection id -> SCIM configuration writes that took effect
 	TokensIssued  int
+	// Clients counts /api/v2 requests by who sent them (RequestRecord.Client):
+	// client -> HTTP status -> count. Requests without a known token are not in it.
+	Clients map[string]map[int]int
 }
 
 // Count returns the number of requests of a kind, whatever their status.
@@ -134,6 +151,20 @@ func (s Stats) Count(kind string) int {
 // CountStatus returns the number of requests of a kind answered with status.
 func (s Stats) CountStatus(kind string, status int) int {
 	return s.Requests[kind][status]
+}
+
+// CountClient returns the number of /api/v2 requests a client sent, whatever their status.
+func (s Stats) CountClient(client string) int {
+	n := 0
+	for _, c := range s.Clients[client] {
+		n += c
+	}
+	return n
+}
+
+// CountClientStatus returns the number of /api/v2 requests of a client answered with status.
+func (s Stats) CountClientStatus(client string, status int) int {
+	return s.Clients[client][status]
 }
 
 // Total returns the number of /api/v2 requests (every kind but "token").

@@ -1,0 +1,68 @@
+package pacer
+
+import (
+	"math"
+	"net/http"
+)
+
+// A full bucket after the pacer held a request back says nothing of how fast
+// it refills, so the rate probes upward: by fastProbe per answer up to
+// nearFailed of the rate at which the bucket last ran empty, by slowProbe
+// beyond. Running empty is not free (it pauses every caller until the
+// reset), so a rate once too high is retried only slowly.
+const (
+	fastProbe  = 1.02
+	nearFailed = 0.98
+	slowProbe  = 1.0002
+)
+
+// learnRate fits the refill rate to the answers. remaining + k, against the
+// time the tenant handled request k, grows at exactly the net refill rate:
+// every request of ours took one token, whatever others took is in
+// remaining. A 429 took none, so it restarts the fit. Answers to requests
+// sent together give one point, once all are in (see sentTogether). A full
+// bucket lost the tokens beyond its limit, so the line starts again from
+// that answer; and as a full bucket hides how fast it refills, the rate is
+// probed upward when the pacer held requests back and no fit can tell.
+func (g *group) learnRate(a Answer, c candidates) {
+	defer func() { g.held = false }()
+	if a.Status == http.StatusTooManyRequests {
+		g.trend.reset()
+		return
+	}
+	full := a.Remaining >= g.limit-1
+	if full {
+		g.trend.reset()
+	}
+	if t, y, ok := g.together.point(a, c); ok {
+		g.trend.add(t, y)
+	}
+	e, ok := g.trend.fit()
+	switch {
+	case ok && e.sure:
+		g.rate = g.clampRate(e.rate)
+		g.margin = math.Max(0, e.spread-1)
+	case ok:
+		g.rate = g.clampRate(math.Min(g.rate, e.bound))
+	case full && g.held:
+		g.rate = g.clampRate(g.probe())
+	}
+}
+
+// probe is the next rate to try when the bucket stays full: quickly up to
+// just under the rate at which it last ran empty, slowly beyond.
+func (g *group) probe() float64 {
+	if g.failed == 0 {
+		return g.rate * fastProbe
+	}
+	if near := g.failed * nearFailed; g.rate < near {
+		return math.Min(g.rate*fastProbe, near)
+	}
+	return g.rate * slowProbe
+}
+
+// clampRate keeps the rate within what a bucket of this size can mean: at
+// least one token per minute, at most the whole bucket four times a second.
+func (g *group) clampRate(r float64) float64 {
+	return math.Max(1.0/60, math.Min(r, 4*float64(g.limit)))
+}
