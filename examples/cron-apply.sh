@@ -17,8 +17,9 @@
 #   SCIM_MIGRATE_RPS, SCIM_MIGRATE_CONCURRENCY, ...  as for scim-migrate itself
 #
 # The exit code is scim-migrate's own, so the caller can alert on it:
-# 0 done, 1 could not run, 2 drift (MODE=plan), 3 some connections failed,
-# 130 interrupted.
+# 0 done, 1 could not run (nothing was sent), 2 drift (MODE=plan), 3 some
+# connections failed, conflicted or are unknown, 4 stopped part-way after
+# writes were sent, 130 interrupted.
 set -euo pipefail
 
 : "${AUTH0_DOMAIN:?set AUTH0_DOMAIN}"
@@ -64,9 +65,10 @@ esac
 say() { echo "$(date -u +%FT%TZ) scim-migrate $mode on $AUTH0_DOMAIN: $*" >&2; }
 case $status in
   0)   if [ "$mode" = plan ]; then say "the tenant matches $MANIFEST"; fi ;;
-  1)   say "could not run (invalid manifest, flags, credentials or scopes); nothing was written" ;;
+  1)   say "could not run (invalid manifest, flags, credentials or scopes); nothing was sent to the tenant" ;;
   2)   say "the tenant differs from $MANIFEST: run apply, or find who changed it" ;;
-  3)   say "finished, but some connections failed or conflicted: see $report" ;;
+  3)   say "finished, but some connections failed, conflicted or are unknown: see $report" ;;
+  4)   say "stopped part-way after writes were sent (report unwritable, credentials revoked, a scope missing): see $report; scim-migrate rollback --from $report undoes them" ;;
   130) say "interrupted; the writes in flight were recorded in $report; the next run carries on" ;;
   *)   say "unexpected exit code $status" ;;
 esac

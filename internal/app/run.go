@@ -47,12 +47,10 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(s.opts), e.stderr, s.logger)
 	out := execute.Execute(ctx, s.client, spec.tasks, execute.Options{
 		Concurrency: s.opts.concurrency, Force: spec.force, Stop: e.deps.Stop, Recorder: w, Observer: prog, Now: e.deps.Now,
-		Batch:    func() int { return execute.BatchFor(s.client.Pace(), s.opts.concurrency) },
+		Pace:     s.client.Pace,
 		Attempts: auth0api.WithAttemptCounter,
 	})
 	prog.Close()
-	s.logger.Debug("writes decided against the state read just before them",
-		"reads", out.Rereads, "longest_read_to_write", out.ReadAge.Round(time.Millisecond))
 	if err := w.Summary(summaryOf(out, e.deps.Now(), s.client.Stats().Attempts.Load())); err != nil {
 		out.Fatal = cmp.Or(out.Fatal, err)
 	}
@@ -63,7 +61,8 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 // summaryOf is the report's last line for a run's outcome.
 func summaryOf(out execute.Outcome, now time.Time, requests int64) runlog.Summary {
 	sum := runlog.Summary{Counts: out.Counts, Interrupted: out.Interrupted, Stopped: out.Stopped,
-		FinishedAt: now.UTC(), Requests: requests, WritesSent: out.WritesSent, WritesConfirmed: out.WritesConfirmed}
+		FinishedAt: now.UTC(), Requests: requests, WritesSent: out.WritesSent, WritesConfirmed: out.WritesConfirmed,
+		Rereads: out.Rereads, ReadWindowMS: out.ReadAge.Milliseconds()}
 	if out.Fatal != nil {
 		sum.Error = out.Fatal.Error()
 	}

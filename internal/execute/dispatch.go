@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
@@ -13,39 +14,104 @@ import (
 )
 
 // dispatch reads each batch of pending tasks again and hands its writes to
-// the worker pool. The pool's limit holds the reading back: a batch is read
-// only once the one before it is under way, so a read is at most a batch
-// and the writes in flight ahead of the write it decides. A write's context
-// is the run's own, not the pool's: when one connection stops the run (a
-// fatal error), the writes already sent finish and are recorded truly.
+// the worker pool. The next batch is read while the last writes of the one
+// before are still being handed out (a read ahead of a round trip's worth
+// of writes, see lead), so the pool never waits on a read, and a batch's
+// read is at most the writes in flight, the lead and the batch itself ahead
+// of the writes it decides. A write's context is the run's own, not the
+// pool's: when one connection stops the run (a fatal error), the writes
+// already sent finish and are recorded truly.
 func (r *run) dispatch(ctx context.Context, pending []int) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(r.opts.Concurrency, 1))
-	for len(pending) > 0 && r.mayStart(gctx) {
-		batch := pending[:min(len(pending), max(r.opts.Batch(), 1))]
-		pending = pending[len(batch):]
-		fresh, readAt, err := r.reread(ctx, batch)
-		if err != nil {
-			if r.mayStart(gctx) {
-				g.Go(func() error { return r.unread(batch, err) })
-			}
-			continue
+	rctx, cancelReads := context.WithCancel(ctx)
+	defer cancelReads()
+	next := r.readAhead(rctx, r.nextBatch(&pending))
+	for next != nil {
+		<-next.done
+		cur := next
+		next = nil
+		if !r.mayStart(gctx) {
+			break
 		}
-		for _, i := range batch {
-			if !r.mayStart(gctx) {
-				break
-			}
-			g.Go(func() error {
-				// The slot may have been freed by the write that stopped
-				// everything: then nothing more starts.
-				if !r.mayStart(gctx) {
-					return nil
-				}
-				return r.write(ctx, i, fresh[r.tasks[i].Conn.ID], readAt)
-			})
+		if cur.err != nil {
+			g.Go(func() error { return r.unread(cur.batch, cur.err) })
+		} else {
+			next = r.hand(ctx, gctx, g, cur, &pending, rctx)
+		}
+		if next == nil && len(pending) > 0 && r.mayStart(gctx) {
+			next = r.readAhead(rctx, r.nextBatch(&pending))
 		}
 	}
+	if next != nil {
+		cancelReads() // a read ahead the run no longer needs
+		<-next.done
+	}
 	return g.Wait()
+}
+
+// hand gives a batch's writes to the pool, starting the read of the next
+// batch when only the lead of this one is left to hand out.
+func (r *run) hand(ctx, gctx context.Context, g *errgroup.Group, cur *batchRead, pending *[]int, rctx context.Context) *batchRead {
+	var next *batchRead
+	lead := r.lead(cur.took)
+	for k, i := range cur.batch {
+		if next == nil && len(*pending) > 0 && len(cur.batch)-k <= lead {
+			next = r.readAhead(rctx, r.nextBatch(pending))
+		}
+		if !r.mayStart(gctx) {
+			break
+		}
+		g.Go(func() error {
+			// The slot may have been freed by the write that stopped
+			// everything: then nothing more starts.
+			if !r.mayStart(gctx) {
+				return nil
+			}
+			return r.write(ctx, i, cur.fresh[r.tasks[i].Conn.ID], cur.readAt)
+		})
+	}
+	return next
+}
+
+// nextBatch takes the next batch off the pending tasks.
+func (r *run) nextBatch(pending *[]int) []int {
+	batch := (*pending)[:min(len(*pending), max(r.opts.Batch(), 1))]
+	*pending = (*pending)[len(batch):]
+	return batch
+}
+
+// lead is how many writes before the end of a batch the next one is read:
+// enough to cover a read's round trip at the run's pace, and one more.
+func (r *run) lead(took time.Duration) int {
+	if r.opts.Pace == nil {
+		return max(r.opts.Concurrency, 1)
+	}
+	return int(math.Ceil(min(r.opts.Pace(), maxBatch)*took.Seconds())) + 1
+}
+
+// batchRead is a batch being read again, in the background.
+type batchRead struct {
+	batch  []int
+	done   chan struct{}
+	fresh  map[string]Fresh
+	readAt time.Time
+	took   time.Duration
+	err    error
+}
+
+// readAhead starts reading a batch again; nil for an empty batch.
+func (r *run) readAhead(ctx context.Context, batch []int) *batchRead {
+	if len(batch) == 0 {
+		return nil
+	}
+	b := &batchRead{batch: batch, done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		b.fresh, b.readAt, b.err = r.reread(ctx, batch)
+		b.took = r.opts.Now().Sub(b.readAt)
+	}()
+	return b
 }
 
 // mayStart reports whether another write may start: not after the first

@@ -33,20 +33,25 @@ const DefaultConcurrency = 4
 // their writes, when Options.Batch does not say.
 const DefaultBatch = 20
 
-// ReadWindow bounds the time between reading a connection again and
-// writing it: a change someone else makes in that window is the only one a
-// run can still overwrite, and Auth0 offers no conditional write to close it.
+// ReadWindow is the time a batch of writes takes at the run's pace: a
+// batch read again just before its writes is written within about that
+// long of the read (plus the writes in flight ahead of it). A change someone
+// else makes in that window is the only one a run can still overwrite, and
+// Auth0 offers no conditional write to close it.
 const ReadWindow = 5 * time.Second
 
-// maxBatch is the most the tenant-wide listing returns in one page.
-const maxBatch = 100
+// Batch bounds: one read per minBatch writes at most (at the slowest
+// paces, where ReadWindow holds fewer writes, the window grows instead),
+// and maxBatch is the most one listing page returns.
+const (
+	minBatch = 10
+	maxBatch = 100
+)
 
 // BatchFor is the batch of connections to read again at once at a pace of
-// so many requests per second: what can be written within ReadWindow of the
-// read, after the writes already in flight ahead of the batch.
-func BatchFor(pace float64, concurrency int) int {
-	n := int(min(pace, maxBatch)*ReadWindow.Seconds()) - concurrency
-	return min(max(n, 1), maxBatch)
+// so many requests per second: what can be written within ReadWindow.
+func BatchFor(pace float64) int {
+	return min(max(int(min(pace, maxBatch)*ReadWindow.Seconds()), minBatch), maxBatch)
 }
 
 // Options configures a run.
@@ -61,9 +66,12 @@ type Options struct {
 	Recorder Recorder
 	Observer Observer
 	Now      func() time.Time
-	// Batch returns how many connections to read again at once before their
-	// writes: few enough that the last of them is written within a few
-	// seconds of the read, at the run's pace.
+	// Pace returns the rate, in requests per second, the tenant is sent at
+	// now: the batches read again before their writes are sized by it (see
+	// BatchFor), and the next batch is read a round trip ahead.
+	Pace func() float64
+	// Batch, when set, says how many connections to read again at once
+	// instead (tests).
 	Batch func() int
 	// Attempts, when set, returns a context under which the tenant counts
 	// the requests it sends, and the counter, so each result can say how
@@ -135,7 +143,12 @@ func newRun(tenant Tenant, tasks []Task, opts Options) *run {
 		opts.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
 	}
 	if opts.Batch == nil {
-		opts.Batch = func() int { return DefaultBatch }
+		opts.Batch = func() int {
+			if opts.Pace == nil {
+				return DefaultBatch
+			}
+			return BatchFor(opts.Pace())
+		}
 	}
 	return &run{tenant: tenant, tasks: tasks, opts: opts, results: make([]*runlog.Result, len(tasks))}
 }

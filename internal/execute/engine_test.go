@@ -294,12 +294,11 @@ func TestForEach_boundsConcurrencyAndStopsAtTheFirstError(t *testing.T) {
 
 func TestBatchFor(t *testing.T) {
 	for _, tc := range []struct {
-		pace        float64
-		concurrency int
-		want        int
-	}{{2, 4, 6}, {16, 4, 76}, {100, 4, 100}, {0.5, 4, 1}, {0, 1, 1}, {math.Inf(1), 4, 100}} {
-		if got := BatchFor(tc.pace, tc.concurrency); got != tc.want {
-			t.Errorf("BatchFor(%v, %d) = %d, want %d", tc.pace, tc.concurrency, got, tc.want)
+		pace float64
+		want int
+	}{{2, 10}, {2.5, 12}, {16, 80}, {100, 100}, {0.5, 10}, {0, 10}, {math.Inf(1), 100}} {
+		if got := BatchFor(tc.pace); got != tc.want {
+			t.Errorf("BatchFor(%v) = %d, want %d", tc.pace, got, tc.want)
 		}
 	}
 }

@@ -142,8 +142,12 @@ type Summary struct {
 	Error   string `json:"error,omitempty"`
 	// WritesSent counts the write requests that left the tool, and
 	// WritesConfirmed those the tenant is known to hold.
-	WritesSent      int       `json:"writes_sent"`
-	WritesConfirmed int       `json:"writes_confirmed"`
-	FinishedAt      time.Time `json:"finished_at"`
-	Requests        int64     `json:"requests"`
+	WritesSent      int `json:"writes_sent"`
+	WritesConfirmed int `json:"writes_confirmed"`
+	// Rereads counts the reads made just before writes, and ReadWindowMS is
+	// the longest time between such a read and the write it decided.
+	Rereads      int       `json:"rereads"`
+	ReadWindowMS int64     `json:"read_window_ms"`
+	FinishedAt   time.Time `json:"finished_at"`
+	Requests     int64     `json:"requests"`
 }
