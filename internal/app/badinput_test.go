@@ -150,7 +150,7 @@ func TestBadInput_flagsAndEnvironment(t *testing.T) {
 	}{
 		{"rps zero", []string{"plan", "--rps", "0", "-f", m}, nil, "--rps"},
 		{"rps negative", []string{"plan", "--rps", "-3", "-f", m}, nil, "--rps"},
-		{"rps not a number", []string{"plan", "--rps", "fast", "-f", m}, nil, "invalid value"},
+		{"rps not a number", []string{"plan", "--rps", "fast", "-f", m}, nil, "give auto, or a number"},
 		{"rps NaN", []string{"plan", "--rps", "NaN", "-f", m}, nil, "--rps"},
 		{"concurrency zero", []string{"plan", "--concurrency", "0", "-f", m}, nil, "--concurrency"},
 		{"concurrency huge", []string{"plan", "--concurrency", "100000", "-f", m}, nil, "--concurrency"},

@@ -92,6 +92,9 @@ func scimStrategy(s string) bool {
 func rereadRequests(log []emulator.RequestRecord) int {
 	n, writing := 0, false
 	for _, rec := range log {
+		if rec.Client != testClientID {
+			continue
+		}
 		switch rec.Kind {
 		case emulator.KindSCIMUpdate, emulator.KindSCIMCreate:
 			writing = true

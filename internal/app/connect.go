@@ -36,7 +36,7 @@ func (e *env) connect(o connectOptions) (*session, error) {
 		Base:        e.deps.Base,
 		UserAgent:   "scim-migrate/" + e.deps.Version,
 		Transport: auth0api.TransportOptions{
-			RPS: o.rps, MaxRetries: o.maxRetries, AttemptTimeout: o.timeout, Logger: logger,
+			RPS: o.rps, Reserve: reserveOption(o.reserve), MaxRetries: o.maxRetries, AttemptTimeout: o.timeout, Logger: logger,
 		},
 	})
 	if err != nil {
@@ -95,4 +95,13 @@ func newLogger(w io.Writer, o connectOptions) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// reserveOption maps --reserve to the transport's option, where 0 means the
+// default and a negative value none.
+func reserveOption(reserve float64) float64 {
+	if reserve == 0 {
+		return -1
+	}
+	return reserve
 }

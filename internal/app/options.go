@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"github.com/urfave/cli/v2"
@@ -21,16 +23,17 @@ import (
 // a flag, and a mistake on the command line is refused before anything is
 // read or sent. The parse functions are tested on their own (options_test.go).
 
-// defaultRPS is the ceiling on requests per second: what every Auth0 plan
-// allows (the free plan's whole Management API budget).
-const defaultRPS = 2.0
+// rpsAuto is --rps's default: no ceiling, the pace is learned from the
+// tenant's answers.
+const rpsAuto = "auto"
 
 // connectOptions are the flags of every command that talks to a tenant.
 type connectOptions struct {
 	tenant      auth0api.Tenant
 	audience    string
 	tokenFile   string
-	rps         float64
+	rps         float64 // 0: auto
+	reserve     float64
 	concurrency int
 	maxRetries  int
 	timeout     time.Duration
@@ -47,7 +50,8 @@ func connectFlags() []cli.Flag {
 		&cli.StringFlag{Name: "domain", EnvVars: []string{"AUTH0_DOMAIN"}, Usage: "tenant domain, e.g. `acme.eu.auth0.com` (https); http:// only for a loopback emulator"},
 		&cli.StringFlag{Name: "audience", EnvVars: []string{"AUTH0_AUDIENCE"}, Usage: "Management API audience (default https://<domain>/api/v2/)"},
 		&cli.StringFlag{Name: "token-file", Usage: "read a Management API access token from the file at `PATH` instead of using client credentials (AUTH0_API_TOKEN works too); secrets are never flag values"},
-		&cli.Float64Flag{Name: "rps", Value: defaultRPS, EnvVars: []string{"SCIM_MIGRATE_RPS"}, Usage: "ceiling on requests per second to the tenant, retries included (README: the limit of each Auth0 plan)"},
+		&cli.StringFlag{Name: "rps", Value: rpsAuto, EnvVars: []string{"SCIM_MIGRATE_RPS"}, Usage: "requests per second to the tenant: auto learns the pace from the tenant's rate-limit answers; a number is a ceiling the learned pace never exceeds"},
+		&cli.Float64Flag{Name: "reserve", Value: pacer.DefaultReserve, EnvVars: []string{"SCIM_MIGRATE_RESERVE"}, Usage: "share of the tenant's rate-limit bucket left unspent for its other clients (Actions, other automation), from 0 to 0.9"},
 		&cli.IntFlag{Name: "concurrency", Value: execute.DefaultConcurrency, EnvVars: []string{"SCIM_MIGRATE_CONCURRENCY"}, Usage: "connections worked on at once"},
 		&cli.IntFlag{Name: "max-retries", Value: auth0api.DefaultMaxRetries, EnvVars: []string{"SCIM_MIGRATE_MAX_RETRIES"}, Usage: "retries of a request answered 429, 5xx or lost on the network"},
 		&cli.DurationFlag{Name: "timeout", Value: auth0api.DefaultAttemptTimeout, EnvVars: []string{"SCIM_MIGRATE_TIMEOUT"}, Usage: "time limit for one request, as a `DURATION` such as 30s"},
@@ -59,9 +63,13 @@ func connectFlags() []cli.Flag {
 
 func parseConnect(c *cli.Context) (connectOptions, error) {
 	o := connectOptions{
-		audience: c.String("audience"), tokenFile: c.String("token-file"),
-		rps: c.Float64("rps"), concurrency: c.Int("concurrency"), maxRetries: c.Int("max-retries"),
+		audience: c.String("audience"), tokenFile: c.String("token-file"), reserve: c.Float64("reserve"),
+		concurrency: c.Int("concurrency"), maxRetries: c.Int("max-retries"),
 		timeout: c.Duration("timeout"), logFormat: c.String("log-format"), quiet: c.Bool("quiet"),
+	}
+	var err error
+	if o.rps, err = parseRPS(c.String("rps")); err != nil {
+		return o, err
 	}
 	if err := o.checkLimits(); err != nil {
 		return o, err
@@ -69,19 +77,17 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 	if err := o.parseLogging(c.String("log-level")); err != nil {
 		return o, err
 	}
-	tenant, err := auth0api.ParseDomain(c.String("domain"))
-	if err != nil {
+	if o.tenant, err = auth0api.ParseDomain(c.String("domain")); err != nil {
 		return o, &usageError{err}
 	}
-	o.tenant = tenant
 	return o, nil
 }
 
 // checkLimits refuses values that cannot work.
 func (o *connectOptions) checkLimits() error {
 	switch {
-	case !(o.rps > 0) || o.rps > 1000:
-		return &usageError{fmt.Errorf("--rps %v: give a number of requests per second above 0 and at most 1000", o.rps)}
+	case !(o.reserve >= 0 && o.reserve <= 0.9):
+		return &usageError{fmt.Errorf("--reserve %v: give a share of the bucket from 0 to 0.9, such as 0.2", o.reserve)}
 	case o.concurrency < 1 || o.concurrency > 256:
 		return &usageError{fmt.Errorf("--concurrency %d: give 1 to 256", o.concurrency)}
 	case o.maxRetries < 0 || o.maxRetries > 100:
@@ -90,6 +96,19 @@ func (o *connectOptions) checkLimits() error {
 		return &usageError{fmt.Errorf("--timeout %v: give a positive duration such as 30s", o.timeout)}
 	}
 	return nil
+}
+
+// parseRPS reads --rps: auto (0), or a ceiling above 0 and at most 1000.
+func parseRPS(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if strings.EqualFold(s, rpsAuto) {
+		return 0, nil
+	}
+	rps, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(rps > 0) || rps > 1000 {
+		return 0, &usageError{fmt.Errorf("--rps %q (or SCIM_MIGRATE_RPS): give auto, or a number of requests per second above 0 and at most 1000", s)}
+	}
+	return rps, nil
 }
 
 func (o *connectOptions) parseLogging(level string) error {

@@ -12,6 +12,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
 )
@@ -44,7 +45,7 @@ func TestParseApply_defaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := connectOptions{rps: defaultRPS, concurrency: execute.DefaultConcurrency, maxRetries: auth0api.DefaultMaxRetries,
+	want := connectOptions{rps: 0, reserve: pacer.DefaultReserve, concurrency: execute.DefaultConcurrency, maxRetries: auth0api.DefaultMaxRetries,
 		timeout: auth0api.DefaultAttemptTimeout, logFormat: "text", logLevel: slog.LevelInfo}
 	got := o.connectOptions
 	got.tenant = auth0api.Tenant{}
@@ -103,6 +104,9 @@ func TestParseConnect_refusesWhatCannotWork(t *testing.T) {
 	for _, tc := range []struct{ flag, want string }{
 		{"--rps=0", "--rps"},
 		{"--rps=1001", "--rps"},
+		{"--rps=fast", "give auto"},
+		{"--reserve=0.95", "--reserve"},
+		{"--reserve=-0.1", "--reserve"},
 		{"--concurrency=0", "--concurrency"},
 		{"--concurrency=257", "--concurrency"},
 		{"--max-retries=-1", "--max-retries"},
@@ -189,5 +193,18 @@ func TestParseReportAndValidate(t *testing.T) {
 	v, err := parseArgs(t, validateFlags(), parseValidate, "m.json")
 	if err != nil || v.manifest != "m.json" {
 		t.Fatalf("%+v %v", v, err)
+	}
+}
+
+func TestParseConnect_rps(t *testing.T) {
+	for flag, want := range map[string]float64{"--rps=auto": 0, "--rps= AUTO": 0, "--rps=7.5": 7.5, "--rps=1000": 1000} {
+		o, err := parseArgs(t, planFlags(), parsePlan, testDomain, flag, "m.json")
+		if err != nil || o.rps != want {
+			t.Errorf("%s: rps %v, %v", flag, o.rps, err)
+		}
+	}
+	o, err := parseArgs(t, planFlags(), parsePlan, testDomain, "--reserve=0", "m.json")
+	if err != nil || o.reserve != 0 || reserveOption(o.reserve) >= 0 {
+		t.Errorf("--reserve 0 keeps nothing back: %v %v", o.reserve, err)
 	}
 }

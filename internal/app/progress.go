@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
@@ -15,9 +16,14 @@ import (
 // so a cron log shows a long run is alive without drowning in lines.
 const statusInterval = 10 * time.Second
 
+// barInterval is how often the bar's description (pace, waits) is redrawn
+// while no connection finishes.
+const barInterval = time.Second
+
 // progress shows a run's progress from one source of counts: a progress bar
 // on a terminal, or a status line every statusInterval and one line per
-// failure in logs.
+// failure in logs. Both say the pace learned from the tenant, and what the
+// run waits for when the tenant's rate limit holds it.
 type progress struct {
 	mu     sync.Mutex
 	total  int
@@ -26,15 +32,18 @@ type progress struct {
 	start  time.Time
 	bar    *progressbar.ProgressBar
 	logger *slog.Logger
+	pace   func() pacer.Status
 	done   chan struct{}
 	wg     sync.WaitGroup
 }
 
 // newProgress starts showing progress of a run of total connections. bar
 // says whether to draw a bar (stderr is a terminal, not quiet, text logs).
-func newProgress(total int, verb string, bar bool, w io.Writer, logger *slog.Logger) *progress {
-	p := &progress{total: total, verb: verb, start: time.Now(), logger: logger, done: make(chan struct{})}
+func newProgress(total int, verb string, bar bool, w io.Writer, logger *slog.Logger, pace func() pacer.Status) *progress {
+	p := &progress{total: total, verb: verb, start: time.Now(), logger: logger, pace: pace, done: make(chan struct{})}
+	interval := statusInterval
 	if bar {
+		interval = barInterval
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription(verb),
@@ -45,10 +54,9 @@ func newProgress(total int, verb string, bar bool, w io.Writer, logger *slog.Log
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 		)
-		return p
 	}
 	p.wg.Add(1)
-	go p.tick()
+	go p.tick(interval)
 	return p
 }
 
@@ -56,7 +64,6 @@ func newProgress(total int, verb string, bar bool, w io.Writer, logger *slog.Log
 func (p *progress) Finished(r runlog.Result) {
 	p.mu.Lock()
 	p.counts.Add(r.Status)
-	failures := p.counts.Unsettled()
 	p.mu.Unlock()
 	if r.Status == runlog.StatusFailed || r.Status == runlog.StatusConflict || r.Status == runlog.StatusUnknown {
 		if p.bar != nil {
@@ -66,22 +73,47 @@ func (p *progress) Finished(r runlog.Result) {
 			"connection_name", r.ConnectionName, "error", r.Error)
 	}
 	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("%s (%d failed)", p.verb, failures))
+		p.describe()
 		_ = p.bar.Add(1)
 	}
 }
 
-// tick logs a status line every statusInterval until Close.
-func (p *progress) tick() {
+// describe sets the bar's description: failures, and the pace or the wait.
+func (p *progress) describe() {
+	p.mu.Lock()
+	failures := p.counts.Unsettled()
+	p.mu.Unlock()
+	p.bar.Describe(fmt.Sprintf("%s (%d failed, %s)", p.verb, failures, paceText(p.pace())))
+}
+
+// paceText says how the tenant paces the run: the learned rate, or what the
+// run waits for and for how long.
+func paceText(st pacer.Status) string {
+	if left := time.Until(st.Until); st.Waiting != "" && left > 0 {
+		return fmt.Sprintf("waiting %s for %s", left.Round(time.Second), st.Waiting)
+	}
+	if st.Rate <= 0 {
+		return "learning the tenant's rate limit"
+	}
+	return fmt.Sprintf("%.1f req/s", st.Rate)
+}
+
+// tick logs a status line, or redraws the bar's description, every
+// interval until Close.
+func (p *progress) tick(interval time.Duration) {
 	defer p.wg.Done()
-	t := time.NewTicker(statusInterval)
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-p.done:
 			return
 		case <-t.C:
-			p.logStatus()
+			if p.bar != nil {
+				p.describe()
+			} else {
+				p.logStatus()
+			}
 		}
 	}
 }
@@ -98,7 +130,7 @@ func (p *progress) logStatus() {
 		eta = time.Duration(float64(p.total-done) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	p.logger.Info("progress", "done", done, "total", p.total, "per_second", fmt.Sprintf("%.2f", rate), "eta", eta,
-		"applied", c.Applied, "failed", c.Failed, "conflict", c.Conflict, "unknown", c.Unknown)
+		"applied", c.Applied, "failed", c.Failed, "conflict", c.Conflict, "unknown", c.Unknown, "pace", paceText(p.pace()))
 }
 
 // Close stops showing progress.

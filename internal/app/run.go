@@ -44,7 +44,7 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	case !s.opts.quiet:
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
-	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(s.opts), e.stderr, s.logger)
+	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
 	out := execute.Execute(ctx, s.client, spec.tasks, execute.Options{
 		Concurrency: s.opts.concurrency, Force: spec.force, Stop: e.deps.Stop, Recorder: w, Observer: prog, Now: e.deps.Now,
 		Pace:     s.client.Pace,

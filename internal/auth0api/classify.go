@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -90,7 +91,7 @@ func classify(err error) meaning {
 		return meaningRefused
 	case errors.As(err, &me):
 		return classifyAnswer(me.Status(), messageOf(me))
-	case errors.As(err, &retrieve), untrustedTLS(err), plainHTTPPort(err):
+	case errors.As(err, &retrieve), untrustedTLS(err), plainHTTPPort(err), unknownHost(err):
 		return meaningFatal
 	case errors.Is(err, context.Canceled):
 		return meaningCanceled
@@ -128,6 +129,11 @@ func fatal(err error) error {
 	case plainHTTPPort(err):
 		return &execute.FatalError{Err: fmt.Errorf("the tenant does not speak TLS: %w", err),
 			Hint: "a local emulator on plain HTTP is reached with --domain http://127.0.0.1:PORT"}
+	case unknownHost(err):
+		var dns *net.DNSError
+		errors.As(err, &dns)
+		return &execute.FatalError{Err: fmt.Errorf("the tenant's domain %s does not resolve: %w", dns.Name, err),
+			Hint: "check --domain (AUTH0_DOMAIN), e.g. acme.eu.auth0.com, and this machine's DNS"}
 	}
 	return &execute.FatalError{Err: fmt.Errorf("the tenant refused the request: %w", err), Hint: scopeHint(err)}
 }
@@ -170,6 +176,13 @@ func untrustedTLS(err error) bool {
 		invalid  x509.CertificateInvalidError
 	)
 	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
+}
+
+// unknownHost reports a domain the resolver says does not exist: retrying
+// cannot help (a temporary resolver failure is retried).
+func unknownHost(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound
 }
 
 // plainHTTPPort reports a TLS handshake answered by a server that speaks

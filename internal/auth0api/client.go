@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 
 	"github.com/auth0/go-auth0/management"
+	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"golang.org/x/oauth2"
 )
 
@@ -61,6 +63,11 @@ type Client struct {
 	// rangeReads is cleared once the listing has shown it cannot serve
 	// reads of a range of connections (see Read).
 	rangeReads atomic.Bool
+
+	// tokenFailures counts the token requests given up on, and tokenErr is
+	// the last one's error.
+	tokenFailures atomic.Int64
+	tokenErr      atomic.Pointer[error]
 }
 
 // NewClient builds a client. It sends nothing: the first request fetches the
@@ -91,8 +98,12 @@ func NewClient(s Settings) (*Client, error) {
 // Tenant is the tenant the client talks to.
 func (c *Client) Tenant() Tenant { return c.settings.Tenant }
 
-// Pace is the rate, in requests per second, the client sends at now.
+// Pace is the rate, in requests per second, the client sends at now: the
+// pace learned from the tenant, never above --rps (0 while nothing is known).
 func (c *Client) Pace() float64 { return c.transport.Pace() }
+
+// PaceStatus says how the tenant paces the client now, for status lines.
+func (c *Client) PaceStatus() pacer.Status { return c.transport.PaceStatus() }
 
 // Stats are the transport's counters.
 func (c *Client) Stats() *TransportStats { return &c.transport.Stats }
@@ -126,8 +137,13 @@ func (c *Client) authOption() management.Option {
 	if s.Credentials.Token != "" {
 		return management.WithStaticToken(s.Credentials.Token)
 	}
+	// Auth0 limits /oauth/token apart from the Management API, and far
+	// above it: token requests are not paced. They are retried here only:
+	// when this transport gives up, every request of the run fails fatally
+	// (see Do) instead of retrying a token request again.
 	tokenTransport := NewTransport(s.Base, TransportOptions{
 		MaxRetries: s.Transport.MaxRetries, AttemptTimeout: s.Transport.AttemptTimeout, Logger: s.Transport.Logger,
+		Unpaced: true, OnGiveUp: c.tokenGaveUp,
 	})
 	// The SDK keeps this context for every later token refresh, so it must
 	// outlive the run's cancellable context.
@@ -172,7 +188,11 @@ const maxRenewals = 2
 // fatal. Every error comes back classified (see Classify).
 func (c *Client) Do(ctx context.Context, fn func(*management.Management) error) error {
 	api, gen := c.current()
+	failures := c.tokenFailures.Load()
 	err := fn(api)
+	if err != nil && c.tokenFailures.Load() > failures {
+		return c.tokenUnavailable()
+	}
 	for i := 0; i < maxRenewals && c.renewable(ctx, err); i++ {
 		c.settings.Transport.Logger.Debug("the tenant refused the token; renewing it", "error", err)
 		if rerr := c.renew(gen); rerr != nil {
@@ -182,6 +202,23 @@ func (c *Client) Do(ctx context.Context, fn func(*management.Management) error) 
 		err = fn(api)
 	}
 	return Classify(err)
+}
+
+// tokenGaveUp records a token request the token transport gave up on.
+func (c *Client) tokenGaveUp(err error) {
+	c.tokenErr.Store(&err)
+	c.tokenFailures.Add(1)
+}
+
+// tokenUnavailable is the error of every request once no access token could
+// be had: fatal, since every other request needs one too.
+func (c *Client) tokenUnavailable() error {
+	err := *c.tokenErr.Load()
+	if f := Classify(err); execute.IsFatal(f) {
+		return f
+	}
+	return &execute.FatalError{Err: fmt.Errorf("could not get an access token from %s: %w", c.Tenant().Name(), err),
+		Hint: "check the network to the tenant, then run again"}
 }
 
 // renewable reports whether err is a 401 that a new token may cure.

@@ -258,3 +258,29 @@ func TestClient_plainHTTPPortIsFatalAtOnce(t *testing.T) {
 		t.Errorf("%d attempts: a TLS handshake with a plain-HTTP server is not retried", n)
 	}
 }
+
+func TestClient_unknownDomainIsFatalAtOnce(t *testing.T) {
+	for name, creds := range map[string]Credentials{
+		"static token":       {Token: "static-token-0123456789"},
+		"client credentials": {ClientID: "id", ClientSecret: "secret-0123456789"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			domain, err := ParseDomain("tenant.invalid")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := NewClient(Settings{Tenant: domain, Credentials: creds,
+				Transport: TransportOptions{MaxRetries: 6, BaseBackoff: time.Millisecond}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Read(context.Background(), []string{"con_A1"})
+			if !execute.IsFatal(err) || !strings.Contains(err.Error(), "tenant.invalid does not resolve") {
+				t.Fatalf("want a fatal error naming the domain, got %v", err)
+			}
+			if n := c.Stats().Retries.Load(); n != 0 {
+				t.Errorf("%d retries of a domain that does not resolve", n)
+			}
+		})
+	}
+}

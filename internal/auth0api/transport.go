@@ -3,6 +3,7 @@ package auth0api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,7 +15,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/execute"
-	"golang.org/x/time/rate"
+	"github.com/scim-migrate/scim-migrate/internal/pacer"
 )
 
 // MaxAnswerBytes caps how much of one answer the tool reads into memory. The
@@ -37,7 +38,7 @@ type TransportStats struct {
 	Attempts      atomic.Int64 // requests sent, retries included
 	Retries       atomic.Int64
 	RateLimited   atomic.Int64 // 429 answers
-	Pauses        atomic.Int64 // times the tenant's bucket ran dry and every worker paused
+	Pauses        atomic.Int64 // times the tenant's bucket ran dry and every request paused
 	ServerErrors  atomic.Int64 // 5xx answers
 	NetworkErrors atomic.Int64
 }
@@ -45,8 +46,12 @@ type TransportStats struct {
 // TransportOptions configures a Transport.
 type TransportOptions struct {
 	// RPS is the ceiling on requests per second for everything the transport
-	// sends, retries included; 0 or less means no ceiling.
+	// sends, retries included; 0 means no ceiling: the pace is learned from
+	// the tenant's answers alone (--rps auto).
 	RPS float64
+	// Reserve is the share of the tenant's bucket left unspent for its other
+	// clients; 0 means pacer.DefaultReserve, a negative value none.
+	Reserve float64
 	// MaxRetries is how many times one request is retried after a 429, a 5xx
 	// or a network error before its failure is returned.
 	MaxRetries int
@@ -60,20 +65,24 @@ type TransportOptions struct {
 	// MaxBackoff caps the exponential backoff.
 	MaxBackoff time.Duration
 	Logger     *slog.Logger
+	// Unpaced sends without waiting for a pace (the token endpoint).
+	Unpaced bool
+	// OnGiveUp, when set, is told of every request that failed for good
+	// without an answer, after its retries.
+	OnGiveUp func(error)
 }
 
 // Transport is the http.RoundTripper every Management API request of a run
-// goes through, below go-auth0 (whose own retries are off). It owns the
-// run's single rate limiter, pauses every worker when the tenant's bucket is
-// empty, retries what is safe to retry, and refuses answers that cannot be
-// Management API answers (redirects, oversized bodies).
+// goes through, below go-auth0 (whose own retries are off). Its pacer
+// decides when each request may leave, learning the tenant's rate limit
+// from every answer; it retries what is safe to retry, and refuses answers
+// that cannot be Management API answers (redirects, oversized bodies).
 type Transport struct {
-	base    http.RoundTripper
-	limiter *rate.Limiter
-	gate    *gate
-	opts    TransportOptions
-	now     func() time.Time
-	Stats   TransportStats
+	base  http.RoundTripper
+	pacer *pacer.Pacer
+	opts  TransportOptions
+	now   func() time.Time
+	Stats TransportStats
 }
 
 // NewTransport wraps base (http.DefaultTransport when nil).
@@ -82,14 +91,8 @@ func NewTransport(base http.RoundTripper, opts TransportOptions) *Transport {
 		base = http.DefaultTransport
 	}
 	opts = withTransportDefaults(opts)
-	limit := rate.Inf
-	if opts.RPS > 0 {
-		limit = rate.Limit(opts.RPS)
-	}
 	t := &Transport{base: base, opts: opts, now: time.Now}
-	// A burst of one until the tenant announces its bucket (see adaptBurst).
-	t.limiter = rate.NewLimiter(limit, 1)
-	t.gate = &gate{now: t.now}
+	t.pacer = pacer.New(pacer.Options{Ceiling: opts.RPS, Reserve: opts.Reserve, MaxWait: opts.MaxPause, OnPause: t.paused})
 	return t
 }
 
@@ -98,7 +101,7 @@ func withTransportDefaults(o TransportOptions) TransportOptions {
 		o.AttemptTimeout = DefaultAttemptTimeout
 	}
 	if o.MaxPause <= 0 {
-		o.MaxPause = 30 * time.Second
+		o.MaxPause = pacer.DefaultMaxWait
 	}
 	if o.BaseBackoff <= 0 {
 		o.BaseBackoff = 500 * time.Millisecond
@@ -111,6 +114,21 @@ func withTransportDefaults(o TransportOptions) TransportOptions {
 	}
 	return o
 }
+
+// paused logs one line per pause of the run, whatever the number of
+// requests that wait through it.
+func (t *Transport) paused(p pacer.Pause) {
+	t.Stats.Pauses.Add(1)
+	t.opts.Logger.Info("the tenant's rate limit is reached; every request waits", "bucket", p.Group,
+		"reason", p.Reason, "for", p.Length.Round(time.Millisecond), "until", p.Until.UTC().Format(time.RFC3339Nano))
+}
+
+// Pace is the rate, in requests per second, the transport sends at now:
+// what the pacer learned, never above the ceiling (0 while nothing is known).
+func (t *Transport) Pace() float64 { return t.pacer.Snapshot().Rate }
+
+// PaceStatus says how the transport paces now, for the status line.
+func (t *Transport) PaceStatus() pacer.Status { return t.pacer.Snapshot() }
 
 // RoundTrip sends the request, retrying it as a whole (a PATCH carries the
 // complete desired state, so repeating it is safe) until it succeeds, fails
@@ -126,15 +144,18 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err := t.attempt(ctx, turn, req, body)
 		if !t.shouldRetry(ctx, resp, err) || attempt >= t.opts.MaxRetries {
+			if err != nil && t.opts.OnGiveUp != nil && !errors.Is(err, execute.ErrNotSent) {
+				t.opts.OnGiveUp(err)
+			}
 			return resp, err
 		}
 		reason := retryReason(resp, err)
-		wait := max(t.backoff(attempt), t.gate.remaining())
+		backoff, wait := t.retryWait(attempt, resp)
 		t.Stats.Retries.Add(1)
 		t.opts.Logger.Warn("retrying request", "method", req.Method, "path", req.URL.Path,
 			"reason", reason, "attempt", attempt+1, "wait", wait.Round(time.Millisecond))
 		discard(resp)
-		if err := sleep(turn, wait); err != nil {
+		if err := sleep(turn, backoff); err != nil {
 			// Sent before, so it may have taken effect: not "not sent".
 			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", reason, err)
 		}
@@ -164,10 +185,8 @@ func turnContext(ctx context.Context) (context.Context, context.CancelFunc) {
 // wait ended by the run (an interrupt) means the request never left:
 // execute.ErrNotSent.
 func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body []byte) (*http.Response, error) {
-	if err := t.gate.wait(turn); err != nil {
-		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
-	}
-	if err := t.limiter.Wait(turn); err != nil {
+	group := rateGroup(req)
+	if err := t.wait(turn, group); err != nil {
 		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
 	}
 	if turn.Err() != nil {
@@ -181,7 +200,7 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	}
 	t.Stats.Attempts.Add(1)
 	countAttempt(ctx)
-	start := t.now()
+	sent := t.now()
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
 		cancel()
@@ -190,8 +209,8 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 		return nil, err
 	}
 	t.opts.Logger.Debug("request", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode,
-		"duration", t.now().Sub(start).Round(time.Millisecond))
-	t.observe(resp)
+		"duration", t.now().Sub(sent).Round(time.Millisecond))
+	t.observe(group, resp, sent)
 	resp.Body = &cancelOnClose{ReadCloser: limitBody(resp.Body), cancel: cancel}
 	if err := refuseUnexpected(resp); err != nil {
 		discard(resp)
@@ -200,65 +219,85 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	return resp, nil
 }
 
-// observe reads the tenant's rate-limit headers: when the bucket is empty
-// (a 429, or x-ratelimit-remaining: 0) every worker pauses until the
-// announced reset.
-func (t *Transport) observe(resp *http.Response) {
-	t.adaptBurst(resp.Header)
+// wait waits the request's turn: the pacer's, unless unpaced.
+func (t *Transport) wait(ctx context.Context, group string) error {
+	if t.opts.Unpaced {
+		return ctx.Err()
+	}
+	return t.pacer.Wait(ctx, group)
+}
+
+// observe counts an answer and gives the pacer what it tells of the
+// tenant's rate limit.
+func (t *Transport) observe(group string, resp *http.Response, sent time.Time) {
 	if resp.StatusCode >= 500 {
 		t.Stats.ServerErrors.Add(1)
 	}
-	limited := resp.StatusCode == http.StatusTooManyRequests
-	if limited {
+	if resp.StatusCode == http.StatusTooManyRequests {
 		t.Stats.RateLimited.Add(1)
 	}
-	if !limited && resp.Header.Get("X-Ratelimit-Remaining") != "0" {
-		return
-	}
-	until := t.resetTime(resp.Header)
-	t.Stats.Pauses.Add(1)
-	t.opts.Logger.Info("tenant rate limit reached, pausing all workers",
-		"status", resp.StatusCode, "until", until.UTC().Format(time.RFC3339Nano))
-	t.gate.pauseUntil(until)
+	h := resp.Header
+	t.pacer.Observe(group, pacer.Answer{
+		Status: resp.StatusCode, Limit: headerInt(h, "X-Ratelimit-Limit"), Remaining: headerInt(h, "X-Ratelimit-Remaining"),
+		Reset: headerTime(h, "X-Ratelimit-Reset"), Sent: sent, Received: t.now(),
+	})
 }
 
-// adaptBurst lets the limiter use half of the bucket the tenant announces
-// (x-ratelimit-limit), never more than one second's worth of --rps: requests
-// saved up while the run waited (a sequential listing, say) can then go at
-// once, as the tenant allows, and the other half of its bucket stays free
-// for timing jitter and other clients of the tenant.
-func (t *Transport) adaptBurst(h http.Header) {
-	limit, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Limit")))
-	if err != nil || limit < 2 || t.opts.RPS <= 0 {
-		return
+// rateGroup is the Auth0 rate-limit group a request counts in: the
+// connection listing has its own on some plans (50 a minute on Essentials),
+// everything else the tool sends shares one.
+func rateGroup(req *http.Request) string {
+	if req.Method == http.MethodGet && strings.HasSuffix(req.URL.Path, "/api/v2/connections") {
+		return "connections"
 	}
-	burst := max(1, min(limit/2, int(t.opts.RPS)))
-	if burst != t.limiter.Burst() {
-		t.limiter.SetBurst(burst)
-	}
+	return "api"
 }
 
-// Pace is the rate, in requests per second, the transport sends at now.
-func (t *Transport) Pace() float64 { return float64(t.limiter.Limit()) }
-
-// Burst is the limiter's current burst, for tests and benchmarks.
-func (t *Transport) Burst() int { return t.limiter.Burst() }
-
-// resetTime is when the tenant's bucket has room again: the announced
-// x-ratelimit-reset (Unix seconds), at least a short minimum so a reset of
-// "now" does not make workers spin, at most MaxPause, plus jitter so paused
-// workers do not all wake in the same instant.
-func (t *Transport) resetTime(h http.Header) time.Time {
-	now := t.now()
-	const minPause = 250 * time.Millisecond
-	wait := minPause
-	if secs, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-Ratelimit-Reset")), 10, 64); err == nil {
-		if d := time.Unix(secs, 0).Sub(now); d > wait {
-			wait = d
-		}
+// headerInt reads a whole-number header, -1 when absent or malformed.
+func headerInt(h http.Header, name string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(h.Get(name)))
+	if err != nil || n < 0 {
+		return -1
 	}
-	wait = min(wait, t.opts.MaxPause)
-	return now.Add(wait + jitter(wait/10+50*time.Millisecond))
+	return n
+}
+
+// headerTime reads a Unix-seconds header, zero when absent or malformed.
+func headerTime(h http.Header, name string) time.Time {
+	secs, err := strconv.ParseInt(strings.TrimSpace(h.Get(name)), 10, 64)
+	if err != nil || secs <= 0 {
+		return time.Time{}
+	}
+	return time.Unix(secs, 0)
+}
+
+// retryWait is the backoff before a retry, and how long the retry really
+// waits, which the log says: after a 429 the pacer holds every request
+// until the tenant's reset, so the wait is that pause, not a backoff.
+func (t *Transport) retryWait(attempt int, resp *http.Response) (backoff, wait time.Duration) {
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		backoff = t.backoff(attempt)
+		return backoff, backoff
+	}
+	if st := t.pacer.Snapshot(); st.Until.After(t.now()) {
+		wait = st.Until.Sub(t.now())
+	}
+	return 0, wait
+}
+
+// sleep waits for d or until the context ends, whichever is first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // shouldRetry is the one place that decides what is retried: 429, 408, 5xx
@@ -273,8 +312,8 @@ func (t *Transport) shouldRetry(ctx context.Context, resp *http.Response, err er
 	return classifyAnswer(resp.StatusCode, "") == meaningRetry
 }
 
-// backoff is the wait before retry number attempt+1: exponential with jitter,
-// and for a 429 the pause already set on the gate covers the rest.
+// backoff is the wait before retry number attempt+1 after a 5xx or a
+// network error: exponential with jitter.
 func (t *Transport) backoff(attempt int) time.Duration {
 	d := t.opts.BaseBackoff << min(attempt, 16)
 	d = min(d, t.opts.MaxBackoff)

@@ -91,11 +91,13 @@ func (g *group) bucketWait(now time.Time, maxWait time.Duration) time.Duration {
 // need is the level at which a request may go: one token for it and the
 // reserve, at least one token left (a request that leaves less is answered
 // remaining: 0, which pauses the run), never more than the bucket holds.
-// The margin keeps the reserve in the real bucket when it refills in steps
-// (Auth0's per-minute limits add a step once a second): between steps the
-// model's straight line runs up to one step ahead of the truth.
+// When the bucket refills in steps (Auth0's per-minute limits add a step
+// once a second), the model's straight line runs up to one step ahead of the
+// truth between steps: the margin keeps at least one real token left then.
+// The reserve may absorb that error: it is there for other clients, who meet
+// it only at the bottom of a step, and then the tenant still has a token.
 func (g *group) need() float64 {
-	keep := math.Max(1, g.reserve*float64(g.limit)) + g.margin
+	keep := math.Max(math.Max(1, g.reserve*float64(g.limit)), 1+g.margin)
 	keep = math.Min(keep, float64(g.limit-1))
 	return keep + 1
 }

@@ -52,12 +52,12 @@ func (g *group) observeBare(a Answer, now time.Time) (Pause, bool) {
 // little, since every answer that shows more tokens than the model expected
 // lets the difference go at once. A bucket too small to keep the reserve
 // (Auth0's Free plan: 2) never shows its refill that way, and is guessed to
-// refill in one second, as Free does.
+// refill in one second, as Free does, less tinyMargin.
 func (g *group) start(a Answer, k int, now time.Time) {
 	g.state, g.limit = bucketed, a.Limit
 	g.rate = float64(a.Limit) / 4
-	if g.need() >= float64(g.limit) {
-		g.rate = float64(a.Limit)
+	if g.tiny() {
+		g.rate = g.tinyRate()
 	}
 	g.level = float64(a.Remaining) - float64(g.sends.n-k)
 	g.at, g.corr, g.failed, g.margin = now, 0, 0, 0

@@ -1,0 +1,182 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/emulator"
+)
+
+// paceScenario is one tenant and one job for BenchmarkPace.
+type paceScenario struct {
+	name           string
+	buckets        map[string]emulator.Bucket
+	rate           float64 // what the run may use of the tenant's refill, for the ideal
+	burst          int
+	conns, changed int
+	flags          []string // besides the defaults
+	other          float64  // another client's steady requests per second on the tenant
+}
+
+var paceScenarios = []paceScenario{
+	{name: "enterprise", buckets: emulator.PlanEnterprise(), rate: 16, burst: 50, conns: 700, changed: 600},
+	{name: "free", buckets: emulator.PlanFree(), rate: 2, burst: 2, conns: 200, changed: 40},
+	{name: "essentials", buckets: emulator.PlanEssentials(), rate: 2.5, burst: 10, conns: 200, changed: 40},
+	{name: "free-rps16-c8", buckets: emulator.PlanFree(), rate: 2, burst: 2, conns: 200, changed: 40,
+		flags: []string{"--rps", "16", "--concurrency", "8"}},
+	{name: "enterprise-shared", buckets: emulator.PlanEnterprise(), rate: 10, burst: 50, conns: 400, changed: 300, other: 6},
+}
+
+// paceLatency is each answer's latency in the scenarios.
+const paceLatency = 100 * time.Millisecond
+
+// BenchmarkPace runs apply with default flags (unless a scenario names
+// some) against tenants limited as Auth0's plans are, with 100 ms of
+// latency, and prints per scenario the efficiency, ideal / actual, where
+// ideal = (requests needed - burst) / rate and the requests needed are every
+// read (listing pages, and reads just before writes) and every write; and
+// the share of requests answered 429.
+//
+//	go test -run '^$' -bench Pace -benchtime 1x ./internal/app/
+func BenchmarkPace(b *testing.B) {
+	fmt.Printf("%-18s %9s %9s %8s %9s %10s %7s %9s %s\n", "scenario", "requests", "re-reads", "ideal", "actual", "efficiency", "429", "other 429", "pace learned")
+	for _, sc := range paceScenarios {
+		b.Run(sc.name, func(b *testing.B) {
+			for range b.N {
+				res := runPaceScenario(b, sc)
+				b.ReportMetric(res.efficiency, "efficiency")
+				b.ReportMetric(100*res.share429, "%429")
+				fmt.Printf("%-18s %9d %9d %7.1fs %8.1fs %10.3f %6.2f%% %8.2f%% %s\n", sc.name, res.needed, res.rereads,
+					res.ideal.Seconds(), res.actual.Seconds(), res.efficiency, 100*res.share429, 100*res.other429, res.pace)
+			}
+		})
+	}
+}
+
+type paceResult struct {
+	needed, rereads    int
+	ideal, actual      time.Duration
+	efficiency         float64
+	share429, other429 float64
+	pace               string
+}
+
+func runPaceScenario(b *testing.B, sc paceScenario) paceResult {
+	b.Helper()
+	b.StopTimer()
+	h, m := paceTenant(&testing.T{}, sc)
+	defer h.srv.Close()
+	stopOther := h.otherClient(sc.other)
+	args := append([]string{"scim-migrate", "apply", "--domain", h.srv.URL, "--yes", "--report", h.path("r.jsonl")}, sc.flags...)
+	b.StartTimer()
+	start := time.Now()
+	r := h.runRaw(append(args, "-f", m)...)
+	actual := time.Since(start)
+	b.StopTimer()
+	stopOther()
+	if r.code != 0 {
+		b.Fatalf("%s: apply failed: %s", sc.name, r)
+	}
+	return h.paceResult(b, sc, actual, r.stderr)
+}
+
+func (h *harness) paceResult(b *testing.B, sc paceScenario, actual time.Duration, stderr string) paceResult {
+	st := h.tenant.Stats()
+	ours := st.CountClient(testClientID)
+	writes := st.Count(emulator.KindSCIMUpdate)
+	if writes != sc.changed {
+		b.Fatalf("%s: %d writes, want %d", sc.name, writes, sc.changed)
+	}
+	res := paceResult{actual: actual, rereads: rereadRequests(h.tenant.Requests())}
+	res.needed = ourReads(h.tenant.Requests()) + writes
+	res.ideal = time.Duration(float64(res.needed-sc.burst) / sc.rate * float64(time.Second))
+	res.efficiency = res.ideal.Seconds() / actual.Seconds()
+	res.share429 = float64(st.CountClientStatus(testClientID, http.StatusTooManyRequests)) / float64(ours)
+	if n := st.CountClient("other"); n > 0 {
+		res.other429 = float64(st.CountClientStatus("other", http.StatusTooManyRequests)) / float64(n)
+	}
+	res.pace = lastPace(stderr)
+	return res
+}
+
+// lastPace is the pace the run's last status line showed.
+func lastPace(stderr string) string {
+	i := strings.LastIndex(stderr, "pace=")
+	if i < 0 {
+		return "-"
+	}
+	rest := stderr[i+len("pace="):]
+	if j := strings.Index(rest, "\n"); j >= 0 {
+		rest = rest[:j]
+	}
+	return strings.Trim(rest, `"`)
+}
+
+// paceTenant is a tenant of sc.conns connections limited by sc.buckets, and
+// a manifest changing sc.changed of them.
+func paceTenant(t *testing.T, sc paceScenario) (*harness, string) {
+	var kept []emulator.Connection
+	var entries []string
+	for _, c := range emulator.Generate(sc.conns*2, 31) {
+		if c.SCIM == nil || !scimStrategy(c.Strategy) || len(kept) == sc.conns {
+			continue
+		}
+		kept = append(kept, c)
+		if len(entries) < sc.changed {
+			entries = append(entries, fmt.Sprintf(`{"connection_id": %q, "mode": "merge", "mapping": [{"scim": "title", "auth0": "app_metadata.pace_title"}]}`, c.ID))
+		}
+	}
+	h := newHarness(t, emulator.Options{Buckets: sc.buckets, Latency: paceLatency}, kept...)
+	h.tenant.AddStaticToken(emulator.StaticToken{Token: "other-client-token-0123456789", Scopes: allScopes, Client: "other"})
+	return h, h.file("pace.json", `{"connections": [`+strings.Join(entries, ",\n")+`]}`)
+}
+
+// otherClient sends perSecond requests a second to the tenant, steadily,
+// as another client of the tenant would, until the returned func is called.
+func (h *harness) otherClient(perSecond float64) func() {
+	if perSecond <= 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(time.Duration(float64(time.Second) / perSecond))
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				go h.otherRequest(ctx)
+			}
+		}
+	}()
+	return func() { cancel(); wg.Wait() }
+}
+
+func (h *harness) otherRequest(ctx context.Context) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, h.srv.URL+"/api/v2/connections-scim-configurations?take=1", nil)
+	req.Header.Set("Authorization", "Bearer other-client-token-0123456789")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+}
+
+// ourReads counts the reads the run made that the tenant answered (a 429
+// is not a read done).
+func ourReads(log []emulator.RequestRecord) int {
+	n := 0
+	for _, rec := range log {
+		if rec.Client == testClientID && (rec.Kind == emulator.KindSCIMList || rec.Kind == emulator.KindSCIMGet) && rec.Status == http.StatusOK {
+			n++
+		}
+	}
+	return n
+}
