@@ -25,7 +25,8 @@ demo: build
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/manifest/ ./internal/plan/
-	$(GO) test -run '^$$' -bench ApplyEfficiency -benchtime 1x ./internal/app/
+	$(GO) test -run '^$$' -bench 'ApplyEfficiency|Pace' -benchtime 1x ./internal/app/
+	$(GO) test -run 'PrintScenarios' -v ./internal/pacer/
 
 # fuzz: every parser for FUZZTIME each (crashers land in testdata/fuzz/ and
 # then run in make test as regression seeds).

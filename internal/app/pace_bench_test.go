@@ -2,8 +2,12 @@ package app
 
 import (
 	"context"
+	"encoding/pem"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -179,4 +183,42 @@ func ourReads(log []emulator.RequestRecord) int {
 		}
 	}
 	return n
+}
+
+// BenchmarkPaceHTTPS times the built binary, start to exit, with default
+// flags, over HTTPS, applying 100 changes among 500 connections of a tenant
+// limited as Auth0's Enterprise plan is (16/s, burst 50), 100 ms latency.
+//
+//	go test -run '^$' -bench PaceHTTPS -benchtime 1x ./internal/app/
+func BenchmarkPaceHTTPS(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		sc := paceScenario{buckets: emulator.PlanEnterprise(), conns: 500, changed: 100}
+		t := &testing.T{}
+		h, m := paceTenant(t, sc)
+		h.srv.Close()
+		srv := httptest.NewTLSServer(h.tenant.Handler())
+		ca := h.path("ca.pem")
+		if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(binary(t), "apply", "--domain", srv.URL, "--yes", "--quiet", "--report", h.path("r.jsonl"), "-f", m)
+		cmd.Env = append(os.Environ(), "AUTH0_CLIENT_ID="+testClientID, "AUTH0_CLIENT_SECRET="+testClientSecret,
+			"SCIM_MIGRATE_LOCK_DIR="+h.env["SCIM_MIGRATE_LOCK_DIR"], "SSL_CERT_FILE="+ca, "SSL_CERT_DIR="+h.path("none"))
+		b.StartTimer()
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		took := time.Since(start)
+		b.StopTimer()
+		srv.Close()
+		if err != nil {
+			b.Fatalf("apply over https: %v\n%s", err, out)
+		}
+		if n := h.tenant.Stats().Count(emulator.KindSCIMUpdate); n != sc.changed {
+			b.Fatalf("%d writes, want %d", n, sc.changed)
+		}
+		b.ReportMetric(took.Seconds(), "s")
+		fmt.Printf("500 connections, 100 changes, Enterprise 16/s burst 50, https, default flags: %d requests, start to exit %.2f s\n",
+			h.tenant.Stats().CountClient(testClientID), took.Seconds())
+	}
 }

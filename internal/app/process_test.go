@@ -209,3 +209,46 @@ func TestLock_overlappingRunIsRefusedAtOnce(t *testing.T) {
 		t.Fatalf("no warning about the taken-over lock:\n%s", r)
 	}
 }
+
+// TestSignal_noWriteAfterTheFirstInterrupt interrupts applies paced by a
+// slow tenant (writes wait their turn in the pacer) at several moments: no
+// write request may reach the tenant later than 150 ms after the signal,
+// the run exits 130, and rollback restores the tenant.
+func TestSignal_noWriteAfterTheFirstInterrupt(t *testing.T) {
+	for _, c := range []struct {
+		writes int
+		then   time.Duration // into the pacer's half-second wait for the next write
+	}{{1, 0}, {4, 170 * time.Millisecond}, {7, 330 * time.Millisecond}} {
+		t.Run(fmt.Sprintf("after %d writes and %v", c.writes, c.then), func(t *testing.T) {
+			h, m, _ := bulkTenant(t, 12, emulator.Options{Buckets: emulator.PlanFree(), Latency: 50 * time.Millisecond})
+			original := h.tenant.Snapshot()
+			rep := h.path("r.jsonl")
+			cmd := h.startWith(rep, m, "--concurrency", "4")
+			h.waitWrites(c.writes)
+			time.Sleep(c.then) // picks the moment of the signal; nothing is timed by it
+			signalled := time.Now()
+			_ = cmd.Process.Signal(syscall.SIGINT)
+			if code := exitCodeOf(cmd.Wait()); code != ExitInterrupted {
+				t.Fatalf("exit %d, want %d\n%s", code, ExitInterrupted, h.stderr.String())
+			}
+			last := time.Time{}
+			for _, rec := range h.tenant.Requests() {
+				if rec.Kind == emulator.KindSCIMUpdate && rec.Arrived.After(last) {
+					last = rec.Arrived
+				}
+			}
+			if late := last.Sub(signalled); late > 150*time.Millisecond {
+				t.Errorf("a write reached the tenant %v after the interrupt", late.Round(time.Millisecond))
+			}
+			run := h.readReport(rep)
+			notSent := 0
+			for _, r := range run.Results {
+				if r.NotSent {
+					notSent++
+				}
+			}
+			t.Logf("last write %v after the signal; %d writes waiting in the pacer reported not sent", last.Sub(signalled).Round(time.Millisecond), notSent)
+			h.rollbackRestores(rep, original, "after rolling back an interrupted paced run")
+		})
+	}
+}

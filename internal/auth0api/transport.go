@@ -115,11 +115,22 @@ func withTransportDefaults(o TransportOptions) TransportOptions {
 	return o
 }
 
+// noteworthyPause is how long a pause on an empty bucket must be to be
+// logged at info level: a per-minute bucket, refilled in steps once a
+// second, is followed by emptying it at each step and waiting for the next,
+// which is the pace working, not news.
+const noteworthyPause = 2 * time.Second
+
 // paused logs one line per pause of the run, whatever the number of
-// requests that wait through it.
+// requests that wait through it: at info level for a 429 or a long wait,
+// at debug level for a short wait on an empty bucket.
 func (t *Transport) paused(p pacer.Pause) {
 	t.Stats.Pauses.Add(1)
-	t.opts.Logger.Info("the tenant's rate limit is reached; every request waits", "bucket", p.Group,
+	level := slog.LevelDebug
+	if p.Reason != pacer.ReasonEmpty || p.Length >= noteworthyPause {
+		level = slog.LevelInfo
+	}
+	t.opts.Logger.Log(context.Background(), level, "the tenant's rate limit is reached; every request waits", "bucket", p.Group,
 		"reason", p.Reason, "for", p.Length.Round(time.Millisecond), "until", p.Until.UTC().Format(time.RFC3339Nano))
 }
 

@@ -183,4 +183,3 @@ func TestTransport_cancelEndsTheWait(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
-

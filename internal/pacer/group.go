@@ -97,7 +97,7 @@ func (g *group) bucketWait(now time.Time, maxWait time.Duration) time.Duration {
 // The reserve may absorb that error: it is there for other clients, who meet
 // it only at the bottom of a step, and then the tenant still has a token.
 func (g *group) need() float64 {
-	keep := math.Max(math.Max(1, g.reserve*float64(g.limit)), 1+g.margin)
+	keep := math.Max(math.Max(1, g.reserve*float64(g.limit)), g.margin)
 	keep = math.Min(keep, float64(g.limit-1))
 	return keep + 1
 }

@@ -37,7 +37,7 @@ func (g *group) observe(a Answer, now time.Time, maxWait time.Duration) (Pause, 
 // and says nothing); a 429 still pauses.
 func (g *group) observeBare(a Answer, now time.Time) (Pause, bool) {
 	if a.Status == http.StatusTooManyRequests {
-		return g.pause(a, now, now.Add(pause429), reason429, false)
+		return g.pause(a, now, now.Add(pause429), Reason429, false)
 	}
 	if g.state == learning && a.Status < http.StatusInternalServerError {
 		g.state = unlimited

@@ -14,7 +14,7 @@ import (
 // (answers are late, remaining is an integer, reset has one-second
 // resolution). It costs a run once, not per request: reserve × burst / rate,
 // 0.6 s on Enterprise.
-const DefaultReserve = 0.2
+const DefaultReserve = 0.1
 
 // DefaultMaxWait caps one wait for an announced reset.
 const DefaultMaxWait = 30 * time.Second

@@ -101,7 +101,7 @@ func (b *bench) pauses() []Pause {
 
 func TestFirstRequestWaitsForTheBucket(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		b := newBench(t, Options{})
+		b := newBench(t, Options{Reserve: 0.2})
 		defer b.stop()
 		sent := b.mustGo("api")
 		second := b.wait(b.ctx, "api")
@@ -186,7 +186,7 @@ func Test429LowersThePaceAndPausesOnce(t *testing.T) {
 			t.Fatalf("after three 429s: %d pauses, rate %.2f → %.2f", len(b.pauses()), before, st.Rate)
 		}
 		p := b.pauses()[0]
-		if p.Group != "api" || p.Reason != reason429 || p.Length != 2*time.Second || !strings.Contains(st.Waiting, reason429) || !st.Until.Equal(p.Until) {
+		if p.Group != "api" || p.Reason != Reason429 || p.Length != 2*time.Second || !strings.Contains(st.Waiting, Reason429) || !st.Until.Equal(p.Until) {
 			t.Errorf("pause %+v, status %+v", p, st)
 		}
 		b.advance(2*time.Second - time.Millisecond)
@@ -214,7 +214,7 @@ func TestEmptyBucketPauses(t *testing.T) {
 		sent := b.mustGo("api")
 		b.advance(100 * time.Millisecond)
 		b.pacer.Observe("api", b.answer(200, 10, 0, sent, 1500*time.Millisecond))
-		if ps := b.pauses(); len(ps) != 1 || ps[0].Reason != reasonEmpty || ps[0].Length != 1500*time.Millisecond {
+		if ps := b.pauses(); len(ps) != 1 || ps[0].Reason != ReasonEmpty || ps[0].Length != 1500*time.Millisecond {
 			t.Fatalf("pauses after remaining 0: %+v", ps)
 		}
 		w := b.wait(b.ctx, "api")

@@ -16,9 +16,14 @@ const (
 	// little high.
 	slower429   = 0.7
 	slowerEmpty = 0.98
+)
 
-	reason429   = "429 Too Many Requests"
-	reasonEmpty = "bucket empty (x-ratelimit-remaining: 0)"
+// Reasons of a pause (Pause.Reason).
+const (
+	// Reason429 is a pause after an answer 429 Too Many Requests.
+	Reason429 = "429 Too Many Requests"
+	// ReasonEmpty is a pause after an answer that left the bucket empty.
+	ReasonEmpty = "bucket empty (x-ratelimit-remaining: 0)"
 )
 
 // maybePause pauses the group on a 429 or an empty bucket, until the
@@ -27,9 +32,9 @@ func (g *group) maybePause(a Answer, now time.Time, maxWait time.Duration) (Paus
 	var reason string
 	switch {
 	case a.Status == http.StatusTooManyRequests:
-		reason = reason429
+		reason = Reason429
 	case a.Remaining == 0:
-		reason = reasonEmpty
+		reason = ReasonEmpty
 	default:
 		return Pause{}, false
 	}

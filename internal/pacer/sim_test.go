@@ -186,6 +186,7 @@ type scenario struct {
 	ceiling  float64
 	other    float64 // another client's steady requests per second
 	maxWait  time.Duration
+	reserve  float64       // 0: DefaultReserve
 	latency  time.Duration // round trip; each way varies by ±10%
 	seed     uint64        // of the latency variation
 	groups   []string      // worker i sends to groups[i%len]; default "api"
@@ -258,7 +259,7 @@ func newSim(sc scenario) *sim {
 		sc.workers = 4
 	}
 	s := &sim{sc: sc, clock: newFakeClock(), rng: rand.New(rand.NewPCG(sc.seed, 2)), buckets: map[string]*bucket{}}
-	s.pacer = New(Options{Ceiling: sc.ceiling, MaxWait: sc.maxWait, Clock: s.clock, OnPause: s.onPause})
+	s.pacer = New(Options{Ceiling: sc.ceiling, MaxWait: sc.maxWait, Reserve: sc.reserve, Clock: s.clock, OnPause: s.onPause})
 	return s
 }
 
