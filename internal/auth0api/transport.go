@@ -82,6 +82,7 @@ type Transport struct {
 	pacer *pacer.Pacer
 	opts  TransportOptions
 	now   func() time.Time
+	sends sendRate
 	Stats TransportStats
 }
 
@@ -135,8 +136,12 @@ func (t *Transport) paused(p pacer.Pause) {
 }
 
 // Pace is the rate, in requests per second, the transport sends at now:
-// what the pacer learned, never above the ceiling (0 while nothing is known).
-func (t *Transport) Pace() float64 { return t.pacer.Snapshot().Rate }
+// what the pacer learned, or what it was seen to send over the last few
+// seconds when that is more (a bucket that never runs low hides its refill
+// from the pacer); 0 while nothing is known.
+func (t *Transport) Pace() float64 {
+	return max(t.pacer.Snapshot().Rate, t.sends.rate(t.now()))
+}
 
 // PaceStatus says how the transport paces now, for the status line.
 func (t *Transport) PaceStatus() pacer.Status { return t.pacer.Snapshot() }
@@ -212,6 +217,7 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	t.Stats.Attempts.Add(1)
 	countAttempt(ctx)
 	sent := t.now()
+	t.sends.add(sent)
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
 		cancel()

@@ -183,3 +183,20 @@ func TestTransport_cancelEndsTheWait(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestSendRate(t *testing.T) {
+	var s sendRate
+	t0 := time.Unix(1000, 0)
+	if s.rate(t0) != 0 {
+		t.Fatal("no sends, no rate")
+	}
+	for i := range 20 {
+		s.add(t0.Add(time.Duration(i) * 100 * time.Millisecond)) // 10 a second for 2 s
+	}
+	if r := s.rate(t0.Add(2 * time.Second)); r < 9 || r > 11 {
+		t.Errorf("rate %.2f, want about 10", r)
+	}
+	if r := s.rate(t0.Add(time.Minute)); r != 0 {
+		t.Errorf("rate %.2f long after the last send", r)
+	}
+}

@@ -22,8 +22,10 @@ const DefaultMaxWait = 30 * time.Second
 // Options configures a Pacer. The zero value is pure auto pacing on real time.
 type Options struct {
 	// Ceiling is the most requests per second over all groups together;
-	// 0 means no ceiling. --rps maps here. Requests are spaced at least
-	// 1/Ceiling apart, without a burst, so the pace never exceeds it.
+	// 0 means no ceiling. --rps maps here. Requests are spaced 1/Ceiling
+	// apart, except that after idle time a few saved up may go at once (half
+	// the group's bucket, at most one second's worth), so the pace never
+	// exceeds it over any second by more than that.
 	Ceiling float64
 	// Reserve is the share (0 to 0.9) of each bucket left unspent for the
 	// tenant's other clients; 0 means DefaultReserve, a negative value none.
@@ -181,8 +183,20 @@ func (p *Pacer) spend(g *group, now time.Time) {
 	g.spend(now)
 	p.recent = g
 	if p.opts.Ceiling > 0 {
-		p.ceilNext = later(p.ceilNext, now).Add(seconds(1 / p.opts.Ceiling))
+		// Up to ceilingBurst requests saved up while idle (waiting on a
+		// sequential read, say) may go at once, as the tenant's own bucket
+		// allows; in any second the ceiling then lets Ceiling plus that many
+		// go, never more.
+		credit := seconds(float64(p.ceilingBurst(g)-1) / p.opts.Ceiling)
+		p.ceilNext = later(p.ceilNext, now.Add(-credit)).Add(seconds(1 / p.opts.Ceiling))
 	}
+}
+
+// ceilingBurst is how many requests the ceiling lets go at once after idle
+// time: half the group's bucket, at most one second of the ceiling, at least
+// one (before the bucket is known).
+func (p *Pacer) ceilingBurst(g *group) int {
+	return max(1, min(g.limit/2, int(p.opts.Ceiling)))
 }
 
 // Observe feeds the pacer one answer of the group, whatever its status:
