@@ -12,20 +12,18 @@ import (
 	"golang.org/x/term"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=..."; without
+// it, the version comes from the build information (go install).
+var version = ""
 
 func main() {
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	ctx, stop, cancel := app.Interrupts(context.Background(), signals, os.Stderr)
 	streams := app.Streams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		InTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
 		OutTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 	}
-	code := app.Run(ctx, os.Args, streams, app.Deps{Version: version, Stop: stop})
-	cancel()
-	os.Exit(code)
+	os.Exit(app.Run(context.Background(), os.Args, streams, app.Deps{Version: version, Signals: signals}))
 }

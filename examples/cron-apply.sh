@@ -12,6 +12,7 @@
 #   MANIFEST       the manifest to enforce (required)
 #   MODE           apply (default) writes; plan only reports drift (exit 2)
 #   REPORT_DIR     where each run's report goes (default: /var/lib/scim-migrate)
+#   KEEP           how many reports of the tenant to keep there (default: 60)
 #   LOCK_FILE      keeps two runs from overlapping (default: REPORT_DIR/.lock)
 #   SCIM_MIGRATE   the scim-migrate binary (default: scim-migrate on the PATH)
 #   SCIM_MIGRATE_RPS, SCIM_MIGRATE_CONCURRENCY, ...  as for scim-migrate itself
@@ -45,12 +46,14 @@ if command -v flock >/dev/null; then
   fi
 fi
 
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
 status=0
 case $mode in
   apply)
-    report="$report_dir/apply-$stamp.jsonl"
-    "$scim_migrate" apply --yes --log-format json --report "$report" -f "$MANIFEST" || status=$?
+    # The result, one JSON document, goes to a file; the report's path is in it.
+    result="$report_dir/last-result.json"
+    "$scim_migrate" apply --yes --format json --log-format json --report-dir "$report_dir" --keep "${KEEP:-60}" \
+      -f "$MANIFEST" >"$result" || status=$?
+    report=$(sed -n 's/^  "report": "\(.*\)",$/\1/p' "$result")
     ;;
   plan)
     report=""

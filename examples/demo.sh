@@ -39,7 +39,7 @@ step "$bin" validate -f examples/manifest.csv
 step "$bin" plan -f examples/manifest.csv
 step "$bin" apply --yes --report "$work/apply.jsonl" -f examples/manifest.json
 step "$bin" plan --detailed-exitcode -f examples/manifest.json
-step "$bin" rollback --report "$work/rollback.jsonl" --from "$work/apply.jsonl"
+step "$bin" rollback --yes --report "$work/rollback.jsonl" --from "$work/apply.jsonl"
 # After the rollback the tenant is as it was: the manifest's changes show again (exit 2).
 step 2 "$bin" plan --detailed-exitcode -f examples/manifest.json
 

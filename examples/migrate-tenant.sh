@@ -3,8 +3,10 @@
 # another, matching connections by name:
 #
 #   1. export the source tenant (--key name),
-#   2. show what would change on the target, and ask before going on,
-#   3. apply it to the target (--create-missing), keeping a report,
+#   2. plan the target (--create-missing) and save the plan: this is what is
+#      reviewed, and exactly what is applied,
+#   3. apply the saved plan to the target (it asks on the terminal, or
+#      YES=1), keeping a report,
 #   4. plan the target again: it must now match.
 #
 # Settings and secrets come from the environment only, never from arguments:
@@ -15,7 +17,7 @@
 #   FORMAT         json (default) or csv
 #   SCIM_MIGRATE   the scim-migrate binary (default: scim-migrate on the PATH)
 #   SCIM_MIGRATE_RPS, SCIM_MIGRATE_LOG_LEVEL, ...  as for scim-migrate itself
-#   YES=1          do not ask before applying
+#   YES=1          do not ask before applying (apply --yes: cron, CI)
 #
 # Exit code: 0 when the target matches the source; 3 when some connections
 # could not be migrated (see the report); 1 on any other failure.
@@ -52,30 +54,28 @@ on_tenant() {
 }
 
 manifest="$work/source.$format"
+saved="$work/target-plan.json"
 report="$work/migrate.jsonl"
 
 echo "== Exporting $SOURCE_DOMAIN to $manifest"
 on_tenant SOURCE export --key name --format "$format" --out "$manifest"
 
-echo "== What would change on $TARGET_DOMAIN (nothing is written yet)"
-on_tenant TARGET apply --create-missing --dry-run -f "$manifest"
+echo "== Planning $TARGET_DOMAIN (nothing is written yet): $saved"
+on_tenant TARGET plan --create-missing --out "$saved" -f "$manifest"
 
-if [ "${YES:-}" != 1 ]; then
-  if [ ! -t 0 ]; then
-    echo "Not on a terminal: set YES=1 to apply without asking." >&2
-    exit 1
-  fi
-  read -r -p "Apply this to $TARGET_DOMAIN? Type 'yes' to go on: " answer
-  [ "$answer" = yes ] || { echo "Nothing was written."; exit 1; }
+echo "== Applying the reviewed plan to $TARGET_DOMAIN (report: $report)"
+yes=()
+if [ "${YES:-}" = 1 ]; then
+  yes=(--yes)
 fi
-
-echo "== Applying to $TARGET_DOMAIN (report: $report)"
 status=0
-on_tenant TARGET apply --create-missing --yes --report "$report" -f "$manifest" || status=$?
+on_tenant TARGET apply "${yes[@]}" --plan "$saved" --report "$report" || status=$?
 case $status in
   0) ;;
   3) echo "Some connections could not be migrated (the others were): see the failed results in $report." >&2
      echo "A connection absent from $TARGET_DOMAIN must be created there first; then run this script again." >&2 ;;
+  1) echo "Nothing was written (see above: declined, no terminal without YES=1, or a plan older than --max-plan-age)." >&2
+     exit 1 ;;
   *) echo "apply exited $status; see above. Undo what was written with:" >&2
      echo "  scim-migrate rollback --from $report" >&2
      exit "$status" ;;

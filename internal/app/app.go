@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/suggest"
 	"github.com/urfave/cli/v2"
 )
 
@@ -22,7 +25,7 @@ type Streams struct {
 	Out io.Writer
 	Err io.Writer
 	// InTerminal, OutTerminal and ErrTerminal say whether each stream is an
-	// interactive terminal (prompts, colour and progress bars depend on it).
+	// interactive terminal (colour and progress bars depend on it).
 	InTerminal, OutTerminal, ErrTerminal bool
 }
 
@@ -34,13 +37,20 @@ type Deps struct {
 	// Base is the HTTP round tripper under the tool's transport (nil: the
 	// default); tests use it to trust a test certificate authority.
 	Base http.RoundTripper
-	// Stop is closed on the first interrupt (SIGINT or SIGTERM): a writing
-	// run starts no new write, finishes those in flight and exits 130. The
-	// context given to Run is cancelled on the second one.
+	// Signals, when set, delivers SIGINT and SIGTERM: the first closes Stop,
+	// the second cancels the run's context (see Interrupts).
+	Signals <-chan os.Signal
+	// Stop is closed on the first interrupt: a writing run starts no new
+	// write, finishes those in flight and exits 130. The context given to
+	// Run is cancelled on the second one.
 	Stop <-chan struct{}
 	// OpenReport creates a run's report file (nil: a private file); tests
 	// give one that fails as a full disk does.
 	OpenReport runlog.Opener
+	// OpenTerminal opens the controlling terminal, where apply and rollback
+	// ask before writing (nil: /dev/tty, or the console on Windows); tests
+	// give a fake one, or one that is not there.
+	OpenTerminal func() (io.ReadWriteCloser, error)
 }
 
 func (d Deps) withDefaults() Deps {
@@ -50,11 +60,11 @@ func (d Deps) withDefaults() Deps {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.Version == "" {
-		d.Version = "dev"
-	}
 	if d.Stop == nil {
 		d.Stop = make(chan struct{})
+	}
+	if d.OpenTerminal == nil {
+		d.OpenTerminal = openTerminal
 	}
 	return d
 }
@@ -65,6 +75,13 @@ type env struct {
 	deps    Deps
 	stdout  io.Writer // Streams.Out with secrets redacted
 	stderr  io.Writer // Streams.Err with secrets redacted
+	// jsonLogs says stderr carries JSON lines only (--log-format json).
+	jsonLogs bool
+	// logger is the command's logger once it is built.
+	logger *slog.Logger
+	// doc, set by a command run with --format json, makes the one JSON
+	// document stdout carries, from the exit code and the error.
+	doc func(code int, err error) any
 }
 
 // Run runs scim-migrate with args (args[0] is the program name) and returns
@@ -73,24 +90,55 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	deps = deps.withDefaults()
 	secrets := []string{deps.Getenv("AUTH0_CLIENT_SECRET"), deps.Getenv("AUTH0_API_TOKEN")}
 	e := &env{
-		streams: streams,
-		deps:    deps,
-		stdout:  newRedactingWriter(streams.Out, secrets...),
-		stderr:  newRedactingWriter(streams.Err, secrets...),
+		streams:  streams,
+		deps:     deps,
+		stdout:   newRedactingWriter(streams.Out, secrets...),
+		stderr:   newRedactingWriter(streams.Err, secrets...),
+		jsonLogs: jsonLogsAsked(args, deps.Getenv),
 	}
-	err := newApp(e).RunContext(ctx, args)
+	if deps.Signals != nil {
+		var cancel context.CancelFunc
+		ctx, e.deps.Stop, cancel = Interrupts(ctx, deps.Signals, e.noticeInterrupt)
+		defer cancel()
+	}
+	err := repeatedFileFlag(args)
+	if err == nil {
+		app := newApp(e)
+		err = unknownCommand(app.RunContext(ctx, args), app.Commands)
+	}
+	code := exitCode(err)
 	e.printOutcome(err)
-	return exitCode(err)
+	e.printDoc(code, err)
+	return code
 }
 
-// printOutcome is the single place that prints a command's failure. Problems
-// in an input are printed one per line, FILE:LINE first, as compilers do.
+// printDoc prints the command's JSON document, when it asked for one.
+func (e *env) printDoc(code int, err error) {
+	if e.doc == nil {
+		return
+	}
+	b, merr := json.MarshalIndent(e.doc(code, err), "", "  ")
+	if merr != nil {
+		fmt.Fprintf(e.stderr, "Error: encode the JSON result: %v\n", merr)
+		return
+	}
+	_, _ = e.stdout.Write(append(b, '\n'))
+}
+
+// printOutcome is the single place that prints a command's failure, on
+// stderr: text, problems in an input one per line, FILE:LINE first, as
+// compilers do; or, with --log-format json, one JSON object per line.
 func (e *env) printOutcome(err error) {
 	if silent(err) {
 		return
 	}
 	var problems manifest.Problems
-	if errors.As(err, &problems) {
+	isProblems := errors.As(err, &problems)
+	if e.jsonLogs {
+		e.logOutcome(err, problems)
+		return
+	}
+	if isProblems {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())
 		}
@@ -98,6 +146,33 @@ func (e *env) printOutcome(err error) {
 		return
 	}
 	fmt.Fprintln(e.stderr, "Error: "+indentLines(err.Error()))
+	var usage *usageError
+	if errors.As(err, &usage) && usage.hint != "" {
+		fmt.Fprintln(e.stderr, usage.hint)
+	}
+}
+
+// logOutcome prints a failure as JSON log lines.
+func (e *env) logOutcome(err error, problems manifest.Problems) {
+	logger := e.logger
+	if logger == nil {
+		logger = slog.New(slog.NewJSONHandler(e.stderr, nil))
+	}
+	for _, p := range problems {
+		logger.Error("problem", "file", p.Pos.File, "line", p.Pos.Line, "message", p.Message)
+	}
+	logger.Error(err.Error(), "exit_code", exitCode(err))
+}
+
+// noticeInterrupt tells the person at the terminal, or the log, that the
+// first interrupt was taken.
+func (e *env) noticeInterrupt() {
+	const msg = "Interrupted: no new write is sent; finishing the writes in flight; interrupt again to stop at once."
+	if e.jsonLogs {
+		slog.New(slog.NewJSONHandler(e.stderr, nil)).Warn(msg)
+		return
+	}
+	fmt.Fprintln(e.stderr, msg)
 }
 
 // indentLines keeps a multi-line message readable after its "Error: " prefix.
@@ -109,19 +184,20 @@ func indentLines(s string) string {
 // commands' own flag sets, never in package variables, so two runs in one
 // process (tests) cannot see each other's flags.
 func newApp(e *env) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:    "scim-migrate",
 		Usage:   "migrate the SCIM configuration of many Auth0 connections at once, safely",
-		Version: e.deps.Version,
+		Version: versionString(e.deps.Version),
 		Description: "Reads a manifest (CSV or JSON) of the SCIM configuration each connection should have, " +
 			"compares it with the tenant and shows the difference (plan), writes the changes through a " +
 			"rate-limited worker pool (apply), recording each connection's state before the write in a " +
 			"report, so that rollback can undo the run.\n\n" + exitCodeHelp,
-		Writer:         e.stdout,
-		ErrWriter:      e.stderr,
-		Reader:         e.streams.In,
-		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError:   onUsageError,
+		Writer:               e.stdout,
+		ErrWriter:            e.stderr,
+		Reader:               e.streams.In,
+		EnableBashCompletion: true,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		OnUsageError:         onUsageError,
 		Commands: []*cli.Command{
 			validateCommand(e),
 			planCommand(e),
@@ -129,7 +205,22 @@ func newApp(e *env) *cli.App {
 			rollbackCommand(e),
 			exportCommand(e),
 			reportCommand(e),
+			completionCommand(e),
+			versionCommand(e),
 		},
+	}
+	for _, c := range app.Commands {
+		withUsageErrors(c)
+	}
+	return app
+}
+
+// withUsageErrors makes a command and its subcommands refuse a mistake on
+// the command line in one line, as the application does.
+func withUsageErrors(c *cli.Command) {
+	c.OnUsageError = onUsageError
+	for _, sub := range c.Subcommands {
+		withUsageErrors(sub)
 	}
 }
 
@@ -141,8 +232,22 @@ const exitCodeHelp = `Exit codes:
    4    stopped early after writes were sent (report unwritable, credentials revoked, missing scope): rollback --from the report undoes them
    130  interrupted (SIGINT or SIGTERM): no new write was sent; see the report`
 
-// onUsageError turns urfave's flag errors into usage errors (exit 1) with a
-// pointer to --help instead of printing the whole help.
-func onUsageError(c *cli.Context, err error, _ bool) error {
-	return &usageError{fmt.Errorf("%w (see %s --help)", err, c.Command.HelpName)}
+// unknownCommand turns urfave/cli's answer to an unknown command ("No help
+// topic for 'plna'") into a usage error naming the nearest command.
+func unknownCommand(err error, commands []*cli.Command) error {
+	var exit cli.ExitCoder
+	const prefix = "No help topic for '"
+	if !errors.As(err, &exit) || !strings.HasPrefix(err.Error(), prefix) {
+		return err
+	}
+	name, _, _ := strings.Cut(strings.TrimPrefix(err.Error(), prefix), "'")
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.Name)
+	}
+	msg := fmt.Sprintf("%q is not a scim-migrate command", name)
+	if near := suggest.Closest(name, names); near != "" {
+		msg += fmt.Sprintf("; did you mean %q?", near)
+	}
+	return &usageError{err: errors.New(msg), hint: "Run 'scim-migrate --help' for the commands."}
 }

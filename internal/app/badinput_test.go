@@ -156,7 +156,7 @@ func TestBadInput_flagsAndEnvironment(t *testing.T) {
 		{"concurrency huge", []string{"plan", "--concurrency", "100000", "-f", m}, nil, "--concurrency"},
 		{"max-retries negative", []string{"plan", "--max-retries", "-1", "-f", m}, nil, "--max-retries"},
 		{"timeout zero", []string{"plan", "--timeout", "0s", "-f", m}, nil, "--timeout"},
-		{"timeout words", []string{"plan", "--timeout", "soon", "-f", m}, nil, "invalid value"},
+		{"timeout words", []string{"plan", "--timeout", "soon", "-f", m}, nil, `--timeout "soon": give a duration with its unit, such as 30s`},
 		{"log format", []string{"plan", "--log-format", "xml", "-f", m}, nil, "--log-format"},
 		{"log level", []string{"plan", "--log-level", "loud", "-f", m}, nil, "--log-level"},
 		{"plan format", []string{"plan", "--format", "yaml", "-f", m}, nil, "yaml"},

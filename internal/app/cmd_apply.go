@@ -1,11 +1,8 @@
 package app
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
@@ -22,21 +19,22 @@ func applyCommand(e *env) *cli.Command {
 		Usage:     "plan, then write the changes (or apply a plan saved by plan --out)",
 		ArgsUsage: "[MANIFEST]",
 		Flags:     applyFlags(),
-		Action: func(c *cli.Context) error {
-			o, err := parseApply(c)
-			if err != nil {
-				return err
-			}
-			return e.apply(c.Context, o)
-		},
+		Action:    action(parseApply, e.apply),
 	}
 }
 
 func (e *env) apply(ctx context.Context, o applyOptions) error {
+	doc := e.newRunDoc("apply", o.writeOptions)
+	confirm, err := e.needConfirmation("apply", o.writeOptions)
+	if err != nil {
+		return err
+	}
+	defer confirm.close()
 	s, err := e.connect(o.connectOptions)
 	if err != nil {
 		return err
 	}
+	doc.Tenant = s.tenant()
 	if !o.dryRun {
 		lock, err := e.lockTenant(s, "apply")
 		if err != nil {
@@ -49,21 +47,25 @@ func (e *env) apply(ctx context.Context, o applyOptions) error {
 	if err != nil {
 		return e.interrupted(rctx, err)
 	}
+	doc.Plan = &p.Summary
 	tasks := execute.Tasks(p)
-	if err := e.preview(s, p, o.dryRun); err != nil || o.dryRun {
+	if err := e.preview(s, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := e.confirm(o.yes, tasks, s.tenant()); err != nil {
+	if err := confirm.ask(fmt.Sprintf("Write %d SCIM configuration(s) on tenant %s?", writes(tasks), s.tenant()), tasks); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}
-	return e.runTasks(ctx, s, runSpec{header: h, tasks: tasks, reportPath: o.reportPath, force: o.force})
+	return e.runTasks(ctx, s, runSpec{header: h, tasks: tasks, write: o.writeOptions, doc: doc})
 }
 
-// preview shows the plan about to be applied, unless --quiet (a dry run
-// shows it always: it is all a dry run does).
-func (e *env) preview(s *session, p *plan.Plan, dryRun bool) error {
-	if s.opts.quiet && !dryRun {
+// preview shows the plan about to be applied on stdout, unless --quiet or
+// --format json (a dry run shows it always: it is all a dry run does, and
+// with --format json its counts are in the JSON document).
+func (e *env) preview(s *session, p *plan.Plan, o writeOptions) error {
+	if o.format == report.FormatJSON || (s.opts.quiet && !o.dryRun) {
+		s.logger.Info("plan", "create", p.Summary.Create, "update", p.Summary.Update, "delete", p.Summary.Delete,
+			"unchanged", p.Summary.Unchanged, "missing", p.Summary.Missing, "conflict", p.Summary.Conflict)
 		return nil
 	}
 	return report.RenderPlan(e.stdout, p, report.FormatText, e.style())
@@ -73,7 +75,7 @@ func (e *env) preview(s *session, p *plan.Plan, dryRun bool) error {
 // and checks it against the live state read just now.
 func (e *env) applyPlan(ctx context.Context, s *session, o applyOptions) (*plan.Plan, error) {
 	if o.planFile == "" {
-		m, err := manifest.ReadManifest(o.manifest)
+		m, err := e.readManifest(o.manifest)
 		if err != nil {
 			return nil, err
 		}
@@ -106,27 +108,4 @@ func planIDs(p *plan.Plan) []string {
 		ids[i] = c.ConnectionID
 	}
 	return ids
-}
-
-// confirm asks before writing, only when a person is at a terminal and
-// --yes was not given; a cron job is never prompted.
-func (e *env) confirm(yes bool, tasks []execute.Task, tenant string) error {
-	writes := 0
-	for _, t := range tasks {
-		if t.Outcome == "" {
-			writes++
-		}
-	}
-	if yes || writes == 0 || !e.streams.InTerminal || !e.streams.ErrTerminal {
-		return nil
-	}
-	fmt.Fprintf(e.stderr, "\nWrite %d SCIM configuration(s) on tenant %s?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", writes, tenant)
-	line, err := bufio.NewReader(e.streams.In).ReadString('\n')
-	if err != nil && line == "" {
-		return fmt.Errorf("no answer to the confirmation; nothing was written: %w", err)
-	}
-	if strings.TrimSpace(line) != "yes" {
-		return errors.New("apply cancelled; nothing was written")
-	}
-	return nil
 }

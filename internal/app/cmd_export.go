@@ -18,14 +18,8 @@ func exportCommand(e *env) *cli.Command {
 		Description: "The manifest gives each connection its whole live configuration (replace mode), sorted, so that two exports " +
 			"of the same tenant are identical and diff well. With --key name it can be applied to another tenant, " +
 			"where connection ids differ.",
-		Flags: exportFlags(),
-		Action: func(c *cli.Context) error {
-			o, err := parseExport(c)
-			if err != nil {
-				return err
-			}
-			return e.export(c.Context, o)
-		},
+		Flags:  exportFlags(),
+		Action: action(parseExport, e.export),
 	}
 }
 

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
@@ -13,29 +15,30 @@ import (
 func validateCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "validate",
-		Usage:     "check a manifest offline (sends nothing)",
+		Usage:     "check a manifest offline (sends nothing); -f - reads it from standard input",
 		ArgsUsage: "[MANIFEST]",
 		Flags:     validateFlags(),
-		Action: func(c *cli.Context) error {
-			o, err := parseValidate(c)
-			if err != nil {
-				return err
-			}
-			return e.validate(o)
-		},
+		Action:    action(parseValidate, e.validate),
 	}
 }
 
-func (e *env) validate(o validateOptions) error {
-	m, err := manifest.ReadManifest(o.manifest)
-	if err != nil {
+func (e *env) validate(_ context.Context, o validateOptions) error {
+	m, err := e.readManifest(o.manifest)
+	if o.format == report.FormatJSON {
+		name := o.manifest
+		if isStdin(name) {
+			name = stdinName
+		}
+		e.doc = func(int, error) any { return validateResult(name, err) }
+	}
+	if err != nil || o.format == report.FormatJSON {
 		return err
 	}
 	pairs := 0
 	for _, en := range m.Entries {
 		pairs += len(en.Mapping)
 	}
-	fmt.Fprintf(e.stdout, "%s: valid, %d connection entries, %d mapping entries\n", o.manifest, len(m.Entries), pairs)
+	fmt.Fprintf(e.stdout, "%s: valid, %d connection entries, %d mapping entries\n", m.Path, len(m.Entries), pairs)
 	return nil
 }
 
@@ -45,18 +48,12 @@ func planCommand(e *env) *cli.Command {
 		Usage:     "read the live state and print the diff (writes nothing to the tenant)",
 		ArgsUsage: "[MANIFEST]",
 		Flags:     planFlags(),
-		Action: func(c *cli.Context) error {
-			o, err := parsePlan(c)
-			if err != nil {
-				return err
-			}
-			return e.plan(c.Context, o)
-		},
+		Action:    action(parsePlan, e.plan),
 	}
 }
 
 func (e *env) plan(ctx context.Context, o planOptions) error {
-	m, err := manifest.ReadManifest(o.manifest)
+	m, err := e.readManifest(o.manifest)
 	if err != nil {
 		return err
 	}
@@ -65,23 +62,38 @@ func (e *env) plan(ctx context.Context, o planOptions) error {
 		return err
 	}
 	ctx = e.readOnlyContext(ctx)
-	p, _, err := e.makePlan(ctx, s, m, false)
+	p, _, err := e.makePlan(ctx, s, m, o.createMissing)
 	if err != nil {
 		return e.interrupted(ctx, err)
 	}
-	if o.out != "" {
-		if err := p.WriteFile(o.out); err != nil {
-			return fmt.Errorf("save plan: %w", err)
-		}
-		s.logger.Info("plan saved", "path", o.out)
-	}
-	if err := report.RenderPlan(e.stdout, p, o.format, e.style()); err != nil {
+	if err := e.writePlan(s, p, o); err != nil {
 		return err
 	}
 	if o.detailedExitcode && p.Summary.HasChanges() {
 		return errPlanHasChanges
 	}
 	return nil
+}
+
+// writePlan renders the plan in its format on stdout, or into --out; with
+// --out, stdout still shows the plan as text for review (as terraform plan
+// -out does), unless --quiet.
+func (e *env) writePlan(s *session, p *plan.Plan, o planOptions) error {
+	if o.out == "" {
+		return report.RenderPlan(e.stdout, p, o.format, e.style())
+	}
+	var b bytes.Buffer
+	if err := report.RenderPlan(&b, p, o.format, report.Style{}); err != nil {
+		return err
+	}
+	if err := fileutil.WriteAtomic(o.out, b.Bytes()); err != nil {
+		return fmt.Errorf("save the plan: %w", err)
+	}
+	s.logger.Info("plan saved", "path", o.out, "format", string(o.format))
+	if s.opts.quiet {
+		return nil
+	}
+	return report.RenderPlan(e.stdout, p, report.FormatText, e.style())
 }
 
 // makePlan reads the live state the manifest needs and diffs it.

@@ -2,6 +2,8 @@ package app
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
@@ -20,17 +22,15 @@ func reportCommand(e *env) *cli.Command {
 			"markdown for a ticket, or CSV for a spreadsheet (one row per connection).",
 		ArgsUsage: "[PLAN_OR_REPORT]",
 		Flags:     reportFlags(),
-		Action: func(c *cli.Context) error {
-			o, err := parseReport(c)
-			if err != nil {
-				return err
-			}
-			return e.report(o)
-		},
+		Action:    action(parseReport, e.report),
 	}
 }
 
-func (e *env) report(o reportOptions) error {
+func (e *env) report(_ context.Context, o reportOptions) error {
+	if o.out == "" && o.format == report.FormatHTML && e.streams.OutTerminal {
+		return &usageError{err: errors.New("the audit view is an HTML page, for a browser, not a terminal: give --out FILE.html, or --format markdown"),
+			hint: helpHint("scim-migrate report")}
+	}
 	// A run report may be larger than a plan; the larger limit covers both.
 	data, err := fileutil.ReadLimited(o.from, max(runlog.MaxReportBytes, plan.MaxPlanBytes))
 	if err != nil {

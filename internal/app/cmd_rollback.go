@@ -18,25 +18,26 @@ func rollbackCommand(e *env) *cli.Command {
 		Usage:     "undo the writes recorded in a report, restoring each connection's state before the run",
 		ArgsUsage: "[REPORT.jsonl]",
 		Flags:     rollbackFlags(),
-		Action: func(c *cli.Context) error {
-			o, err := parseRollback(c)
-			if err != nil {
-				return err
-			}
-			return e.rollback(c.Context, o)
-		},
+		Action:    action(parseRollback, e.rollback),
 	}
 }
 
 func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
+	doc := e.newRunDoc("rollback", o.writeOptions)
 	run, err := runlog.ReadRunFile(o.from)
 	if err != nil {
 		return err
 	}
+	confirm, err := e.needConfirmation("rollback", o.writeOptions)
+	if err != nil {
+		return err
+	}
+	defer confirm.close()
 	s, err := e.connect(o.connectOptions)
 	if err != nil {
 		return err
 	}
+	doc.Tenant = s.tenant()
 	if run.Truncated {
 		s.logger.Warn("the report's last line was cut off (the run was killed while writing it); everything before it is used", "report", o.from)
 	}
@@ -54,11 +55,16 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := e.preview(s, p, o.dryRun); err != nil || o.dryRun {
+	doc.Plan = &p.Summary
+	if err := e.preview(s, p, o.writeOptions); err != nil || o.dryRun {
+		return err
+	}
+	tasks := execute.Tasks(p)
+	if err := confirm.ask(fmt.Sprintf("Restore %d connection(s) on tenant %s to their state before the run of %s?", writes(tasks), s.tenant(), o.from), tasks); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from, Manifest: run.Header.Manifest}
-	return e.runTasks(ctx, s, runSpec{header: h, tasks: execute.Tasks(p), reportPath: o.reportPath, force: o.force})
+	return e.runTasks(ctx, s, runSpec{header: h, tasks: tasks, write: o.writeOptions, doc: doc})
 }
 
 // rollbackPlan reads the live state of the connections the run wrote and

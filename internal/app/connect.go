@@ -8,6 +8,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
 )
 
 // maxTokenFileBytes caps --token-file: a token is a few KiB.
@@ -25,6 +26,7 @@ type session struct {
 // the first request fetches the token.
 func (e *env) connect(o connectOptions) (*session, error) {
 	logger := newLogger(e.stderr, o)
+	e.logger = logger
 	creds, err := e.credentials(o.tokenFile)
 	if err != nil {
 		return nil, err
@@ -104,4 +106,17 @@ func reserveOption(reserve float64) float64 {
 		return -1
 	}
 	return reserve
+}
+
+// readManifest reads the manifest at path, or from standard input for "-",
+// telling JSON from CSV by content there.
+func (e *env) readManifest(path string) (*manifest.Manifest, error) {
+	if !isStdin(path) {
+		return manifest.ReadManifest(path)
+	}
+	data, err := io.ReadAll(io.LimitReader(e.streams.In, manifest.MaxManifestBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read the manifest from standard input: %w", err)
+	}
+	return manifest.ParseManifestDetect(stdinName, data)
 }

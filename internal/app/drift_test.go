@@ -72,7 +72,7 @@ var slowRun = []string{"--rps", "4", "--concurrency", "2"}
 
 func (h *harness) runSlow(sub string, args ...string) result {
 	h.t.Helper()
-	full := append([]string{"scim-migrate", sub, "--domain", h.srv.URL}, slowRun...)
+	full := append([]string{"scim-migrate", sub, "--domain", h.srv.URL, "--yes"}, slowRun...)
 	return h.runRaw(append(full, args...)...)
 }
 
@@ -82,7 +82,7 @@ func TestDrift_secondWriterDuringApply(t *testing.T) {
 	merged, replaced := ids[22], ids[23] // the last merge-mode and the last replace-mode connection
 	h.editOnFirstWrite(merged, replaced)
 	rep := h.path("apply.jsonl")
-	r := h.expect(h.runSlow("apply", "--yes", "--report", rep, "-f", m), ExitPartial)
+	r := h.expect(h.runSlow("apply", "--report", rep, "-f", m), ExitPartial)
 	h.tenant.SetWriteHook(nil)
 
 	if cfg, _ := h.tenant.SCIMConfig(merged); !hasPair(cfg, "nickName", "nickname") || !hasPair(cfg, "title", "app_metadata.title") {

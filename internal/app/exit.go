@@ -52,8 +52,12 @@ func (e *stoppedError) Error() string {
 
 func (e *stoppedError) Unwrap() error { return e.err }
 
-// usageError is a mistake on the command line.
-type usageError struct{ err error }
+// usageError is a mistake on the command line: one line saying what is
+// wrong, and a hint to --help.
+type usageError struct {
+	err  error
+	hint string
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }

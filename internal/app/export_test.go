@@ -146,7 +146,7 @@ func TestExport_refusesBadFlagsBeforeSendingAnything(t *testing.T) {
 	}{
 		{[]string{"--strategy", "auth0"}, `--strategy "auth0": only connections of the SCIM strategies samlp, oidc, okta, waad`},
 		{[]string{"--strategy", "okta,google-apps"}, `"google-apps"`},
-		{[]string{"--format", "yaml"}, `--format "yaml"`},
+		{[]string{"--format", "yaml"}, `unknown format "yaml"`},
 		{[]string{"--key", "uuid"}, `--key "uuid"`},
 		{[]string{"extra.json"}, "unexpected arguments"},
 	} {

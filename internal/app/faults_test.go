@@ -48,7 +48,7 @@ func TestApply_rateLimitStormsNeverExceedTheCeiling(t *testing.T) {
 	h, m, ids := bulkTenant(t, 80, emulator.Options{Rate: 30, Burst: 5, Faults: emulator.Faults{Seed: 3, RateLimitedRate: 0.03}})
 	h.tenant.Throttle(time.Now().Add(time.Second))
 	rep := h.path("r.jsonl")
-	r := h.expect(h.runRaw("scim-migrate", "apply", "--domain", h.srv.URL, "--rps", fmt.Sprint(rps), "--concurrency", "8",
+	r := h.expect(h.runRaw("scim-migrate", "apply", "--yes", "--domain", h.srv.URL, "--rps", fmt.Sprint(rps), "--concurrency", "8",
 		"--max-retries", "20", "--report", rep, "-f", m), 0)
 	h.allDesired(ids)
 	if got := statuses(h.readReport(rep)); got[runlog.StatusApplied] != len(ids) {

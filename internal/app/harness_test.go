@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -82,10 +84,14 @@ func (r result) String() string {
 }
 
 // run runs scim-migrate SUBCOMMAND ARGS against the emulator: the tenant
-// flags go right after the subcommand, before the given arguments.
+// flags go right after the subcommand, before the given arguments, and
+// apply and rollback get --yes (a test has no terminal to be asked on).
 func (h *harness) run(sub string, args ...string) result {
 	h.t.Helper()
 	full := []string{"scim-migrate", sub, "--domain", h.srv.URL, "--rps", "1000", "--concurrency", "8", "--log-level", "debug"}
+	if sub == "apply" || sub == "rollback" {
+		full = append(full, "--yes")
+	}
 	return h.runRaw(append(full, args...)...)
 }
 
@@ -100,10 +106,11 @@ func (h *harness) runRaw(args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	code := Run(ctx, args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, Deps{
-		Version:    "test",
-		Getenv:     func(k string) string { return h.env[k] },
-		Stop:       h.stop,
-		OpenReport: h.openReport,
+		Version:      "test",
+		Getenv:       func(k string) string { return h.env[k] },
+		Stop:         h.stop,
+		OpenReport:   h.openReport,
+		OpenTerminal: noTerminal,
 	})
 	return result{stdout: out.String(), stderr: errb.String(), code: code}
 }
@@ -152,3 +159,6 @@ func cloneState(s map[string]*emulator.SCIMConfig) map[string]*emulator.SCIMConf
 	}
 	return out
 }
+
+// noTerminal is the controlling terminal of a test run: there is none.
+func noTerminal() (io.ReadWriteCloser, error) { return nil, errors.New("no terminal") }

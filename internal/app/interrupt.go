@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 )
 
@@ -12,7 +11,7 @@ import (
 // needs: the first closes the returned channel (no new writes; those in
 // flight finish and are recorded), the second cancels the returned context
 // (stop at once; the write-ahead report keeps that safe).
-func Interrupts(parent context.Context, signals <-chan os.Signal, notice io.Writer) (context.Context, <-chan struct{}, context.CancelFunc) {
+func Interrupts(parent context.Context, signals <-chan os.Signal, notice func()) (context.Context, <-chan struct{}, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(parent)
 	stop := make(chan struct{})
 	go func() {
@@ -22,7 +21,7 @@ func Interrupts(parent context.Context, signals <-chan os.Signal, notice io.Writ
 			return
 		}
 		close(stop)
-		fmt.Fprintln(notice, "Interrupted: finishing the writes in flight; interrupt again to stop at once.")
+		notice()
 		select {
 		case <-signals:
 			cancel()

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,7 +80,7 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 		return o, err
 	}
 	if o.tenant, err = auth0api.ParseDomain(c.String("domain")); err != nil {
-		return o, &usageError{err}
+		return o, &usageError{err: err}
 	}
 	return o, nil
 }
@@ -87,13 +89,13 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 func (o *connectOptions) checkLimits() error {
 	switch {
 	case !(o.reserve >= 0 && o.reserve <= 0.9):
-		return &usageError{fmt.Errorf("--reserve %v: give a share of the bucket from 0 to 0.9, such as 0.2", o.reserve)}
+		return &usageError{err: fmt.Errorf("--reserve %v: give a share of the bucket from 0 to 0.9, such as 0.2", o.reserve)}
 	case o.concurrency < 1 || o.concurrency > 256:
-		return &usageError{fmt.Errorf("--concurrency %d: give 1 to 256", o.concurrency)}
+		return &usageError{err: fmt.Errorf("--concurrency %d: give 1 to 256", o.concurrency)}
 	case o.maxRetries < 0 || o.maxRetries > 100:
-		return &usageError{fmt.Errorf("--max-retries %d: give 0 to 100", o.maxRetries)}
+		return &usageError{err: fmt.Errorf("--max-retries %d: give 0 to 100", o.maxRetries)}
 	case o.timeout <= 0:
-		return &usageError{fmt.Errorf("--timeout %v: give a positive duration such as 30s", o.timeout)}
+		return &usageError{err: fmt.Errorf("--timeout %v: give a positive duration such as 30s", o.timeout)}
 	}
 	return nil
 }
@@ -106,17 +108,17 @@ func parseRPS(s string) (float64, error) {
 	}
 	rps, err := strconv.ParseFloat(s, 64)
 	if err != nil || !(rps > 0) || rps > 1000 {
-		return 0, &usageError{fmt.Errorf("--rps %q (or SCIM_MIGRATE_RPS): give auto, or a number of requests per second above 0 and at most 1000", s)}
+		return 0, &usageError{err: fmt.Errorf("--rps %q (or SCIM_MIGRATE_RPS): give auto, or a number of requests per second above 0 and at most 1000", s)}
 	}
 	return rps, nil
 }
 
 func (o *connectOptions) parseLogging(level string) error {
 	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
-		return &usageError{fmt.Errorf("--log-level %q: give debug, info, warn or error", level)}
+		return &usageError{err: fmt.Errorf("--log-level %q: give debug, info, warn or error", level)}
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
-		return &usageError{fmt.Errorf("--log-format %q: give text or json", o.logFormat)}
+		return &usageError{err: fmt.Errorf("--log-format %q: give text or json", o.logFormat)}
 	}
 	return nil
 }
@@ -128,13 +130,65 @@ func manifestFlag() *cli.StringFlag {
 // validateOptions are validate's flags.
 type validateOptions struct {
 	manifest string
+	format   report.Format
 }
 
-func validateFlags() []cli.Flag { return []cli.Flag{manifestFlag()} }
+func validateFlags() []cli.Flag { return []cli.Flag{manifestFlag(), resultFormatFlag()} }
 
 func parseValidate(c *cli.Context) (validateOptions, error) {
-	path, err := fileArgument(c, "manifest")
-	return validateOptions{manifest: path}, err
+	var o validateOptions
+	var err error
+	if o.manifest, err = fileArgument(c, "manifest"); err != nil {
+		return o, err
+	}
+	o.format, err = parseResultFormat(c)
+	return o, err
+}
+
+// resultFormatFlag is --format of the commands whose result is a summary:
+// text for people, or one JSON document for scripts.
+func resultFormatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "result on stdout: text, or json (exactly one JSON document, for scripts)"}
+}
+
+func parseResultFormat(c *cli.Context) (report.Format, error) {
+	f, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON)
+	if err != nil {
+		return f, &usageError{err: fmt.Errorf("--format: %w", err)}
+	}
+	return f, nil
+}
+
+// outFlag is --out, which means the same on every command: write the
+// command's output to PATH, in its --format or, without one, in the format
+// the file's extension names.
+func outFlag(what string) cli.Flag {
+	return &cli.StringFlag{Name: "out", Usage: "write " + what + " to `PATH` (created 0600) instead of stdout, in the --format given or the one the extension names (.json, .csv, .md, .html, .txt)"}
+}
+
+// extensionFormats are the formats file extensions name.
+var extensionFormats = map[string]report.Format{
+	".json": report.FormatJSON, ".csv": report.FormatCSV, ".md": report.FormatMarkdown, ".markdown": report.FormatMarkdown,
+	".html": report.FormatHTML, ".htm": report.FormatHTML, ".txt": report.FormatText,
+}
+
+// parseOutput reads --format and --out together: with --out and no
+// --format, the extension names the format; a --format that contradicts
+// the extension is refused, rather than writing JSON into x.html.
+func parseOutput(c *cli.Context, def report.Format, allowed ...report.Format) (report.Format, string, error) {
+	out := c.String("out")
+	byExt, known := extensionFormats[strings.ToLower(filepath.Ext(out))]
+	if out != "" && known && !c.IsSet("format") && slices.Contains(allowed, byExt) {
+		return byExt, out, nil
+	}
+	f, err := report.ParseFormat(cmp.Or(c.String("format"), string(def)), allowed...)
+	if err != nil {
+		return f, out, &usageError{err: fmt.Errorf("--format: %w", err)}
+	}
+	if out != "" && known && byExt != f {
+		return f, out, &usageError{err: fmt.Errorf("--format %s does not match --out %s, a %s file: give a matching extension, or leave --format out", f, out, byExt)}
+	}
+	return f, out, nil
 }
 
 // planOptions are plan's flags.
@@ -144,41 +198,80 @@ type planOptions struct {
 	out              string
 	format           report.Format
 	detailedExitcode bool
+	createMissing    bool
 }
+
+// planFormats are plan's output formats.
+var planFormats = []report.Format{report.FormatText, report.FormatJSON, report.FormatMarkdown, report.FormatHTML}
 
 func planFlags() []cli.Flag {
 	return append([]cli.Flag{
 		manifestFlag(),
-		&cli.StringFlag{Name: "out", Usage: "also save the plan as JSON to `PLAN.json`, for apply --plan"},
-		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json, markdown or html (the audit view: one self-contained page)"},
+		outFlag("the plan (PLAN.json is what apply --plan reads; the text plan is still shown on stdout)"),
+		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json (the saved plan), markdown or html (the audit view: one self-contained page)"},
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
+		&cli.BoolFlag{Name: "create-missing", Usage: "plan the creation of the SCIM configuration where a listed connection has none, as apply --create-missing does"},
 	}, connectFlags()...)
 }
 
 func parsePlan(c *cli.Context) (planOptions, error) {
-	var o planOptions
+	o := planOptions{detailedExitcode: c.Bool("detailed-exitcode"), createMissing: c.Bool("create-missing")}
 	var err error
 	if o.manifest, err = fileArgument(c, "manifest"); err != nil {
 		return o, err
 	}
-	if o.format, err = report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON, report.FormatMarkdown, report.FormatHTML); err != nil {
-		return o, &usageError{err}
+	if o.format, o.out, err = parseOutput(c, report.FormatText, planFormats...); err != nil {
+		return o, err
 	}
-	o.out, o.detailedExitcode = c.String("out"), c.Bool("detailed-exitcode")
 	o.connectOptions, err = parseConnect(c)
+	return o, err
+}
+
+// writeOptions are the flags apply and rollback share.
+type writeOptions struct {
+	reportPath string // --report, or
+	reportDir  string // --report-dir, with
+	keep       int    // --keep
+	dryRun     bool
+	force      bool
+	yes        bool
+	format     report.Format
+}
+
+func writeFlags(verb string) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "report", Usage: "write the run's report to `PATH` (default: a new file named after the command, the tenant and the time, in the current directory)"},
+		&cli.StringFlag{Name: "report-dir", Usage: "write the run's report in `DIR`, named after the command, the tenant and the time (for cron: one report per run)"},
+		&cli.IntFlag{Name: "keep", Usage: "with --report-dir: keep the `N` newest reports of this tenant there and delete older ones (0: keep all)"},
+		&cli.BoolFlag{Name: "dry-run", Usage: "print what would be " + verb + " and write nothing"},
+		&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation; without a terminal to ask on, a run that writes needs it"},
+		resultFormatFlag(),
+	}
+}
+
+func parseWrite(c *cli.Context) (writeOptions, error) {
+	o := writeOptions{reportPath: c.String("report"), reportDir: c.String("report-dir"), keep: c.Int("keep"),
+		dryRun: c.Bool("dry-run"), force: c.Bool("force"), yes: c.Bool("yes")}
+	switch {
+	case o.reportPath != "" && o.reportDir != "":
+		return o, &usageError{err: errors.New("give --report or --report-dir, not both")}
+	case o.keep < 0:
+		return o, &usageError{err: fmt.Errorf("--keep %d: give how many reports to keep, or 0 to keep all", o.keep)}
+	case o.keep > 0 && o.reportDir == "":
+		return o, &usageError{err: errors.New("--keep prunes the reports of --report-dir: give --report-dir too")}
+	}
+	var err error
+	o.format, err = parseResultFormat(c)
 	return o, err
 }
 
 // applyOptions are apply's flags.
 type applyOptions struct {
 	connectOptions
+	writeOptions
 	manifest      string // the manifest to plan and apply, or
 	planFile      string // the saved plan to apply
-	reportPath    string
-	dryRun        bool
-	force         bool
 	createMissing bool
-	yes           bool
 	maxPlanAge    time.Duration
 }
 
@@ -187,28 +280,29 @@ type applyOptions struct {
 const defaultMaxPlanAge = 24 * time.Hour
 
 func applyFlags() []cli.Flag {
-	return append([]cli.Flag{
+	flags := []cli.Flag{
 		manifestFlag(),
 		&cli.StringFlag{Name: "plan", Usage: "apply `PLAN.json` saved by plan --out; connections whose live state changed since are conflicts"},
-		&cli.StringFlag{Name: "report", Usage: "write the run's report to `PATH` (default: a new file named after the tenant and the time)"},
-		&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and write nothing"},
 		&cli.BoolFlag{Name: "force", Usage: "write connections whose live state changed since the plan (a saved plan, or someone else during the run); their report records the state overwritten"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "create the SCIM configuration where a listed connection has none"},
-		&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation (asked only on an interactive terminal)"},
 		&cli.DurationFlag{Name: "max-plan-age", Value: defaultMaxPlanAge, Usage: "refuse a saved plan older than `DURATION` (such as 24h or 90m)"},
-	}, connectFlags()...)
+	}
+	flags = append(flags, writeFlags("written")...)
+	return append(flags, connectFlags()...)
 }
 
 func parseApply(c *cli.Context) (applyOptions, error) {
-	o := applyOptions{planFile: c.String("plan"), reportPath: c.String("report"), dryRun: c.Bool("dry-run"),
-		force: c.Bool("force"), createMissing: c.Bool("create-missing"), yes: c.Bool("yes"), maxPlanAge: c.Duration("max-plan-age")}
+	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: c.Duration("max-plan-age")}
 	if o.maxPlanAge <= 0 {
-		return o, &usageError{fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
+		return o, &usageError{err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
 	}
 	if err := o.source(c); err != nil {
 		return o, err
 	}
 	var err error
+	if o.writeOptions, err = parseWrite(c); err != nil {
+		return o, err
+	}
 	o.connectOptions, err = parseConnect(c)
 	return o, err
 }
@@ -222,9 +316,9 @@ func (o *applyOptions) source(c *cli.Context) error {
 	}
 	switch {
 	case c.String("manifest") != "" || c.Args().Len() > 0:
-		return &usageError{errors.New("give either a manifest (-f) or --plan, not both")}
+		return &usageError{err: errors.New("give either a manifest (-f) or --plan, not both")}
 	case o.createMissing:
-		return &usageError{errors.New("--create-missing applies to a manifest; with --plan, re-run plan to include creations")}
+		return &usageError{err: errors.New("--create-missing applies to a manifest: a saved plan creates what plan --create-missing put in it")}
 	}
 	return nil
 }
@@ -232,25 +326,26 @@ func (o *applyOptions) source(c *cli.Context) error {
 // rollbackOptions are rollback's flags.
 type rollbackOptions struct {
 	connectOptions
-	from       string
-	reportPath string
-	dryRun     bool
-	force      bool
+	writeOptions
+	from string
 }
 
 func rollbackFlags() []cli.Flag {
-	return append([]cli.Flag{
+	flags := []cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the report `REPORT.jsonl` of the run to undo"},
-		&cli.StringFlag{Name: "report", Usage: "write this rollback's own report to `PATH` (it can be rolled back too)"},
-		&cli.BoolFlag{Name: "dry-run", Usage: "print what would be restored and write nothing"},
 		&cli.BoolFlag{Name: "force", Usage: "restore connections even where someone changed them since the run"},
-	}, connectFlags()...)
+	}
+	flags = append(flags, writeFlags("restored")...)
+	return append(flags, connectFlags()...)
 }
 
 func parseRollback(c *cli.Context) (rollbackOptions, error) {
-	o := rollbackOptions{reportPath: c.String("report"), dryRun: c.Bool("dry-run"), force: c.Bool("force")}
+	var o rollbackOptions
 	var err error
 	if o.from, err = fileArgument(c, "from"); err != nil {
+		return o, err
+	}
+	if o.writeOptions, err = parseWrite(c); err != nil {
 		return o, err
 	}
 	o.connectOptions, err = parseConnect(c)
@@ -271,22 +366,23 @@ func exportFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "strategy", Usage: "export only connections of strategy `S` (samlp, oidc, okta or waad); repeat it, or separate with commas, for several"},
 		&cli.StringFlag{Name: "format", Value: "json", Usage: "manifest format: json or csv"},
 		&cli.StringFlag{Name: "key", Value: string(manifest.KeyByID), Usage: "name connections by id, or by name (portable to another tenant): id or name"},
-		&cli.StringFlag{Name: "out", Usage: "write the manifest to `PATH` (created 0600) instead of stdout"},
+		outFlag("the manifest"),
 	}, connectFlags()...)
 }
 
 func parseExport(c *cli.Context) (exportOptions, error) {
-	o := exportOptions{format: c.String("format"), key: manifest.ManifestKey(c.String("key")), out: c.String("out")}
+	o := exportOptions{key: manifest.ManifestKey(c.String("key"))}
 	if err := noArguments(c); err != nil {
 		return o, err
 	}
-	if o.format != "json" && o.format != "csv" {
-		return o, &usageError{fmt.Errorf("--format %q: give json or csv", o.format)}
+	format, out, err := parseOutput(c, report.FormatJSON, report.FormatJSON, report.FormatCSV)
+	if err != nil {
+		return o, err
 	}
+	o.format, o.out = string(format), out
 	if o.key != manifest.KeyByID && o.key != manifest.KeyByName {
-		return o, &usageError{fmt.Errorf("--key %q: give id or name", o.key)}
+		return o, &usageError{err: fmt.Errorf("--key %q: give id or name", o.key)}
 	}
-	var err error
 	if o.strategies, err = parseStrategies(c.StringSlice("strategy")); err != nil {
 		return o, err
 	}
@@ -300,7 +396,7 @@ func parseStrategies(values []string) ([]string, error) {
 	for _, s := range values {
 		s = strings.TrimSpace(s)
 		if !scim.SupportsSCIM(s) {
-			return nil, &usageError{fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration",
+			return nil, &usageError{err: fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration",
 				s, strings.Join(scim.SCIMStrategies, ", "))}
 		}
 		if !slices.Contains(out, s) {
@@ -324,20 +420,18 @@ func reportFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
 		&cli.StringFlag{Name: "format", Value: string(reportFormats[0]), Usage: "output format: html, markdown or csv"},
-		&cli.StringFlag{Name: "out", Usage: "write to `PATH` (created 0600) instead of stdout"},
+		outFlag("the rendering"),
 	}
 }
 
 func parseReport(c *cli.Context) (reportOptions, error) {
-	o := reportOptions{out: c.String("out")}
+	var o reportOptions
 	var err error
 	if o.from, err = fileArgument(c, "from"); err != nil {
 		return o, err
 	}
-	if o.format, err = report.ParseFormat(c.String("format"), reportFormats...); err != nil {
-		return o, &usageError{err}
-	}
-	return o, nil
+	o.format, o.out, err = parseOutput(c, reportFormats[0], reportFormats...)
+	return o, err
 }
 
 // fileArgument returns the file a command works on: the value of its flag,
@@ -349,18 +443,18 @@ func fileArgument(c *cli.Context, flag string) (string, error) {
 	args := c.Args().Slice()
 	for _, a := range args[min(1, len(args)):] {
 		if strings.HasPrefix(a, "-") {
-			return "", &usageError{fmt.Errorf("%q comes after the file %q and would be ignored: put flags before the file", a, args[0])}
+			return "", &usageError{err: fmt.Errorf("%q comes after the file %q and would be ignored: put flags before the file", a, args[0])}
 		}
 	}
 	switch {
 	case len(args) > 1:
-		return "", &usageError{fmt.Errorf("unexpected arguments %q: give one file", args[1:])}
+		return "", &usageError{err: fmt.Errorf("unexpected arguments %q: give one file", args[1:])}
 	case len(args) == 1 && value != "" && value != args[0]:
-		return "", &usageError{fmt.Errorf("two files given: --%s %q and %q", flag, value, args[0])}
+		return "", &usageError{err: fmt.Errorf("two files given: --%s %q and %q", flag, value, args[0])}
 	case len(args) == 1:
 		return args[0], nil
 	case value == "":
-		return "", &usageError{fmt.Errorf("no file: give --%s FILE", flag)}
+		return "", &usageError{err: fmt.Errorf("no file: give --%s FILE", flag)}
 	}
 	return value, nil
 }
@@ -368,7 +462,7 @@ func fileArgument(c *cli.Context, flag string) (string, error) {
 // noArguments refuses positional arguments for commands that take none.
 func noArguments(c *cli.Context) error {
 	if c.Args().Len() > 0 {
-		return &usageError{errors.New("unexpected arguments " + fmt.Sprintf("%q", c.Args().Slice()) + "; flags go before any argument")}
+		return &usageError{err: errors.New("unexpected arguments " + fmt.Sprintf("%q", c.Args().Slice()) + "; flags go before any argument")}
 	}
 	return nil
 }

@@ -97,9 +97,13 @@ func TestPlan_savedPlanAndFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(r.stdout, "Plan: 1 to create, 2 to update") {
+		t.Fatalf("with --out, stdout shows the plan for review:\n%s", r.stdout)
+	}
+	j := h.expect(h.run("plan", "--format", "json", "-f", "../../examples/manifest.json"), 0)
 	var printed plan.Plan
-	if err := json.Unmarshal([]byte(r.stdout), &printed); err != nil {
-		t.Fatalf("--format json is not the plan: %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(j.stdout), &printed); err != nil {
+		t.Fatalf("--format json is not the plan: %v\n%s", err, j.stdout)
 	}
 	if saved.Tenant != strings.TrimPrefix(h.srv.URL, "http://") || saved.Manifest.SHA256 == "" || saved.Version != plan.FormatVersion || len(saved.Changes) != 4 {
 		t.Fatalf("saved plan: %+v", saved)
@@ -112,6 +116,18 @@ func TestPlan_savedPlanAndFormats(t *testing.T) {
 		t.Fatalf("markdown:\n%s", md.stdout)
 	}
 	h.expect(h.run("plan", "--format", "yaml", "-f", "../../examples/manifest.json"), 1)
+	// --out names the format by its extension, and a contradicting --format
+	// is refused before anything is read.
+	page := h.path("plan.html")
+	h.expect(h.run("plan", "--out", page, "-f", "../../examples/manifest.json"), 0)
+	if b, _ := os.ReadFile(page); !strings.HasPrefix(string(b), "<!DOCTYPE html>") {
+		t.Fatalf("plan --out x.html wrote %.40q", b)
+	}
+	h.tenant.ResetStats()
+	bad := h.expect(h.run("plan", "--format", "html", "--out", h.path("x.json"), "-f", "../../examples/manifest.json"), 1)
+	if !strings.Contains(bad.stderr, "does not match --out") || h.tenant.Stats().Total() != 0 {
+		t.Fatalf("a format against its file: %s", bad)
+	}
 }
 
 func TestPlan_fewRequestsOnALargeTenant(t *testing.T) {

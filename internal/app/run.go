@@ -10,15 +10,16 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // runSpec is one writing run (apply or rollback), ready to start.
 type runSpec struct {
-	header     runlog.Header
-	tasks      []execute.Task
-	reportPath string // from --report; empty: the default path
-	force      bool   // write connections whose live state moved since the plan
+	header runlog.Header
+	tasks  []execute.Task
+	write  writeOptions
+	doc    *runDoc
 }
 
 // runTasks executes a writing run: it creates the report, runs the tasks
@@ -26,10 +27,7 @@ type runSpec struct {
 // outcome to the command's result.
 func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	start := e.deps.Now()
-	path := spec.reportPath
-	if path == "" {
-		path = runlog.DefaultPath(spec.header.Command, s.tenant(), start)
-	}
+	path := reportPath(spec.write, spec.header.Command, s.client.Tenant().Key(), start)
 	h := spec.header
 	h.ToolVersion, h.Tenant, h.StartedAt = e.deps.Version, s.tenant(), start.UTC()
 	h.User, h.Host, h.PID = currentUser(), hostname(), os.Getpid()
@@ -44,18 +42,39 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	case !s.opts.quiet:
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
-	prog := newProgress(len(spec.tasks), h.Command, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
-	out := execute.Execute(ctx, s.client, spec.tasks, execute.Options{
-		Concurrency: s.opts.concurrency, Force: spec.force, Stop: e.deps.Stop, Recorder: w, Observer: prog, Now: e.deps.Now,
-		Pace:     s.client.Pace,
-		Attempts: auth0api.WithAttemptCounter,
-	})
-	prog.Close()
+	out := e.execute(ctx, s, spec, w)
 	if err := w.Summary(summaryOf(out, e.deps.Now(), s.client.Stats().Attempts.Load())); err != nil {
 		out.Fatal = cmp.Or(out.Fatal, err)
 	}
-	e.printRunSummary(h.Command, out.Counts, path)
+	spec.doc.ran(out, path, start, e.deps.Now())
+	e.finishRun(s, spec, out, path)
 	return outcomeError(out, path)
+}
+
+// execute runs the tasks through the engine, with progress.
+func (e *env) execute(ctx context.Context, s *session, spec runSpec, w *runlog.Writer) execute.Outcome {
+	prog := newProgress(len(spec.tasks), spec.header.Command, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
+	defer prog.Close()
+	return execute.Execute(ctx, s.client, spec.tasks, execute.Options{
+		Concurrency: s.opts.concurrency, Force: spec.write.force, Stop: e.deps.Stop, Recorder: w, Observer: prog,
+		Now: e.deps.Now, Pace: s.client.Pace, Attempts: auth0api.WithAttemptCounter,
+	})
+}
+
+// finishRun says how the run ended: one line on stdout for a person (not
+// with --format json, whose document says it), and a last log event with
+// the counts for a log collector; then prunes old reports (--keep).
+func (e *env) finishRun(s *session, spec runSpec, out execute.Outcome, path string) {
+	c := out.Counts
+	s.logger.Info("run finished", "command", spec.header.Command, "report", path, "applied", c.Applied,
+		"unchanged", c.Unchanged, "failed", c.Failed, "conflict", c.Conflict, "skipped", c.Skipped, "unknown", c.Unknown,
+		"writes_sent", out.WritesSent, "writes_confirmed", out.WritesConfirmed)
+	if spec.write.format != report.FormatJSON {
+		e.printRunSummary(spec.header.Command, c, path)
+	}
+	if spec.write.keep > 0 {
+		pruneReports(spec.write.reportDir, s.client.Tenant().Key(), spec.write.keep, s.logger)
+	}
 }
 
 // summaryOf is the report's last line for a run's outcome.

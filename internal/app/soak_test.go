@@ -32,7 +32,7 @@ func TestSoak(t *testing.T) {
 	stopChaos := chaos(h.tenant)
 	start := time.Now()
 	rep := h.path("apply.jsonl")
-	r := h.runRaw("scim-migrate", "apply", "--domain", h.srv.URL, "--rps", "100", "--concurrency", "16",
+	r := h.runRaw("scim-migrate", "apply", "--yes", "--domain", h.srv.URL, "--rps", "100", "--concurrency", "16",
 		"--max-retries", "8", "--quiet", "--report", rep, "-f", m)
 	applyTime := time.Since(start)
 	if r.code != 0 && r.code != ExitPartial {
@@ -45,7 +45,7 @@ func TestSoak(t *testing.T) {
 
 	start = time.Now()
 	back := h.path("rollback.jsonl")
-	r = h.runRaw("scim-migrate", "rollback", "--domain", h.srv.URL, "--rps", "100", "--concurrency", "16",
+	r = h.runRaw("scim-migrate", "rollback", "--yes", "--domain", h.srv.URL, "--rps", "100", "--concurrency", "16",
 		"--max-retries", "8", "--quiet", "--report", back, "--from", rep)
 	rollbackTime := time.Since(start)
 	stopChaos()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gocarina/gocsv"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/suggest"
 )
 
 // init pins gocsv's process-wide settings. This is the only place in the
@@ -162,7 +163,7 @@ func checkHeader(ps *problemList, line int, header []string) bool {
 // looksLikeColumn reports whether a header cell is, or nearly is, a column
 // name: a first row with none is data, not a header.
 func looksLikeColumn(cell string) bool {
-	return slices.Contains(csvColumns, cell) || closest(cell, csvColumns) != ""
+	return slices.Contains(csvColumns, cell) || suggest.Closest(cell, csvColumns) != ""
 }
 
 // checkColumn checks the header cell of column i. For an unknown column it
@@ -172,7 +173,7 @@ func checkColumn(ps *problemList, line, i int, col string, seen map[string]int) 
 	case col == "":
 		ps.add(line, "column %d has no name", i+1)
 	case !slices.Contains(csvColumns, col):
-		if near = closest(col, csvColumns); near == "" {
+		if near = suggest.Closest(col, csvColumns); near == "" {
 			ps.add(line, "unknown column %q; known columns: %s", col, strings.Join(csvColumns, ", "))
 		} else {
 			ps.add(line, "unknown column %q; did you mean %q?", col, near)

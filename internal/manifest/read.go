@@ -65,6 +65,20 @@ func ParseManifest(name string, data []byte) (*Manifest, error) {
 	}
 }
 
+// ParseManifestDetect parses a manifest that has no file name to tell its
+// format by (standard input): JSON when its first character, after a
+// byte-order mark and white space, is '{', CSV otherwise. name is used in
+// every problem's position.
+func ParseManifestDetect(name string, data []byte) (*Manifest, error) {
+	if len(data) > MaxManifestBytes {
+		return nil, tooLarge(name)
+	}
+	if t := bytes.TrimLeft(bytes.TrimPrefix(data, utf8BOM), " \t\r\n"); len(t) > 0 && t[0] == '{' {
+		return ParseJSONManifest(name, data)
+	}
+	return ParseCSVManifest(name, data)
+}
+
 func tooLarge(name string) error {
 	ps := newProblemList(name)
 	ps.add(1, "file is larger than %d MiB (MaxManifestBytes), the limit for a manifest", MaxManifestBytes>>20)

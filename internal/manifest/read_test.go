@@ -238,3 +238,18 @@ func TestProblems_sortedAndDeduplicated(t *testing.T) {
 		t.Error("no problems must give a nil error")
 	}
 }
+
+func TestParseManifestDetect(t *testing.T) {
+	m, err := ParseManifestDetect("stdin", []byte("\xef\xbb\xbf\n  {\"connections\": [{\"connection_id\": \"con_a1\", \"user_id_attribute\": \"u\", \"mapping\": [{\"scim\": \"a\", \"auth0\": \"b\"}]}]}"))
+	if err != nil || len(m.Entries) != 1 || m.Path != "stdin" {
+		t.Fatalf("json: %+v %v", m, err)
+	}
+	m, err = ParseManifestDetect("stdin", []byte("connection_id,user_id_attribute,scim,auth0\ncon_a1,u,a,b\n"))
+	if err != nil || len(m.Entries) != 1 {
+		t.Fatalf("csv: %+v %v", m, err)
+	}
+	_, err = ParseManifestDetect("stdin", []byte("connection_id,user_id_attribute,scim,auth0\ncon_a1,u,,b\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "stdin:2: ") {
+		t.Fatalf("problems name stdin and the line: %v", err)
+	}
+}

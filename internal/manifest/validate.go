@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/suggest"
 )
 
 // field names one settable part of an entry, for entrySource.
@@ -382,61 +383,10 @@ func (v *validator) pairValue(line, i int, key, value string) bool {
 // didYouMean returns a hint naming the candidate closest to word, or "" when
 // none is close enough to be a likely typo.
 func didYouMean(word string, candidates []string) string {
-	if c := closest(word, candidates); c != "" {
+	if c := suggest.Closest(word, candidates); c != "" {
 		return fmt.Sprintf("; did you mean %q?", c)
 	}
 	return ""
-}
-
-// closest returns the candidate that word most likely misspells: the same
-// up to case, '_', '-' and spaces, or within a small edit distance.
-func closest(word string, candidates []string) string {
-	best, bestDist := "", 3
-	norm := normalizeName(word)
-	for _, c := range candidates {
-		if c == word {
-			continue
-		}
-		if normalizeName(c) == norm {
-			return c
-		}
-		limit := min(2, utf8.RuneCountInString(c)/3)
-		if d := editDistance(norm, normalizeName(c)); d <= limit && d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-func normalizeName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '_' || r == '-' || unicode.IsSpace(r) {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // errTrailingBackslash is returned by ValidPattern for a pattern whose last

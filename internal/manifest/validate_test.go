@@ -69,25 +69,6 @@ func TestValidPattern(t *testing.T) {
 	}
 }
 
-func TestClosest(t *testing.T) {
-	tests := []struct{ word, want string }{
-		{"conection_id", "connection_id"},
-		{"connectionId", "connection_id"},
-		{"Connection-ID", "connection_id"},
-		{"user_id_atribute", "user_id_attribute"},
-		{"Auth0", "auth0"},
-		{"auth", "auth0"},
-		{"notes", ""},
-		{"id", ""},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := closest(tt.word, csvColumns); got != tt.want {
-			t.Errorf("closest(%q) = %q, want %q", tt.word, got, tt.want)
-		}
-	}
-}
-
 func TestBadText(t *testing.T) {
 	for value, bad := range map[string]bool{
 		"externalId":                     false,

@@ -5,13 +5,13 @@ package runlock
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 )
 
@@ -43,8 +43,8 @@ func (e *HeldError) Error() string {
 
 // Lock is a held tenant lock.
 type Lock struct {
-	f    *os.File
-	path string
+	lock   *flock.Flock
+	holder string // the file that says who holds the lock
 	// Previous is the holder recorded by a run that died without releasing
 	// the lock (nil when the lock was free): the new run took it over.
 	Previous *Holder
@@ -52,7 +52,8 @@ type Lock struct {
 
 // Dir is where locks live: $SCIM_MIGRATE_LOCK_DIR, or scim-migrate/locks in
 // the user's cache directory, so every run of one user on one machine sees
-// the same locks whatever its working directory.
+// the same locks whatever its working directory. A directory on a volume
+// several machines share keeps their runs apart too.
 func Dir(getenv func(string) string) (string, error) {
 	if d := getenv("SCIM_MIGRATE_LOCK_DIR"); d != "" {
 		return d, nil
@@ -64,78 +65,67 @@ func Dir(getenv func(string) string) (string, error) {
 	return filepath.Join(cache, "scim-migrate", "locks"), nil
 }
 
-// Acquire takes the tenant's lock in dir without waiting. The lock is an OS
-// file lock (flock), which the kernel releases when the process dies, even by
-// kill -9: a lock file left by a killed run is taken over, never mistaken for
-// a live run.
+// Acquire takes the tenant's lock in dir without waiting. The lock is the
+// operating system's file lock (flock on Unix, LockFileEx on Windows, through
+// gofrs/flock), which is released when the process dies, even by kill -9: a
+// lock left by a killed run is taken over, never mistaken for a live run.
+// Who holds it is recorded in a file beside it, since Windows does not let
+// another process read a locked file.
 func Acquire(dir, tenant string, me Holder) (*Lock, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("lock directory: %w", err)
 	}
-	path := filepath.Join(dir, fileName(tenant))
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	base := filepath.Join(dir, fileName(tenant))
+	l := &Lock{lock: flock.New(base+".lock", flock.SetFlag(os.O_CREATE|os.O_RDWR), flock.SetPermissions(0o600)), holder: base + ".holder"}
+	ok, err := l.lock.TryLock()
 	if err != nil {
-		return nil, fileutil.Wrap("open lock", path, err)
+		return nil, fileutil.Wrap("lock", base+".lock", err)
 	}
-	if err := tryLock(f); err != nil {
-		holder := readHolder(f)
-		f.Close()
-		if errors.Is(err, errLocked) {
-			return nil, &HeldError{Tenant: tenant, Path: path, Holder: holder}
-		}
-		return nil, fileutil.Wrap("lock", path, err)
+	if !ok {
+		return nil, &HeldError{Tenant: tenant, Path: base + ".lock", Holder: readHolder(l.holder)}
 	}
-	l := &Lock{f: f, path: path}
-	if prev := readHolder(f); prev.PID != 0 {
+	if prev := readHolder(l.holder); prev.PID != 0 {
 		l.Previous = &prev
 	}
-	if err := writeHolder(f, me); err != nil {
+	if err := writeHolder(l.holder, me); err != nil {
 		l.Release()
-		return nil, fileutil.Wrap("lock", path, err)
+		return nil, fileutil.Wrap("lock", l.holder, err)
 	}
 	return l, nil
 }
 
 // Release frees the lock and clears the holder record.
 func (l *Lock) Release() {
-	if l == nil || l.f == nil {
+	if l == nil || l.lock == nil {
 		return
 	}
-	_ = l.f.Truncate(0)
-	_ = unlock(l.f)
-	_ = l.f.Close()
-	l.f = nil
+	_ = os.Remove(l.holder)
+	_ = l.lock.Unlock()
+	l.lock = nil
 }
 
 // fileName turns a tenant name (a host, maybe with a port) into a file name.
 func fileName(tenant string) string {
-	safe := strings.Map(func(r rune) rune {
+	return strings.Map(func(r rune) rune {
 		if r == '.' || r == '-' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
 			return r
 		}
 		return '_'
 	}, tenant)
-	return safe + ".lock"
 }
 
-func readHolder(f *os.File) Holder {
+func readHolder(path string) Holder {
 	var h Holder
-	b := make([]byte, 4096)
-	n, _ := f.ReadAt(b, 0)
-	_ = json.Unmarshal(b[:n], &h)
+	if b, err := fileutil.ReadLimited(path, 64<<10); err == nil {
+		_ = json.Unmarshal(b, &h)
+	}
 	return h
 }
 
-func writeHolder(f *os.File, h Holder) error {
+func writeHolder(path string, h Holder) error {
 	b, err := json.Marshal(h)
 	if err != nil {
 		return err
 	}
-	if err := f.Truncate(0); err != nil {
-		return err
-	}
-	if _, err := f.WriteAt(append(b, '\n'), 0); err != nil {
-		return err
-	}
-	return f.Sync()
+	return fileutil.WriteAtomic(path, append(b, '\n'))
 }

@@ -37,17 +37,51 @@ type Opener func(path string) (File, error)
 // openPrivate creates a report file, private (0600) and durable.
 func openPrivate(path string) (File, error) { return fileutil.CreateAppend(path) }
 
+// reportTime is the form of the start time in a report's default name,
+// to the millisecond so that runs one after the other never share a name.
+const reportTime = "20060102T150405.000Z"
+
 // DefaultPath is where a run's report goes when --report is not given: the
 // tenant and the UTC start time in the name, so runs never overwrite each
 // other and sort by time.
 func DefaultPath(command, tenant string, start time.Time) string {
-	safe := strings.Map(func(r rune) rune {
+	return fmt.Sprintf("scim-migrate-%s-%s-%s.jsonl", command, safeName(tenant), start.UTC().Format(reportTime))
+}
+
+func safeName(tenant string) string {
+	return strings.Map(func(r rune) rune {
 		if r == '.' || r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
 			return r
 		}
 		return '_'
 	}, tenant)
-	return fmt.Sprintf("scim-migrate-%s-%s-%s.jsonl", command, safe, start.UTC().Format("20060102T150405Z"))
+}
+
+// ReportFile is a report found in a directory by its default name.
+type ReportFile struct {
+	Path    string
+	Started time.Time
+}
+
+// ReportsOf lists the reports in dir that DefaultPath named for a tenant,
+// whatever their command.
+func ReportsOf(dir, tenant string) []ReportFile {
+	entries, _ := os.ReadDir(dir)
+	suffix := "-" + safeName(tenant) + "-"
+	var out []ReportFile
+	for _, en := range entries {
+		name := en.Name()
+		rest, ok := strings.CutPrefix(name, "scim-migrate-")
+		stamp, ok2 := strings.CutSuffix(rest, ".jsonl")
+		i := strings.LastIndex(stamp, suffix)
+		if !ok || !ok2 || en.IsDir() || i < 0 {
+			continue
+		}
+		if t, err := time.Parse(reportTime, stamp[i+len(suffix):]); err == nil {
+			out = append(out, ReportFile{Path: filepath.Join(dir, name), Started: t})
+		}
+	}
+	return out
 }
 
 // Create starts a report at path with its header. An existing file is never

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/urfave/cli/v2"
+)
+
+// action is a command's action: its flags parsed into its options value,
+// then the command run on them. A usage error gets the hint to the
+// command's --help.
+func action[O any](parse func(*cli.Context) (O, error), run func(context.Context, O) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		o, err := parse(c)
+		if err != nil {
+			return withHint(err, c)
+		}
+		return run(c.Context, o)
+	}
+}
+
+// runDoc is the JSON document apply and rollback print with --format json:
+// what a cron wrapper needs to know of the run, and where its report is.
+type runDoc struct {
+	Command         string        `json:"command"`
+	Tenant          string        `json:"tenant,omitempty"`
+	Report          string        `json:"report,omitempty"`
+	DryRun          bool          `json:"dry_run"`
+	Plan            *plan.Summary `json:"plan,omitempty"`
+	Summary         runlog.Counts `json:"summary"`
+	WritesSent      int           `json:"writes_sent"`
+	WritesConfirmed int           `json:"writes_confirmed"`
+	StartedAt       *time.Time    `json:"started_at,omitempty"`
+	FinishedAt      *time.Time    `json:"finished_at,omitempty"`
+	ExitCode        int           `json:"exit_code"`
+	Error           string        `json:"error,omitempty"`
+}
+
+// newRunDoc makes the run's JSON document when --format json asks for one,
+// and has Run print it at the end, whatever happens in between.
+func (e *env) newRunDoc(command string, o writeOptions) *runDoc {
+	d := &runDoc{Command: command, DryRun: o.dryRun}
+	if o.format == report.FormatJSON {
+		e.doc = func(code int, err error) any {
+			d.ExitCode = code
+			if !silent(err) {
+				d.Error = err.Error()
+			}
+			return d
+		}
+	}
+	return d
+}
+
+// ran records a finished run in its document.
+func (d *runDoc) ran(out execute.Outcome, report string, start, end time.Time) {
+	d.Report, d.Summary = report, out.Counts
+	d.WritesSent, d.WritesConfirmed = out.WritesSent, out.WritesConfirmed
+	s, f := start.UTC(), end.UTC()
+	d.StartedAt, d.FinishedAt = &s, &f
+}
+
+// validateDoc is validate's JSON document.
+type validateDoc struct {
+	Valid    bool         `json:"valid"`
+	Problems []problemDoc `json:"problems"`
+}
+
+type problemDoc struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// validateResult is validate's document for a manifest read from path: its
+// problems, or the one error that kept it from being read (line 0).
+func validateResult(path string, err error) validateDoc {
+	d := validateDoc{Valid: err == nil, Problems: []problemDoc{}}
+	var ps manifest.Problems
+	switch {
+	case err == nil:
+	case errors.As(err, &ps):
+		for _, p := range ps {
+			d.Problems = append(d.Problems, problemDoc{File: p.Pos.File, Line: p.Pos.Line, Message: p.Message})
+		}
+	default:
+		d.Problems = append(d.Problems, problemDoc{File: path, Message: err.Error()})
+	}
+	return d
+}

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scim-migrate/scim-migrate/internal/emulator"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+)
+
+// TestScripts_migrateTenant runs examples/migrate-tenant.sh between two
+// emulated tenants with the built binary: it goes through plan --out and
+// apply --plan, so what was reviewed is what was applied, and the target
+// then matches the source for every connection it has.
+func TestScripts_migrateTenant(t *testing.T) {
+	src, dst := sourceTenant(t), targetTenant(t)
+	work := t.TempDir()
+	cmd := exec.Command("bash", "../../examples/migrate-tenant.sh")
+	cmd.Env = append(os.Environ(), "SCIM_MIGRATE="+binary(t), "WORK_DIR="+work, "YES=1",
+		"SOURCE_DOMAIN="+src.srv.URL, "SOURCE_CLIENT_ID="+testClientID, "SOURCE_CLIENT_SECRET="+testClientSecret,
+		"TARGET_DOMAIN="+dst.srv.URL, "TARGET_CLIENT_ID="+testClientID, "TARGET_CLIENT_SECRET="+testClientSecret,
+		"SCIM_MIGRATE_LOCK_DIR="+filepath.Join(work, "locks"))
+	out, err := cmd.CombinedOutput()
+	if code := exitCodeOf(err); code != ExitPartial { // wonka-oidc has no counterpart on the target
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(work, "target-plan.json")); err != nil {
+		t.Fatalf("no saved plan: the migration did not go through plan --out\n%s", out)
+	}
+	want, got := configsByName(src), configsByName(dst)
+	for _, name := range []string{"acme-okta", "Globex SAML", "initech-azure"} {
+		if !sameMapping(want[name], got[name]) {
+			t.Errorf("%s: %+v, want %+v", name, got[name], want[name])
+		}
+	}
+}
+
+// TestScripts_cronApply runs examples/cron-apply.sh twice: the first run
+// applies, the second has nothing to do; each leaves its JSON result and a
+// report in REPORT_DIR.
+func TestScripts_cronApply(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	dir := t.TempDir()
+	for i, wantApplied := range []int{3, 0} {
+		cmd := exec.Command("bash", "../../examples/cron-apply.sh")
+		cmd.Env = append(os.Environ(), "SCIM_MIGRATE="+binary(t), "REPORT_DIR="+dir, "MANIFEST=../../examples/manifest.json",
+			"AUTH0_DOMAIN="+h.srv.URL, "AUTH0_CLIENT_ID="+testClientID, "AUTH0_CLIENT_SECRET="+testClientSecret,
+			"SCIM_MIGRATE_LOCK_DIR="+filepath.Join(dir, "locks"))
+		out, err := cmd.CombinedOutput()
+		if code := exitCodeOf(err); code != 0 {
+			t.Fatalf("run %d: exit %d\n%s", i+1, code, out)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "last-result.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc runDoc
+		if err := json.Unmarshal(b, &doc); err != nil || doc.Summary.Applied != wantApplied || !strings.HasPrefix(doc.Report, dir) {
+			t.Fatalf("run %d: result %+v (%v)\n%s", i+1, doc, err, out)
+		}
+		if _, err := os.Stat(doc.Report); err != nil {
+			t.Fatalf("run %d: the report %s: %v", i+1, doc.Report, err)
+		}
+	}
+}
+
+// sameMapping reports whether two configurations are equal, the order of
+// their mapping entries aside.
+func sameMapping(a, b *emulator.SCIMConfig) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	c := &scim.Config{UserIDAttribute: a.UserIDAttribute, Mapping: []scim.Pair{}}
+	for _, m := range a.Mapping {
+		c.Mapping = append(c.Mapping, scim.Pair{SCIM: m.SCIM, Auth0: m.Auth0})
+	}
+	return sameConfig(c, b)
+}

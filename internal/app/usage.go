@@ -1,0 +1,98 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// helpHint is the line after a usage error.
+func helpHint(helpName string) string {
+	return fmt.Sprintf("Run '%s --help' for its flags.", helpName)
+}
+
+// onUsageError turns urfave/cli's flag errors into one line and a hint to
+// --help (exit 1, nothing on stdout) instead of printing the whole help.
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	name := "scim-migrate"
+	if c.Command != nil && c.Command.HelpName != "" {
+		name = c.Command.HelpName
+	}
+	return &usageError{err: clearerFlagError(err), hint: helpHint(name)}
+}
+
+// badValue matches urfave/cli's message for a value its flag cannot parse.
+var badValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z-]+): (.*)$`)
+
+// durationFlags are the flags whose values are durations.
+var durationFlags = map[string]bool{"timeout": true, "max-plan-age": true, "within": true, "lifetime": true, "older-than": true}
+
+// clearerFlagError says what form a flag's value takes where urfave/cli
+// says only "parse error".
+func clearerFlagError(err error) error {
+	m := badValue.FindStringSubmatch(err.Error())
+	switch {
+	case m == nil:
+		return err
+	case durationFlags[m[2]]:
+		return fmt.Errorf("--%s %q: give a duration with its unit, such as 30s, 5m, 24h or 720h", m[2], m[1])
+	}
+	return fmt.Errorf("--%s %q: %s", m[2], m[1], m[3])
+}
+
+// withHint gives a usage error from a command's parse function the hint to
+// that command's --help.
+func withHint(err error, c *cli.Context) error {
+	var u *usageError
+	if errors.As(err, &u) && u.hint == "" {
+		u.hint = helpHint(c.Command.HelpName)
+	}
+	return err
+}
+
+// fileFlags are the flags that name the one file a command works on.
+var fileFlags = map[string]string{"-f": "--manifest", "--manifest": "--manifest", "--plan": "--plan", "--from": "--from"}
+
+// repeatedFileFlag refuses a file flag given twice: urfave/cli would keep
+// the last one silently, and a run must work on the file the user meant.
+func repeatedFileFlag(args []string) error {
+	seen := map[string]int{}
+	for _, a := range args[min(1, len(args)):] {
+		if a == "--" {
+			break
+		}
+		name, _, _ := strings.Cut(a, "=")
+		if canonical, ok := fileFlags[name]; ok {
+			if seen[canonical]++; seen[canonical] == 2 {
+				return &usageError{err: fmt.Errorf("%s is given twice: give one file", canonical),
+					hint: "Run 'scim-migrate --help' for the commands and their flags."}
+			}
+		}
+	}
+	return nil
+}
+
+// jsonLogsAsked reports whether stderr is to carry JSON lines only, before
+// the flags are parsed, so that even a refused command line is reported in
+// JSON to a log collector that asked for it.
+func jsonLogsAsked(args []string, getenv func(string) string) bool {
+	format := getenv("SCIM_MIGRATE_LOG_FORMAT")
+	for i, a := range args {
+		switch {
+		case a == "--log-format" && i+1 < len(args):
+			format = args[i+1]
+		case strings.HasPrefix(a, "--log-format="):
+			format = strings.TrimPrefix(a, "--log-format=")
+		}
+	}
+	return format == "json"
+}
+
+// stdinName names the manifest read from standard input (-f -) in problems.
+const stdinName = "stdin"
+
+// isStdin reports whether a file argument means standard input.
+func isStdin(path string) bool { return path == "-" }
