@@ -204,6 +204,7 @@ func newApp(e *env) *cli.App {
 			applyCommand(e),
 			rollbackCommand(e),
 			exportCommand(e),
+			tokensCommand(e),
 			reportCommand(e),
 			completionCommand(e),
 			versionCommand(e),

@@ -52,11 +52,11 @@ func (e *env) apply(ctx context.Context, o applyOptions) error {
 	if err := e.preview(s, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := confirm.ask(fmt.Sprintf("Write %d SCIM configuration(s) on tenant %s?", writes(tasks), s.tenant()), tasks); err != nil {
+	if err := confirm.ask(fmt.Sprintf("Write %d SCIM configuration(s) on tenant %s?", writes(tasks), s.tenant()), writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}
-	return e.runTasks(ctx, s, runSpec{header: h, tasks: tasks, write: o.writeOptions, doc: doc})
+	return e.runTasks(ctx, s, e.configRun(s, h, tasks, o.writeOptions, doc))
 }
 
 // preview shows the plan about to be applied on stdout, unless --quiet or

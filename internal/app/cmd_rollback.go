@@ -28,6 +28,13 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	if err != nil {
 		return err
 	}
+	kind, err := execute.WritesOf(run)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: %w", o.from, err)
+	case kind == execute.WritesRevokedTokens:
+		return fmt.Errorf("the report %s is of a run that revoked SCIM tokens, which cannot be undone: %w", o.from, execute.ErrRevokeIsFinal)
+	}
 	confirm, err := e.needConfirmation("rollback", o.writeOptions)
 	if err != nil {
 		return err
@@ -51,6 +58,9 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 		}
 		defer lock.Release()
 	}
+	if kind == execute.WritesIssuedTokens {
+		return e.rollbackTokens(ctx, s, run, o, confirm, doc)
+	}
 	p, err := e.rollbackPlan(ctx, s, run, o)
 	if err != nil {
 		return err
@@ -60,11 +70,11 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 		return err
 	}
 	tasks := execute.Tasks(p)
-	if err := confirm.ask(fmt.Sprintf("Restore %d connection(s) on tenant %s to their state before the run of %s?", writes(tasks), s.tenant(), o.from), tasks); err != nil {
+	if err := confirm.ask(fmt.Sprintf("Restore %d connection(s) on tenant %s to their state before the run of %s?", writes(tasks), s.tenant(), o.from), writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from, Manifest: run.Header.Manifest}
-	return e.runTasks(ctx, s, runSpec{header: h, tasks: tasks, write: o.writeOptions, doc: doc})
+	return e.runTasks(ctx, s, e.configRun(s, h, tasks, o.writeOptions, doc))
 }
 
 // rollbackPlan reads the live state of the connections the run wrote and

@@ -38,12 +38,12 @@ func (e *env) needConfirmation(command string, o writeOptions) (*confirmation, e
 
 // ask asks the question, unless nothing is to be written, and closes the
 // terminal. Only "yes" approves.
-func (c *confirmation) ask(question string, tasks []execute.Task) error {
+func (c *confirmation) ask(question string, writes int) error {
 	if c == nil {
 		return nil
 	}
 	defer c.tty.Close()
-	if writes(tasks) == 0 {
+	if writes == 0 {
 		return nil
 	}
 	fmt.Fprintf(c.tty, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)

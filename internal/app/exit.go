@@ -21,6 +21,17 @@ const (
 // is an outcome, not a failure, so nothing is printed for it.
 var errPlanHasChanges = errors.New("the plan has changes")
 
+// errTokensFlagged ends tokens audit --detailed-exitcode when the audit
+// flagged something: like a plan with changes, an outcome, printed by the
+// audit itself.
+var errTokensFlagged = errors.New("the audit flagged tokens")
+
+// incompleteError ends a read-only command that could not read some
+// connections: it finished, but its answer is partial.
+type incompleteError struct{ msg string }
+
+func (e *incompleteError) Error() string { return e.msg }
+
 // errInterrupted ends a run stopped by SIGINT or SIGTERM.
 var errInterrupted = errors.New("interrupted")
 
@@ -66,19 +77,20 @@ func (e *usageError) Unwrap() error { return e.err }
 // place that does.
 func exitCode(err error) int {
 	var (
-		partial *partialError
-		stopped *stoppedError
+		partial    *partialError
+		stopped    *stoppedError
+		incomplete *incompleteError
 	)
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &stopped):
 		return ExitStopped
-	case errors.Is(err, errPlanHasChanges):
+	case errors.Is(err, errPlanHasChanges), errors.Is(err, errTokensFlagged):
 		return ExitChanges
 	case errors.Is(err, errInterrupted):
 		return ExitInterrupted
-	case errors.As(err, &partial):
+	case errors.As(err, &partial), errors.As(err, &incomplete):
 		return ExitPartial
 	default:
 		return ExitError
@@ -87,5 +99,5 @@ func exitCode(err error) int {
 
 // silent reports whether an outcome needs no message on stderr.
 func silent(err error) bool {
-	return err == nil || errors.Is(err, errPlanHasChanges)
+	return err == nil || errors.Is(err, errPlanHasChanges) || errors.Is(err, errTokensFlagged)
 }

@@ -26,7 +26,8 @@ const (
 	testToken        = "tok3n-STATIC-value-0123456789abcdef"
 )
 
-var allScopes = []string{"read:connections", "read:scim_config", "update:scim_config", "create:scim_config", "delete:scim_config"}
+var allScopes = []string{"read:connections", "read:scim_config", "update:scim_config", "create:scim_config", "delete:scim_config",
+	"read:scim_token", "create:scim_token", "delete:scim_token"}
 
 // harness is a tenant emulator served over a real socket, and a way to run
 // the command line against it in-process.

@@ -29,9 +29,11 @@ func action[O any](parse func(*cli.Context) (O, error), run func(context.Context
 // runDoc is the JSON document apply and rollback print with --format json:
 // what a cron wrapper needs to know of the run, and where its report is.
 type runDoc struct {
-	Command         string        `json:"command"`
-	Tenant          string        `json:"tenant,omitempty"`
-	Report          string        `json:"report,omitempty"`
+	Command string `json:"command"`
+	Tenant  string `json:"tenant,omitempty"`
+	Report  string `json:"report,omitempty"`
+	// Handoff is the handoff file tokens issue wrote.
+	Handoff         string        `json:"handoff,omitempty"`
 	DryRun          bool          `json:"dry_run"`
 	Plan            *plan.Summary `json:"plan,omitempty"`
 	Summary         runlog.Counts `json:"summary"`

@@ -14,17 +14,35 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
-// runSpec is one writing run (apply or rollback), ready to start.
+// runSpec is one writing run (apply, rollback, tokens issue or revoke),
+// ready to start.
 type runSpec struct {
 	header runlog.Header
-	tasks  []execute.Task
-	write  writeOptions
-	doc    *runDoc
+	// tasks is how many connections the run works on (progress).
+	tasks int
+	write writeOptions
+	doc   *runDoc
+	// execute runs the engine, recording into rec and telling obs.
+	execute func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome
+	// after, when set, is called once the report is complete, before the
+	// run's outcome is told (tokens issue writes its handoff file there).
+	after func(out *execute.Outcome, report string)
 }
 
-// runTasks executes a writing run: it creates the report, runs the tasks
-// through the worker pool with progress, writes the summary and maps the
-// outcome to the command's result.
+// configRun is the spec of a run that writes SCIM configurations.
+func (e *env) configRun(s *session, h runlog.Header, tasks []execute.Task, o writeOptions, doc *runDoc) runSpec {
+	return runSpec{header: h, tasks: len(tasks), write: o, doc: doc,
+		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
+			return execute.Execute(ctx, s.client, tasks, execute.Options{
+				Concurrency: s.opts.concurrency, Force: o.force, Stop: e.deps.Stop, Recorder: rec, Observer: obs,
+				Now: e.deps.Now, Pace: s.client.Pace, Attempts: auth0api.WithAttemptCounter,
+			})
+		}}
+}
+
+// runTasks executes a writing run: it creates the report, runs the engine
+// with progress, writes the summary and maps the outcome to the command's
+// result.
 func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	start := e.deps.Now()
 	path := reportPath(spec.write, spec.header.Command, s.client.Tenant().Key(), start)
@@ -42,23 +60,18 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	case !s.opts.quiet:
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
-	out := e.execute(ctx, s, spec, w)
+	prog := newProgress(spec.tasks, spec.header.Command, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
+	out := spec.execute(ctx, w, prog)
+	prog.Close()
 	if err := w.Summary(summaryOf(out, e.deps.Now(), s.client.Stats().Attempts.Load())); err != nil {
 		out.Fatal = cmp.Or(out.Fatal, err)
+	}
+	if spec.after != nil {
+		spec.after(&out, path)
 	}
 	spec.doc.ran(out, path, start, e.deps.Now())
 	e.finishRun(s, spec, out, path)
 	return outcomeError(out, path)
-}
-
-// execute runs the tasks through the engine, with progress.
-func (e *env) execute(ctx context.Context, s *session, spec runSpec, w *runlog.Writer) execute.Outcome {
-	prog := newProgress(len(spec.tasks), spec.header.Command, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
-	defer prog.Close()
-	return execute.Execute(ctx, s.client, spec.tasks, execute.Options{
-		Concurrency: s.opts.concurrency, Force: spec.write.force, Stop: e.deps.Stop, Recorder: w, Observer: prog,
-		Now: e.deps.Now, Pace: s.client.Pace, Attempts: auth0api.WithAttemptCounter,
-	})
 }
 
 // finishRun says how the run ended: one line on stdout for a person (not

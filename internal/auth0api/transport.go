@@ -323,6 +323,9 @@ func (t *Transport) shouldRetry(ctx context.Context, resp *http.Response, err er
 	if ctx.Err() != nil {
 		return false
 	}
+	if isSendOnce(ctx) {
+		return err == nil && resp.StatusCode == http.StatusTooManyRequests
+	}
 	if err != nil {
 		return classify(err) == meaningRetry
 	}

@@ -114,12 +114,6 @@ func (r *run) readAhead(ctx context.Context, batch []int) *batchRead {
 	return b
 }
 
-// mayStart reports whether another write may start: not after the first
-// interrupt, nor once the run stopped.
-func (r *run) mayStart(gctx context.Context) bool {
-	return gctx.Err() == nil && !stopped(r.opts.Stop)
-}
-
 // reread reads a batch's connections as they are now, and when it started.
 func (r *run) reread(ctx context.Context, batch []int) (map[string]Fresh, time.Time, error) {
 	ids := make([]string, len(batch))
@@ -186,10 +180,9 @@ func (r *run) send(ctx context.Context, t *Task, d decision, res *runlog.Result,
 		ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
 		Action: d.action, Before: d.before, After: d.after, At: r.opts.Now().UTC(),
 	}
-	if err := r.opts.Recorder.Intent(intent); err != nil {
-		// Without a durable intent the write could not be undone: stop.
+	if err := r.intent(intent); err != nil {
 		res.Status, res.Error = runlog.StatusFailed, "not written: "+err.Error()
-		return fmt.Errorf("record intent for %s: %w", t.Conn.ID, err)
+		return err
 	}
 	actx, attempts := r.opts.Attempts(ctx)
 	err := r.tenant.Write(WithStop(actx, r.opts.Stop), Write{ConnectionID: t.Conn.ID, Action: d.action, After: d.after})
@@ -203,24 +196,15 @@ func (r *run) send(ctx context.Context, t *Task, d decision, res *runlog.Result,
 	return nil
 }
 
-// count adds a write to the run's tallies: sent unless it never left or
-// the tenant refused it outright (which changed nothing), confirmed when
-// the tenant is known to hold it.
+// count adds a write to the run's tallies, and its read's age.
 func (r *run) count(res *runlog.Result, err error, readAt time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.tally(res, err)
 	if res.NotSent {
 		return
 	}
+	r.mu.Lock()
 	r.readAge = max(r.readAge, r.opts.Now().Sub(readAt))
-	if err != nil && !isUncertain(err) {
-		r.refused++
-		return
-	}
-	r.sent++
-	if res.Status == runlog.StatusApplied {
-		r.settled++
-	}
+	r.mu.Unlock()
 }
 
 // settle says how a write ended. A write that may have taken effect although

@@ -3,10 +3,7 @@ package execute
 import (
 	"cmp"
 	"context"
-	"errors"
-	"fmt"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -121,16 +118,11 @@ func Execute(ctx context.Context, tenant Tenant, tasks []Task, opts Options) Out
 
 // run is one Execute call.
 type run struct {
+	*ledger
 	tenant Tenant
 	tasks  []Task
 	opts   Options
 
-	mu      sync.Mutex
-	results []*runlog.Result
-	fatal   error // from recording
-	sent    int
-	refused int
-	settled int
 	rereads int
 	readAge time.Duration
 }
@@ -150,7 +142,8 @@ func newRun(tenant Tenant, tasks []Task, opts Options) *run {
 			return BatchFor(opts.Pace())
 		}
 	}
-	return &run{tenant: tenant, tasks: tasks, opts: opts, results: make([]*runlog.Result, len(tasks))}
+	return &run{ledger: newLedger(len(tasks), opts.Recorder, opts.Observer, opts.Now, opts.Stop),
+		tenant: tenant, tasks: tasks, opts: opts}
 }
 
 // decided is the result of a task whose outcome the plan decided.
@@ -161,38 +154,11 @@ func (r *run) decided(t *Task) runlog.Result {
 	return res
 }
 
-// finish records a task's result, once. A result that cannot be recorded
-// stops the run: the report would no longer tell the truth.
-func (r *run) finish(i int, res runlog.Result) error {
-	err := r.opts.Recorder.Result(res)
-	r.mu.Lock()
-	r.results[i] = &res
-	if err != nil {
-		err = fmt.Errorf("record result of %s: %w", res.ConnectionID, err)
-		r.fatal = cmp.Or(r.fatal, err)
-	}
-	r.mu.Unlock()
-	if r.opts.Observer != nil {
-		r.opts.Observer.Finished(res)
-	}
-	return err
-}
-
 // outcome counts the results, giving the tasks never started theirs.
 func (r *run) outcome(ctx context.Context, fatal error) Outcome {
-	out := Outcome{Interrupted: stopped(r.opts.Stop) || ctx.Err() != nil, Stopped: ctx.Err() != nil}
-	if fatal != nil && !errors.Is(fatal, context.Canceled) {
-		out.Fatal = fatal
-	}
-	out.Fatal = cmp.Or(out.Fatal, r.fatal)
-	for i := range r.tasks {
-		if r.results[i] == nil {
-			_ = r.finish(i, notStarted(&r.tasks[i], out.Fatal, r.opts.Now()))
-		}
-		out.Counts.Add(r.results[i].Status)
-	}
-	out.Fatal = cmp.Or(out.Fatal, r.fatal)
-	out.WritesSent, out.WritesConfirmed, out.WritesRefused = r.sent, r.settled, r.refused
+	out := r.ledger.outcome(ctx, fatal, func(i int, cause error) runlog.Result {
+		return skippedResult(newResult(&r.tasks[i]), cause, r.opts.Now())
+	})
 	out.Rereads, out.ReadAge = r.rereads, r.readAge
 	return out
 }
@@ -201,27 +167,5 @@ func newResult(t *Task) runlog.Result {
 	return runlog.Result{
 		ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
 		Action: t.Action, Before: t.Expect, After: t.After, From: t.From,
-	}
-}
-
-// notStarted is the result of a task the run never reached because it
-// stopped first.
-func notStarted(t *Task, cause error, now time.Time) runlog.Result {
-	r := newResult(t)
-	r.Status, r.At = runlog.StatusSkipped, now.UTC()
-	if cause != nil {
-		r.Error = "not started: the run stopped: " + cause.Error()
-	} else {
-		r.Error = "not started: the run was interrupted"
-	}
-	return r
-}
-
-func stopped(stop <-chan struct{}) bool {
-	select {
-	case <-stop:
-		return true
-	default:
-		return false
 	}
 }

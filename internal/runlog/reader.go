@@ -12,6 +12,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 )
 
 // Limits on what the tool reads from a report, so a wrong file cannot make
@@ -132,6 +133,9 @@ func (run *Run) add(n int, line []byte) error {
 		if err := checkConnection(i.ConnectionID, i.Action, ""); err != nil {
 			return err
 		}
+		if err := checkTokenIDs(i.ConnectionID, append([]string{i.TokenID}, i.ExistingTokens...)...); err != nil {
+			return err
+		}
 		run.Intents = append(run.Intents, i)
 		return nil
 	case TypeResult:
@@ -143,6 +147,9 @@ func (run *Run) add(n int, line []byte) error {
 			return fmt.Errorf("connection %s: result without a status", r.ConnectionID)
 		}
 		if err := checkResultConnection(r); err != nil {
+			return err
+		}
+		if err := checkTokenIDs(r.ConnectionID, r.TokenID); err != nil {
 			return err
 		}
 		run.Results = append(run.Results, r)
@@ -202,7 +209,8 @@ func checkConnection(id string, a plan.Action, s Status) error {
 		return fmt.Errorf("invalid connection id %q", id)
 	}
 	switch a {
-	case plan.ActionCreate, plan.ActionUpdate, plan.ActionDelete, plan.ActionNone:
+	case plan.ActionCreate, plan.ActionUpdate, plan.ActionDelete, plan.ActionNone,
+		plan.ActionIssueToken, plan.ActionRevokeToken:
 	default:
 		return fmt.Errorf("connection %s: unknown action %q", id, a)
 	}
@@ -211,4 +219,15 @@ func checkConnection(id string, a plan.Action, s Status) error {
 		return nil
 	}
 	return fmt.Errorf("connection %s: unknown status %q", id, s)
+}
+
+// checkTokenIDs refuses token ids the tenant never gives: they end up in
+// request paths (a rollback revokes them).
+func checkTokenIDs(conn string, ids ...string) error {
+	for _, id := range ids {
+		if id != "" && !scimtoken.ValidTokenID(id) {
+			return fmt.Errorf("connection %s: invalid token id %q", conn, id)
+		}
+	}
+	return nil
 }

@@ -10,8 +10,10 @@ import (
 
 // RunFormatVersion is the version of the report's JSON Lines form. Version
 // 2 added the unknown status, not_sent results and the summary's write
-// counts; reports of version 1 are still read (and rolled back).
-const RunFormatVersion = 2
+// counts; version 3 the runs of tokens issue and tokens revoke (token
+// actions, token_id, existing_tokens). Reports of versions 1 and 2 are still
+// read (and rolled back).
+const RunFormatVersion = 3
 
 // oldestRunFormatVersion is the oldest report form the reader accepts.
 const oldestRunFormatVersion = 1
@@ -67,7 +69,13 @@ type Intent struct {
 	Action         plan.Action  `json:"action"`
 	Before         *scim.Config `json:"before"`
 	After          *scim.Config `json:"after"`
-	At             time.Time    `json:"at"`
+	// TokenID is the SCIM token a revoke_token removes.
+	TokenID string `json:"token_id,omitempty"`
+	// ExistingTokens are the SCIM tokens the connection held just before an
+	// issue_token: a token not among them afterwards is the run's, which is
+	// how a rollback finds a token whose answer never came.
+	ExistingTokens []string  `json:"existing_tokens,omitempty"`
+	At             time.Time `json:"at"`
 }
 
 // Result is how one connection of the run ended. Every connection of the run
@@ -92,6 +100,9 @@ type Result struct {
 	NotSent bool `json:"not_sent,omitempty"`
 	// From is the manifest entry the connection's change came from.
 	From *manifest.Pos `json:"from,omitempty"`
+	// TokenID is the SCIM token an issue_token created or a revoke_token
+	// removed: its id, never its secret.
+	TokenID string `json:"token_id,omitempty"`
 }
 
 // Counts tallies results by status.

@@ -45,9 +45,11 @@ const reportTime = "20060102T150405.000Z"
 // tenant and the UTC start time in the name, so runs never overwrite each
 // other and sort by time.
 func DefaultPath(command, tenant string, start time.Time) string {
-	return fmt.Sprintf("scim-migrate-%s-%s-%s.jsonl", command, safeName(tenant), start.UTC().Format(reportTime))
+	return fmt.Sprintf("scim-migrate-%s-%s-%s.jsonl", safeName(command), safeName(tenant), start.UTC().Format(reportTime))
 }
 
+// safeName keeps a name part (a tenant, a command such as "tokens issue")
+// to the characters every file system and shell takes as they are.
 func safeName(tenant string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '.' || r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {

@@ -1,6 +1,7 @@
 package scimtoken
 
 import (
+	"strings"
 	"time"
 )
 
@@ -46,3 +47,19 @@ var DefaultScopes = []string{"get:users", "post:users", "put:users", "patch:user
 
 // KnownScopes are the scopes a SCIM token can carry.
 var KnownScopes = []string{"get:users", "post:users", "put:users", "patch:users", "delete:users"}
+
+// ValidTokenID reports whether id has the form of a token id Auth0 gives
+// (tok_ then letters and digits). Ids read from files end up in request
+// paths, so nothing else is accepted.
+func ValidTokenID(id string) bool {
+	rest, ok := strings.CutPrefix(id, "tok_")
+	if !ok || rest == "" || len(rest) > 64 {
+		return false
+	}
+	for _, r := range rest {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return true
+}

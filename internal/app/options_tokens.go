@@ -1,0 +1,235 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+	"github.com/urfave/cli/v2"
+)
+
+// tokenSelection is which connections a tokens command works on.
+type tokenSelection struct {
+	manifest    string
+	strategies  []string
+	connections []string
+	all         bool
+}
+
+// explicit reports whether anything was selected on the command line.
+func (t tokenSelection) explicit() bool {
+	return t.manifest != "" || len(t.strategies) > 0 || len(t.connections) > 0 || t.all
+}
+
+func selectionFlags(allDefault string) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "the connections a manifest `FILE` names or selects"},
+		&cli.StringSliceFlag{Name: "strategy", Usage: "the connections of strategy `S` (samlp, oidc, okta or waad); repeat it for several"},
+		&cli.StringSliceFlag{Name: "connection", Usage: "the connection `ID|NAME`; repeat it for several"},
+		&cli.BoolFlag{Name: "all", Usage: "every connection with a SCIM configuration" + allDefault},
+	}
+}
+
+func parseSelection(c *cli.Context) (tokenSelection, error) {
+	sel := tokenSelection{manifest: c.String("manifest"), all: c.Bool("all")}
+	if err := noArguments(c); err != nil {
+		return sel, err
+	}
+	var err error
+	if sel.strategies, err = parseStrategies(c.StringSlice("strategy")); err != nil {
+		return sel, err
+	}
+	for _, v := range c.StringSlice("connection") {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(sel.connections, v) {
+			sel.connections = append(sel.connections, v)
+		}
+	}
+	if sel.all && (sel.manifest != "" || len(sel.strategies) > 0 || len(sel.connections) > 0) {
+		return sel, &usageError{err: errors.New("--all selects every connection with a SCIM configuration: leave out -f, --strategy and --connection, or --all")}
+	}
+	return sel, nil
+}
+
+// requireSelection refuses a writing tokens command that selects nothing:
+// it never works on every connection unless told so with --all.
+func requireSelection(sel tokenSelection, command string) error {
+	if sel.explicit() {
+		return nil
+	}
+	return &usageError{err: fmt.Errorf("%s needs the connections to work on: give -f MANIFEST, --strategy S, --connection ID|NAME, or --all", command)}
+}
+
+// tokensAuditOptions are tokens audit's flags.
+type tokensAuditOptions struct {
+	connectOptions
+	tokenSelection
+	within           time.Duration
+	format           report.Format
+	out              string
+	detailedExitcode bool
+}
+
+// defaultAuditWindow is how far ahead tokens audit looks for expiring tokens.
+const defaultAuditWindow = 720 * time.Hour
+
+var auditFormats = []report.Format{report.FormatText, report.FormatJSON, report.FormatMarkdown, report.FormatHTML}
+
+func tokensAuditFlags() []cli.Flag {
+	flags := append(selectionFlags(" (the default)"),
+		&cli.DurationFlag{Name: "within", Value: defaultAuditWindow, Usage: "flag tokens that expire within `DURATION` (such as 720h, 30 days)"},
+		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json, markdown or html (the audit page)"},
+		outFlag("the audit"),
+		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when a token is expired, expires within --within, was never used, or a connection has no valid token; 0 when nothing is flagged"},
+	)
+	return append(flags, connectFlags()...)
+}
+
+func parseTokensAudit(c *cli.Context) (tokensAuditOptions, error) {
+	o := tokensAuditOptions{within: c.Duration("within"), detailedExitcode: c.Bool("detailed-exitcode")}
+	var err error
+	if o.tokenSelection, err = parseSelection(c); err != nil {
+		return o, err
+	}
+	if !o.explicit() {
+		o.all = true
+	}
+	if o.within < 0 {
+		return o, &usageError{err: fmt.Errorf("--within %v: give a duration of 0 or more, such as 720h", o.within)}
+	}
+	if o.format, o.out, err = parseOutput(c, report.FormatText, auditFormats...); err != nil {
+		return o, err
+	}
+	o.connectOptions, err = parseConnect(c)
+	return o, err
+}
+
+// tokensIssueOptions are tokens issue's flags.
+type tokensIssueOptions struct {
+	connectOptions
+	writeOptions
+	tokenSelection
+	handoff  string
+	scopes   []string
+	lifetime time.Duration
+}
+
+// defaultTokenLifetime is a year: long enough not to break provisioning
+// between two audits, short enough that a leaked handoff file ages out.
+const defaultTokenLifetime = 365 * 24 * time.Hour
+
+func tokensIssueFlags() []cli.Flag {
+	flags := append(selectionFlags(""),
+		&cli.StringFlag{Name: "out", Usage: "the handoff file `HANDOFF.json|HANDOFF.csv` the new tokens are written to (mode 0600): the only place a token is ever written"},
+		&cli.BoolFlag{Name: "force", Usage: "replace the handoff file if it exists"},
+		&cli.StringFlag{Name: "scopes", Value: strings.Join(scimtoken.DefaultScopes, ","), Usage: "the tokens' scopes, `a,b,...` among " + strings.Join(scimtoken.KnownScopes, ", ")},
+		&cli.DurationFlag{Name: "lifetime", Value: defaultTokenLifetime, Usage: "how long the tokens are valid, as a `DURATION` longer than 15m (8760h: a year); 0: they never expire"},
+	)
+	flags = append(flags, writeFlags("issued")...)
+	return append(flags, connectFlags()...)
+}
+
+func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
+	o := tokensIssueOptions{handoff: c.String("out"), lifetime: c.Duration("lifetime")}
+	var err error
+	if o.tokenSelection, err = parseSelection(c); err != nil {
+		return o, err
+	}
+	if err := requireSelection(o.tokenSelection, "tokens issue"); err != nil {
+		return o, err
+	}
+	if err := o.checkHandoff(); err != nil {
+		return o, err
+	}
+	if o.scopes, err = parseScopes(c.String("scopes")); err != nil {
+		return o, err
+	}
+	if o.lifetime < 0 || (o.lifetime > 0 && o.lifetime <= scimtoken.MinLifetime) {
+		return o, &usageError{err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 8760h, or 0 for tokens that never expire", o.lifetime)}
+	}
+	if o.writeOptions, err = parseWrite(c); err != nil {
+		return o, err
+	}
+	o.connectOptions, err = parseConnect(c)
+	return o, err
+}
+
+// checkHandoff requires --out, in a form named by its extension.
+func (o *tokensIssueOptions) checkHandoff() error {
+	if o.handoff == "" {
+		return &usageError{err: errors.New("tokens issue needs --out HANDOFF.json or HANDOFF.csv: the new tokens are written there, and nowhere else")}
+	}
+	if _, err := scimtoken.HandoffFormatOf(o.handoff); err != nil {
+		return &usageError{err: err}
+	}
+	return nil
+}
+
+// parseScopes reads --scopes: known scopes, separated by commas.
+func parseScopes(s string) ([]string, error) {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		v = strings.TrimSpace(v)
+		switch {
+		case v == "" || slices.Contains(out, v):
+		case !slices.Contains(scimtoken.KnownScopes, v):
+			return nil, &usageError{err: fmt.Errorf("--scopes: unknown scope %q; give some of %s", v, strings.Join(scimtoken.KnownScopes, ", "))}
+		default:
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &usageError{err: errors.New("--scopes: give at least one scope, such as " + strings.Join(scimtoken.DefaultScopes, ","))}
+	}
+	return out, nil
+}
+
+// tokensRevokeOptions are tokens revoke's flags.
+type tokensRevokeOptions struct {
+	connectOptions
+	writeOptions
+	tokenSelection
+	choice scimtoken.Choice
+	from   string
+}
+
+func tokensRevokeFlags() []cli.Flag {
+	flags := append(selectionFlags(""),
+		&cli.BoolFlag{Name: "expired", Usage: "revoke the tokens that have expired"},
+		&cli.DurationFlag{Name: "older-than", Usage: "revoke the tokens created longer ago than `DURATION` (such as 4380h)"},
+		&cli.IntFlag{Name: "keep-newest", Usage: "revoke all but the `N` newest tokens of each connection"},
+		&cli.StringFlag{Name: "from", Usage: "revoke the tokens named in `HANDOFF_OR_REPORT`: a handoff file of tokens issue, or the report of a tokens issue run"},
+	)
+	flags = append(flags, writeFlags("revoked")...)
+	return append(flags, connectFlags()...)
+}
+
+func parseTokensRevoke(c *cli.Context) (tokensRevokeOptions, error) {
+	o := tokensRevokeOptions{from: c.String("from"), choice: scimtoken.Choice{
+		Expired: c.Bool("expired"), OlderThan: c.Duration("older-than"), KeepNewest: c.Int("keep-newest")}}
+	var err error
+	if o.tokenSelection, err = parseSelection(c); err != nil {
+		return o, err
+	}
+	switch {
+	case o.choice.OlderThan < 0:
+		return o, &usageError{err: fmt.Errorf("--older-than %v: give a positive duration such as 4380h", o.choice.OlderThan)}
+	case o.choice.KeepNewest < 0 || o.choice.KeepNewest > scimtoken.MaxPerConnection:
+		return o, &usageError{err: fmt.Errorf("--keep-newest %d: give 1 or %d (a connection holds at most %d tokens)", o.choice.KeepNewest, scimtoken.MaxPerConnection, scimtoken.MaxPerConnection)}
+	case o.choice.Empty() && o.from == "":
+		return o, &usageError{err: errors.New("tokens revoke needs to know which tokens: give --expired, --older-than DURATION, --keep-newest N or --from HANDOFF_OR_REPORT")}
+	}
+	if o.from == "" {
+		if err := requireSelection(o.tokenSelection, "tokens revoke"); err != nil {
+			return o, err
+		}
+	}
+	if o.writeOptions, err = parseWrite(c); err != nil {
+		return o, err
+	}
+	o.connectOptions, err = parseConnect(c)
+	return o, err
+}

@@ -1,0 +1,171 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+)
+
+func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) error {
+	doc := e.newRunDoc("tokens issue", o.writeOptions)
+	if err := checkHandoffPath(o.handoff, o.force); err != nil {
+		return err
+	}
+	confirm, err := e.needConfirmation("tokens issue", o.writeOptions)
+	if err != nil {
+		return err
+	}
+	defer confirm.close()
+	s, err := e.connect(o.connectOptions)
+	if err != nil {
+		return err
+	}
+	doc.Tenant = s.tenant()
+	if o.lifetime == 0 {
+		s.logger.Warn("--lifetime 0: the tokens never expire; anyone who gets the handoff file can provision users into these connections until the tokens are revoked")
+	}
+	if !o.dryRun {
+		lock, err := e.lockTenant(s, "tokens issue")
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
+	rctx := e.readOnlyContext(ctx)
+	targets, err := e.selectTargets(rctx, s, o.tokenSelection)
+	if err != nil {
+		return e.interrupted(rctx, err)
+	}
+	tasks := issueTasks(targets)
+	title := fmt.Sprintf("Tenant %s: issue a SCIM token for %d connection(s), written to %s only:", s.tenant(), tokenWrites(tasks), o.handoff)
+	if err := e.previewTokens(s, title, tasks, o.writeOptions); err != nil || o.dryRun {
+		return err
+	}
+	n := tokenWrites(tasks)
+	if err := confirm.ask(fmt.Sprintf("Issue %d SCIM token(s) on tenant %s, written to %s only?", n, s.tenant(), o.handoff), n); err != nil {
+		return err
+	}
+	return e.runTasks(ctx, s, e.issueRun(s, tasks, o, doc))
+}
+
+// issueTasks turns the selection into one issue per connection; a
+// connection asked for that cannot hold a token fails at once.
+func issueTasks(targets []tokenTarget) []execute.TokenTask {
+	tasks := make([]execute.TokenTask, len(targets))
+	for i, t := range targets {
+		tasks[i] = execute.TokenTask{Conn: t.conn, Action: plan.ActionIssueToken}
+		if t.problem != "" {
+			tasks[i].Action, tasks[i].Outcome, tasks[i].Note = plan.ActionNone, runlog.StatusFailed, t.problem
+		}
+	}
+	return tasks
+}
+
+// issueRun is the spec of a tokens issue run: the engine issues, each new
+// token (secret included) is kept in memory only, and once the report is
+// complete the handoff file is written with them.
+func (e *env) issueRun(s *session, tasks []execute.TokenTask, o tokensIssueOptions, doc *runDoc) runSpec {
+	issued := &handoffTokens{}
+	req := execute.TokenRequest{Scopes: o.scopes, Lifetime: o.lifetime}
+	h := runlog.Header{Command: "tokens issue"}
+	return runSpec{header: h, tasks: len(tasks), write: o.writeOptions, doc: doc,
+		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
+			return execute.ExecuteTokens(ctx, s.client, tasks, execute.TokenOptions{
+				Concurrency: s.opts.concurrency, Stop: e.deps.Stop, Recorder: rec, Observer: obs, Now: e.deps.Now,
+				Attempts: auth0api.WithAttemptCounter, Request: req,
+				Issued: func(t execute.TokenTask, tok scimtoken.Issued) {
+					e.addSecret(tok.Secret)
+					issued.add(scimtoken.NewHandoffToken(t.Conn.ID, t.Conn.Name, t.Conn.Strategy, tok))
+				},
+			})
+		},
+		after: func(out *execute.Outcome, report string) {
+			doc.Handoff = e.writeHandoff(s, o.handoff, issued.list(), out, report)
+		},
+	}
+}
+
+// handoffTokens collects the tokens issued, from every worker.
+type handoffTokens struct {
+	mu     sync.Mutex
+	tokens []scimtoken.HandoffToken
+}
+
+func (h *handoffTokens) add(t scimtoken.HandoffToken) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.tokens = append(h.tokens, t)
+}
+
+func (h *handoffTokens) list() []scimtoken.HandoffToken {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.tokens
+}
+
+// writeHandoff writes the tokens issued to the handoff file, and returns
+// its path ("" when nothing was written). A handoff that cannot be written
+// stops the run as a fatal error after writes: the tokens issued are
+// unusable, and rolling the report back revokes them.
+func (e *env) writeHandoff(s *session, path string, tokens []scimtoken.HandoffToken, out *execute.Outcome, report string) string {
+	if len(tokens) == 0 {
+		s.logger.Info("no token was issued; the handoff file was not written", "path", path)
+		return ""
+	}
+	format, _ := scimtoken.HandoffFormatOf(path)
+	h := scimtoken.Handoff{Tenant: s.tenant(), IssuedAt: e.deps.Now().UTC(), Tokens: tokens}
+	data, err := h.Encode(format)
+	if err == nil {
+		err = fileutil.WriteAtomic(path, data)
+	}
+	if err != nil {
+		out.Fatal = cmp.Or(out.Fatal, error(&execute.FatalError{
+			Err:  fmt.Errorf("write the handoff file: %w", err),
+			Hint: fmt.Sprintf("the %d token(s) issued cannot be handed over; rollback --from %s revokes them", len(tokens), report)}))
+		return ""
+	}
+	s.logger.Info("handoff file written: give it to the identity providers' administrators over a secure channel, then delete it",
+		"path", path, "tokens", len(tokens))
+	return path
+}
+
+// checkHandoffPath refuses, before anything is sent, a handoff file that
+// exists (unless --force) or could not be created: tokens issued with
+// nowhere to write them would be lost.
+func checkHandoffPath(path string, force bool) error {
+	if _, err := os.Lstat(path); err == nil && !force {
+		return &usageError{err: fmt.Errorf("the handoff file %s exists: give another --out, or --force to replace it", path),
+			hint: helpHint("scim-migrate tokens issue")}
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fileutil.Wrap("check", path, err)
+	}
+	probe, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".probe-*")
+	if err != nil {
+		return fmt.Errorf("the handoff file cannot be written: %w", err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
+// tokenWrites counts the tasks that will send a request.
+func tokenWrites(tasks []execute.TokenTask) int {
+	n := 0
+	for _, t := range tasks {
+		if t.Outcome == "" {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,229 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+)
+
+func (e *env) tokensRevoke(ctx context.Context, o tokensRevokeOptions) error {
+	doc := e.newRunDoc("tokens revoke", o.writeOptions)
+	if o.from != "" {
+		refs, err := e.readTokenRefs(o.from)
+		if err != nil {
+			return err
+		}
+		o.choice.IDs = map[string]bool{}
+		for _, r := range refs {
+			o.choice.IDs[r.TokenID] = true
+		}
+		if !o.explicit() {
+			// The file's connections, unless a selection narrows them.
+			for _, r := range refs {
+				o.connections = appendNew(o.connections, r.ConnectionID)
+			}
+		}
+	}
+	confirm, err := e.needConfirmation("tokens revoke", o.writeOptions)
+	if err != nil {
+		return err
+	}
+	defer confirm.close()
+	s, err := e.connect(o.connectOptions)
+	if err != nil {
+		return err
+	}
+	doc.Tenant = s.tenant()
+	if !o.dryRun {
+		lock, err := e.lockTenant(s, "tokens revoke")
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
+	rctx := e.readOnlyContext(ctx)
+	tasks, err := e.revokeTasks(rctx, s, o)
+	if err != nil {
+		return e.interrupted(rctx, err)
+	}
+	title := fmt.Sprintf("Tenant %s: revoke %d token(s):", s.tenant(), tokenWrites(tasks))
+	if err := e.previewTokens(s, title, tasks, o.writeOptions); err != nil || o.dryRun {
+		return err
+	}
+	n := tokenWrites(tasks)
+	if err := confirm.ask(fmt.Sprintf("Revoke %d SCIM token(s) on tenant %s? Identity providers using them stop provisioning.", n, s.tenant()), n); err != nil {
+		return err
+	}
+	h := runlog.Header{Command: "tokens revoke"}
+	return e.runTasks(ctx, s, e.tokenRun(s, h, tasks, o.writeOptions, doc))
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// revokeTasks lists the selected connections' tokens and chooses those to
+// revoke.
+func (e *env) revokeTasks(ctx context.Context, s *session, o tokensRevokeOptions) ([]execute.TokenTask, error) {
+	targets, err := e.selectTargets(ctx, s, o.tokenSelection)
+	if err != nil {
+		return nil, err
+	}
+	held, err := listTargetTokens(ctx, s, targets)
+	if err != nil {
+		return nil, err
+	}
+	now := e.deps.Now()
+	var tasks []execute.TokenTask
+	for i, t := range targets {
+		if t.problem != "" {
+			tasks = append(tasks, execute.TokenTask{Conn: t.conn, Action: plan.ActionNone, Outcome: runlog.StatusFailed, Note: t.problem})
+			continue
+		}
+		revoke, _ := o.choice.Choose(held[i], now)
+		for _, tok := range revoke {
+			tasks = append(tasks, execute.TokenTask{Conn: t.conn, Action: plan.ActionRevokeToken, TokenID: tok.ID})
+		}
+	}
+	return tasks, nil
+}
+
+// listTargetTokens lists each target's tokens through the worker pool (a
+// connection without a SCIM configuration has none).
+func listTargetTokens(ctx context.Context, s *session, targets []tokenTarget) ([][]scimtoken.Token, error) {
+	held := make([][]scimtoken.Token, len(targets))
+	err := execute.ForEach(ctx, len(targets), s.opts.concurrency, func(ctx context.Context, i int) error {
+		if targets[i].problem != "" {
+			return nil
+		}
+		tokens, err := s.client.ListTokens(ctx, targets[i].conn.ID)
+		if errors.Is(err, auth0api.ErrNoSCIMConfiguration) {
+			return nil
+		}
+		held[i] = tokens
+		return err
+	})
+	return held, err
+}
+
+// readTokenRefs reads the tokens named by a handoff file or by the report
+// of a tokens issue run. A handoff file's secrets are redacted from every
+// output from then on.
+func (e *env) readTokenRefs(path string) ([]scimtoken.TokenRef, error) {
+	data, err := fileutil.ReadLimited(path, runlog.MaxReportBytes)
+	if err != nil {
+		return nil, fmt.Errorf("read --from: %w", err)
+	}
+	if kind, err := report.DetectKind(data); err == nil && kind == report.KindRun {
+		return issuedInReport(path)
+	}
+	refs, secrets, err := scimtoken.ParseHandoff(data)
+	for _, sec := range secrets {
+		e.addSecret(sec)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--from %s: %w", path, err)
+	}
+	for _, r := range refs {
+		if !scim.ValidConnectionID(r.ConnectionID) || !scimtoken.ValidTokenID(r.TokenID) {
+			return nil, fmt.Errorf("--from %s: invalid connection or token id (%q, %q)", path, r.ConnectionID, r.TokenID)
+		}
+	}
+	return refs, nil
+}
+
+// issuedInReport lists the tokens a tokens issue run's report says it issued.
+func issuedInReport(path string) ([]scimtoken.TokenRef, error) {
+	run, err := runlog.ReadRunFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if kind, err := execute.WritesOf(run); err != nil || kind != execute.WritesIssuedTokens {
+		return nil, fmt.Errorf("--from %s: not the report of a tokens issue run", path)
+	}
+	var refs []scimtoken.TokenRef
+	for _, r := range run.Results {
+		if r.Action == plan.ActionIssueToken && r.TokenID != "" {
+			refs = append(refs, scimtoken.TokenRef{ConnectionID: r.ConnectionID, TokenID: r.TokenID})
+		}
+	}
+	return refs, nil
+}
+
+// tokenRun is the spec of a run that revokes tokens.
+func (e *env) tokenRun(s *session, h runlog.Header, tasks []execute.TokenTask, o writeOptions, doc *runDoc) runSpec {
+	return runSpec{header: h, tasks: len(tasks), write: o, doc: doc,
+		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
+			return execute.ExecuteTokens(ctx, s.client, tasks, execute.TokenOptions{
+				Concurrency: s.opts.concurrency, Stop: e.deps.Stop, Recorder: rec, Observer: obs, Now: e.deps.Now,
+				Attempts: auth0api.WithAttemptCounter,
+			})
+		}}
+}
+
+// previewTokens shows what a token run is about to do, on stdout, unless
+// --quiet or --format json (a dry run shows it always, as apply's does).
+func (e *env) previewTokens(s *session, title string, tasks []execute.TokenTask, o writeOptions) error {
+	n := tokenWrites(tasks)
+	if o.format == report.FormatJSON || (s.opts.quiet && !o.dryRun) {
+		s.logger.Info("token plan", "requests", n, "failed", len(tasks)-n)
+		return nil
+	}
+	changes := make([]report.TokenChange, len(tasks))
+	for i, t := range tasks {
+		changes[i] = report.TokenChange{Mark: "+", Name: t.Conn.Name, ConnectionID: t.Conn.ID, Note: t.TokenID}
+		switch {
+		case t.Outcome != "":
+			changes[i].Mark, changes[i].Note = "!", string(t.Outcome)+": "+t.Note
+		case t.Action == plan.ActionRevokeToken:
+			changes[i].Mark = "-"
+		}
+	}
+	if n == 0 {
+		title += "\nNothing to do."
+	}
+	return report.RenderTokenChanges(e.stdout, title, changes)
+}
+
+// rollbackTokens undoes a tokens issue run: the tokens it issued that the
+// tenant still holds are revoked.
+func (e *env) rollbackTokens(ctx context.Context, s *session, run *runlog.Run, o rollbackOptions, confirm *confirmation, doc *runDoc) error {
+	rctx := e.readOnlyContext(ctx)
+	ids := execute.TokenRollbackIDs(run)
+	targets := make([]tokenTarget, len(ids))
+	for i, id := range ids {
+		targets[i] = tokenTarget{conn: scim.Connection{ID: id}}
+	}
+	held, err := listTargetTokens(rctx, s, targets)
+	if err != nil {
+		return e.interrupted(rctx, fmt.Errorf("list the tokens of %s: %w", s.tenant(), err))
+	}
+	now := map[string][]scimtoken.Token{}
+	for i, id := range ids {
+		now[id] = held[i]
+	}
+	tasks := execute.TokenRollback(run, now)
+	title := fmt.Sprintf("Tenant %s: revoke the %d token(s) issued by the run of %s that it still holds:", s.tenant(), tokenWrites(tasks), o.from)
+	if err := e.previewTokens(s, title, tasks, o.writeOptions); err != nil || o.dryRun {
+		return err
+	}
+	n := tokenWrites(tasks)
+	if err := confirm.ask(fmt.Sprintf("Revoke the %d SCIM token(s) the run of %s issued, on tenant %s?", n, o.from, s.tenant()), n); err != nil {
+		return err
+	}
+	h := runlog.Header{Command: "rollback", RollsBack: o.from}
+	return e.runTasks(ctx, s, e.tokenRun(s, h, tasks, o.writeOptions, doc))
+}

@@ -1,0 +1,284 @@
+package execute
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+)
+
+// TokenTenant is what a token run needs of the tenant.
+type TokenTenant interface {
+	// ListTokens lists a connection's SCIM tokens (never their secrets).
+	ListTokens(ctx context.Context, connID string) ([]scimtoken.Token, error)
+	// IssueToken issues a token. Its request is sent once and never
+	// repeated after it may have reached the tenant (a repeat would issue a
+	// second token): a failure that may have issued one is an
+	// *UncertainError, one that never left is ErrNotSent.
+	IssueToken(ctx context.Context, connID string, req TokenRequest) (scimtoken.Issued, error)
+	// RevokeToken revokes a token; ErrTokenGone when the tenant does not
+	// have it (any more).
+	RevokeToken(ctx context.Context, connID, tokenID string) error
+}
+
+// ErrTokenGone is a token the tenant does not hold: revoked already.
+var ErrTokenGone = errors.New("the tenant has no such token")
+
+// TokenRequest is what a token is issued with.
+type TokenRequest struct {
+	Scopes []string
+	// Lifetime is how long the token is valid; 0: it never expires.
+	Lifetime time.Duration
+}
+
+// TokenTask is one connection's token work in a run.
+type TokenTask struct {
+	Conn scim.Connection
+	// Action is issue_token or revoke_token.
+	Action plan.Action
+	// TokenID is the token a revoke removes.
+	TokenID string
+	// Outcome, when set, is decided before the run and nothing is sent;
+	// Note says why.
+	Outcome runlog.Status
+	Note    string
+}
+
+// TokenOptions configures a token run.
+type TokenOptions struct {
+	Concurrency int
+	// Stop is closed on the first interrupt: no request that writes leaves
+	// after it; those in flight finish and are recorded.
+	Stop     <-chan struct{}
+	Recorder Recorder
+	Observer Observer
+	Now      func() time.Time
+	Attempts func(context.Context) (context.Context, *atomic.Int32)
+	// Request is what each token is issued with.
+	Request TokenRequest
+	// Issued receives each token issued, secret included, as soon as the
+	// tenant answers: the caller's handoff file is the only place it goes.
+	Issued func(TokenTask, scimtoken.Issued)
+}
+
+// ExecuteTokens issues or revokes SCIM tokens, each connection in turn of
+// the worker pool. Before a token is issued the connection's tokens are
+// listed (a connection at Auth0's maximum fails without a request that
+// would be refused) and recorded in the intent, so that a token whose
+// answer never came can be found and revoked. Every task gets exactly one
+// result, whatever happens.
+func ExecuteTokens(ctx context.Context, tenant TokenTenant, tasks []TokenTask, opts TokenOptions) Outcome {
+	if opts.Attempts == nil {
+		opts.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
+	}
+	r := &tokenRun{ledger: newLedger(len(tasks), opts.Recorder, opts.Observer, opts.Now, opts.Stop),
+		tenant: tenant, tasks: tasks, opts: opts}
+	var pending []int
+	for i := range tasks {
+		if tasks[i].Outcome != "" {
+			res := r.newResult(&tasks[i])
+			res.Status, res.Error, res.At = tasks[i].Outcome, tasks[i].Note, r.now().UTC()
+			_ = r.finish(i, res)
+		} else {
+			pending = append(pending, i)
+		}
+	}
+	fatal := ForEach(ctx, len(pending), opts.Concurrency, func(gctx context.Context, k int) error {
+		if !r.mayStart(gctx) {
+			return nil
+		}
+		// The run's context, not the pool's: a request already sent
+		// finishes when another connection stops the run.
+		return r.do(ctx, pending[k])
+	})
+	return r.outcome(ctx, fatal, func(i int, cause error) runlog.Result {
+		return skippedResult(r.newResult(&tasks[i]), cause, r.now())
+	})
+}
+
+// tokenRun is one ExecuteTokens call.
+type tokenRun struct {
+	*ledger
+	tenant TokenTenant
+	tasks  []TokenTask
+	opts   TokenOptions
+}
+
+func (r *tokenRun) newResult(t *TokenTask) runlog.Result {
+	return runlog.Result{ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
+		Action: t.Action, TokenID: t.TokenID}
+}
+
+// do works on one connection and records its result. It returns an error
+// only when the run must stop.
+func (r *tokenRun) do(ctx context.Context, i int) error {
+	t := &r.tasks[i]
+	start := r.now()
+	res := r.newResult(t)
+	actx, attempts := r.opts.Attempts(ctx)
+	var fatal error
+	if t.Action == plan.ActionRevokeToken {
+		fatal = r.revoke(actx, t, &res)
+	} else {
+		fatal = r.issue(actx, t, &res)
+	}
+	res.Attempts = int(attempts.Load())
+	res.DurationMS = r.now().Sub(start).Milliseconds()
+	res.At = r.now().UTC()
+	if err := r.finish(i, res); err != nil {
+		return err
+	}
+	return fatal
+}
+
+// issue lists the connection's tokens, records the intent and issues one.
+func (r *tokenRun) issue(ctx context.Context, t *TokenTask, res *runlog.Result) error {
+	existing, err := r.tenant.ListTokens(ctx, t.Conn.ID)
+	if err != nil {
+		res.Status, res.Error = runlog.StatusFailed, "not issued: could not list the connection's tokens first: "+err.Error()
+		return fatalOnly(err)
+	}
+	if len(existing) >= scimtoken.MaxPerConnection {
+		res.Status, res.Error = runlog.StatusFailed, atMaximum(t.Conn.ID, existing)
+		return nil
+	}
+	ids := tokenIDs(existing)
+	intent := runlog.Intent{ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
+		Action: plan.ActionIssueToken, ExistingTokens: ids, At: r.now().UTC()}
+	if err := r.intent(intent); err != nil {
+		res.Status, res.Error = runlog.StatusFailed, "not issued: "+err.Error()
+		return err
+	}
+	issued, err := r.tenant.IssueToken(WithStop(ctx, r.stop), t.Conn.ID, r.opts.Request)
+	res.NotSent = errors.Is(err, ErrNotSent)
+	switch {
+	case err == nil:
+		res.Status, res.TokenID = runlog.StatusApplied, issued.ID
+		if r.opts.Issued != nil {
+			r.opts.Issued(*t, issued)
+		}
+	case res.NotSent:
+		res.Status, res.Error = runlog.StatusSkipped, "not sent: the run was interrupted while this request waited its turn; no token was issued"
+	case isUncertain(err):
+		res.Status, res.Error, res.TokenID = r.lostIssue(ctx, t.Conn.ID, ids, intent.At, err)
+	default:
+		res.Status, res.Error = runlog.StatusFailed, err.Error()
+	}
+	r.tally(res, err)
+	return fatalOnly(err)
+}
+
+// atMaximum says why a connection gets no new token, and what to do.
+func atMaximum(id string, tokens []scimtoken.Token) string {
+	return fmt.Sprintf("the connection already holds %d tokens (%s), the most Auth0 allows; revoke one first "+
+		"(tokens revoke --connection %s --expired, or --keep-newest 1 once its identity provider uses the newest)",
+		len(tokens), strings.Join(tokenIDs(tokens), ", "), id)
+}
+
+// lostIssue settles an issue whose answer never came: the tenant may have
+// issued the token, whose secret is then lost. The connection's tokens are
+// listed again; a token of the run found there is revoked, since no one can
+// ever use it. Only when that cannot be done is the issue unknown.
+func (r *tokenRun) lostIssue(ctx context.Context, connID string, before []string, at time.Time, cause error) (runlog.Status, string, string) {
+	if ctx.Err() != nil {
+		return runlog.StatusUnknown, "the request was sent and the run was stopped before its answer came: a token may have been issued (" + cause.Error() + "); rollback --from the report revokes it", ""
+	}
+	now, err := r.tenant.ListTokens(ctx, connID)
+	if err != nil {
+		return runlog.StatusUnknown, fmt.Sprintf("the request was sent and its answer lost (%v); listing the tokens failed too (%v): a token may have been issued; rollback --from the report revokes it", cause, err), ""
+	}
+	made := RunTokens(before, now, at)
+	if len(made) == 0 {
+		return runlog.StatusFailed, cause.Error() + " (listed again: no token was issued)", ""
+	}
+	for _, tok := range made {
+		if err := r.tenant.RevokeToken(ctx, connID, tok.ID); err != nil && !errors.Is(err, ErrTokenGone) {
+			return runlog.StatusUnknown, fmt.Sprintf("the answer was lost (%v), so the secret of the token issued, %s, never arrived; revoking it failed (%v): rollback --from the report revokes it", cause, tok.ID, err), tok.ID
+		}
+	}
+	return runlog.StatusFailed, fmt.Sprintf("the answer was lost (%v), so the secret of the token issued never arrived; that token (%s) was revoked; run tokens issue again for this connection",
+		cause, strings.Join(tokenIDs(made), ", ")), ""
+}
+
+// revoke records the intent and revokes one token.
+func (r *tokenRun) revoke(ctx context.Context, t *TokenTask, res *runlog.Result) error {
+	intent := runlog.Intent{ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
+		Action: plan.ActionRevokeToken, TokenID: t.TokenID, At: r.now().UTC()}
+	if err := r.intent(intent); err != nil {
+		res.Status, res.Error = runlog.StatusFailed, "not revoked: "+err.Error()
+		return err
+	}
+	err := r.tenant.RevokeToken(WithStop(ctx, r.stop), t.Conn.ID, t.TokenID)
+	res.NotSent = errors.Is(err, ErrNotSent)
+	switch {
+	case err == nil:
+		res.Status = runlog.StatusApplied
+	case errors.Is(err, ErrTokenGone):
+		res.Status, res.Error = runlog.StatusUnchanged, "already revoked: the tenant no longer has this token"
+	case res.NotSent:
+		res.Status, res.Error = runlog.StatusSkipped, "not sent: the run was interrupted while this request waited its turn; the token was not revoked"
+	case isUncertain(err):
+		res.Status, res.Error = r.lostRevoke(ctx, t, err)
+	default:
+		res.Status, res.Error = runlog.StatusFailed, err.Error()
+	}
+	r.tally(res, err)
+	return fatalOnly(err)
+}
+
+// lostRevoke settles a revoke whose answer never came, by listing the
+// connection's tokens again.
+func (r *tokenRun) lostRevoke(ctx context.Context, t *TokenTask, cause error) (runlog.Status, string) {
+	if ctx.Err() != nil {
+		return runlog.StatusUnknown, "the request was sent and the run was stopped before its answer came: the token may have been revoked (" + cause.Error() + ")"
+	}
+	now, err := r.tenant.ListTokens(ctx, t.Conn.ID)
+	switch {
+	case err != nil:
+		return runlog.StatusUnknown, fmt.Sprintf("the request was sent and its answer lost (%v); listing the tokens failed too (%v): the token may have been revoked", cause, err)
+	case !slices.Contains(tokenIDs(now), t.TokenID):
+		return runlog.StatusApplied, ""
+	}
+	return runlog.StatusFailed, cause.Error() + " (listed again: the token is still there)"
+}
+
+// clockSkew is how far the tenant's clock may be from this machine's when a
+// token's created_at is compared with the time of an intent.
+const clockSkew = 5 * time.Minute
+
+// RunTokens are the tokens of now that a run issued after an intent
+// recorded at at, which listed before: the ones not listed then, created
+// no earlier than the intent (give or take clockSkew).
+func RunTokens(before []string, now []scimtoken.Token, at time.Time) []scimtoken.Token {
+	var out []scimtoken.Token
+	for _, t := range now {
+		if !slices.Contains(before, t.ID) && !t.CreatedAt.Before(at.Add(-clockSkew)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func tokenIDs(tokens []scimtoken.Token) []string {
+	ids := make([]string, len(tokens))
+	for i, t := range tokens {
+		ids[i] = t.ID
+	}
+	return ids
+}
+
+// fatalOnly passes on the error that must stop the run, and nothing else.
+func fatalOnly(err error) error {
+	if IsFatal(err) {
+		return err
+	}
+	return nil
+}

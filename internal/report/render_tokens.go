@@ -1,0 +1,34 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// TokenChange is one line of what a tokens issue, revoke or rollback is
+// about to do: Mark is + (issue), - (revoke) or ! (failed before any
+// request), Note the token id or why it failed.
+type TokenChange struct {
+	Mark, Name, ConnectionID, Note string
+}
+
+// RenderTokenChanges writes a token run's preview: a title, then one
+// aligned line per change. Names and notes come from the tenant and are
+// shown escaped.
+func RenderTokenChanges(w io.Writer, title string, changes []TokenChange) error {
+	var b bytes.Buffer
+	fmt.Fprintln(&b, sanitize(title))
+	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
+	for _, c := range changes {
+		name := c.Name
+		if name == "" {
+			name = "(no name)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Mark, sanitize(name), bare(c.ConnectionID), sanitize(c.Note))
+	}
+	tw.Flush()
+	_, err := w.Write(b.Bytes())
+	return err
+}
