@@ -192,9 +192,6 @@ func (e *env) previewTokens(s *session, title string, tasks []execute.TokenTask,
 			changes[i].Mark = "-"
 		}
 	}
-	if n == 0 {
-		title += "\nNothing to do."
-	}
 	return report.RenderTokenChanges(e.stdout, title, changes)
 }
 

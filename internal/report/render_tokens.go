@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 )
 
@@ -29,6 +30,9 @@ func RenderTokenChanges(w io.Writer, title string, changes []TokenChange) error 
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Mark, sanitize(name), bare(c.ConnectionID), sanitize(c.Note))
 	}
 	tw.Flush()
+	if !slices.ContainsFunc(changes, func(c TokenChange) bool { return c.Mark != "!" }) {
+		b.WriteString("Nothing to do.\n")
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
