@@ -3,9 +3,11 @@
 //
 //	go run ./examples/local-tenant --seed testdata/tenant.json [--addr 127.0.0.1:0] [--addr-file PATH]
 //	    [--plan essentials | --rate 20 --burst 10] [--latency 50ms --token-lifetime 1h] [--generate N]
+//	    [--seed-tokens]
 //
-// It prints `local tenant "<name>" listening on http://127.0.0.1:PORT`, writes the
-// URL alone to --addr-file when given, and exits cleanly on SIGINT or SIGTERM.
+// It prints `local tenant "<name>" listening on http://127.0.0.1:PORT`, then one
+// line per SCIM token --seed-tokens put on a connection, writes the URL alone
+// to --addr-file when given, and exits cleanly on SIGINT or SIGTERM.
 package main
 
 import (
@@ -32,6 +34,7 @@ type config struct {
 	plan                 string
 	generate             int
 	generateSeed         int64
+	seedTokens           bool
 	opts                 emulator.Options
 }
 
@@ -61,6 +64,8 @@ func parseFlags(args []string) (config, error) {
 	fs.Float64Var(&c.opts.Faults.ServerErrorRate, "server-errors", 0, "share of requests answered with a 5xx")
 	fs.Float64Var(&c.opts.Faults.DropRate, "drops", 0, "share of requests whose connection is dropped")
 	fs.Float64Var(&c.opts.Faults.RateLimitedRate, "rate-limited", 0, "share of requests answered 429")
+	fs.BoolVar(&c.seedTokens, "seed-tokens", false, "give the first connections with a SCIM configuration SCIM tokens "+
+		"in every state the audit reports: expired, expiring within 30 days, never used, healthy, none (see tokens.go)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -112,19 +117,32 @@ func checkLoopback(addr string) error {
 	return nil
 }
 
-func buildTenant(c config) (*emulator.Tenant, error) {
+// buildTenant loads the seed and, with --seed-tokens, seeds SCIM tokens; it
+// returns a line describing each seeded token.
+func buildTenant(c config) (*emulator.Tenant, []string, error) {
 	seed, err := emulator.LoadSeedFile(c.seed)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if c.generate > 0 {
 		seed.Connections = append(seed.Connections, emulator.Generate(c.generate, c.generateSeed)...)
 	}
 	t := emulator.New(c.opts)
 	if err := t.LoadSeed(seed); err != nil {
-		return nil, fmt.Errorf("loading %s: %w", c.seed, err)
+		return nil, nil, fmt.Errorf("loading %s: %w", c.seed, err)
 	}
-	return t, nil
+	if !c.seedTokens {
+		return t, nil, nil
+	}
+	clock := c.opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	lines, err := seedTokens(t, seed.Connections, clock().Truncate(time.Second))
+	if err != nil {
+		return nil, nil, fmt.Errorf("--seed-tokens: %w", err)
+	}
+	return t, lines, nil
 }
 
 // run serves until ctx ends, then shuts down gracefully.
@@ -133,7 +151,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tenant, err := buildTenant(c)
+	tenant, tokenLines, err := buildTenant(c)
 	if err != nil {
 		return err
 	}
@@ -150,6 +168,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer os.Remove(c.addrFile)
 	}
 	fmt.Fprintf(stdout, "local tenant %q listening on %s\n", tenant.TenantName(), url)
+	for _, line := range tokenLines {
+		fmt.Fprintln(stdout, line)
+	}
 	srv := &http.Server{Handler: tenant.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -36,7 +36,7 @@ func (t *Tenant) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, drop := t.answer(r, rt, adm, body)
-	if rt.scimPath && isWrite(rt.kind) && !sleep(r.Context(), t.hooks.delay()) {
+	if isSCIMWrite(rt.kind) && !sleep(r.Context(), t.hooks.delay()) {
 		t.rec.leave()
 		t.rec.finish(slot, statusClientGone, false, false)
 		return
@@ -60,7 +60,7 @@ func (t *Tenant) serveAPI(w http.ResponseWriter, r *http.Request) {
 // injected 429 and the routing, scope and path checks. Fault dice are rolled for
 // every request so that the random sequence depends only on arrival order.
 func (t *Tenant) admit(r *http.Request, rt route, now time.Time) admission {
-	plan := t.ctl.decide(rt.connID)
+	plan := t.ctl.decide(rt.connID, rt.kind)
 	if h, on := t.ctl.throttled(rt.kind, now); on {
 		rep := tooManyRequests()
 		return admission{early: &rep, headers: h, plan: faultPlan{delay: plan.delay}}
@@ -121,15 +121,19 @@ func (t *Tenant) answer(r *http.Request, rt route, adm admission, body payload) 
 	if adm.early != nil {
 		return *adm.early, false
 	}
-	if p.failWrite != 0 && rt.scimPath && isWrite(rt.kind) {
-		return errReply(p.failWrite, failMessage(p.failWrite), ""), false
+	failing := p.failWrite != 0 && t.ctl.claimFailure()
+	if failing && !p.failAfter {
+		return serverError(p.failWrite), p.failDrop
 	}
-	if rt.scimPath && isWrite(rt.kind) {
+	if isSCIMWrite(rt.kind) {
 		t.hooks.write(rt.connID)
 	}
 	rep = t.dispatch(r, rt, body)
-	if afterEffect {
+	switch {
+	case afterEffect:
 		return serverError(p.status), p.drop
+	case failing:
+		return serverError(p.failWrite), p.failDrop
 	}
 	return rep, false
 }

@@ -40,6 +40,23 @@ func (rp *replay) compareFull(what, want string, got []byte) string {
 
 var timestampPattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 
+// scimTokenPattern is the form of a real SCIM token (TestAccSCIMToken.yaml id
+// 4): its token_id (tok_ and 16 alphanumerics), a dot, 64 hex digits.
+var scimTokenPattern = regexp.MustCompile(`^(tok_[A-Za-z0-9]{16})\.[0-9a-f]{64}$`)
+
+// tokenForm checks a SCIM token's secret for its form, and the recorded one
+// too unless the recorder redacted it.
+func tokenForm(path string, want any, got string) []string {
+	var out []string
+	if ws, _ := want.(string); ws != "[REDACTED]" && !scimTokenPattern.MatchString(ws) {
+		out = append(out, fmt.Sprintf("%s: recorded token %q has an unknown form", path, ws))
+	}
+	if !scimTokenPattern.MatchString(got) {
+		out = append(out, fmt.Sprintf("%s: %q is not tok_<16 alphanumerics>.<64 hex digits>", path, got))
+	}
+	return out
+}
+
 // diff compares decoded JSON; ids are compared through the id map, timestamps
 // and token values only for their form.
 func (rp *replay) diff(path string, want, got any) []string {
@@ -49,6 +66,11 @@ func (rp *replay) diff(path string, want, got any) []string {
 		var out []string
 		for k, wv := range w {
 			out = append(out, rp.diffField(path+"."+k, k, wv, g[k])...)
+		}
+		if tok, ok := g["token"].(string); ok {
+			if id, _ := g["token_id"].(string); !strings.HasPrefix(tok, id+".") {
+				out = append(out, fmt.Sprintf("%s.token: does not start with its token_id %q", path, id))
+			}
 		}
 		return out
 	case []any:
@@ -71,16 +93,13 @@ func (rp *replay) diff(path string, want, got any) []string {
 func (rp *replay) diffField(path, key string, want, got any) []string {
 	gs, _ := got.(string)
 	switch key {
-	case "created_at", "updated_on", "deleted_at":
+	case "created_at", "updated_on", "deleted_at", "valid_until", "last_used_at":
 		if !timestampPattern.MatchString(gs) {
 			return []string{fmt.Sprintf("%s: %v is not an Auth0 timestamp", path, got)}
 		}
 		return nil
 	case "token":
-		if gs == "" {
-			return []string{path + ": empty token"}
-		}
-		return nil
+		return tokenForm(path, want, gs)
 	case "connection_id", "token_id", "id":
 		if ws, _ := want.(string); rp.mapIDs(ws) != gs {
 			return []string{fmt.Sprintf("%s: %v, recorded %v (mapped %s)", path, got, want, rp.mapIDs(ws))}

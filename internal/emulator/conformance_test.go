@@ -90,17 +90,19 @@ type replay struct {
 	token string
 	ids   map[string]string // recorded id -> emulator id (connections and SCIM tokens)
 	lines []string
+	// matched counts, by kind, the interactions whose status and body matched.
+	matched map[string]int
 
 	lastContentType string
 }
 
-func replayCassette(t *testing.T, path string) {
+func replayCassette(t *testing.T, path string) *replay {
 	c := loadCassette(t, path)
 	tn := New(Options{TenantName: cassetteTenant(c)})
 	tn.AddClient(Client{ID: "conformance", Secret: "secret", Scopes: allScopes})
 	srv := httptest.NewServer(tn.Handler())
 	defer srv.Close()
-	rp := &replay{t: t, srv: srv, token: fetchToken(t, srv), ids: map[string]string{}}
+	rp := &replay{t: t, srv: srv, token: fetchToken(t, srv), ids: map[string]string{}, matched: map[string]int{}}
 	for _, it := range c.Interactions {
 		rq := it.Request
 		verdict := rp.interaction(rq.Method, rq.URL, rq.Body, rq.Headers["Content-Type"], it.Response.Code, it.Response.Body)
@@ -119,6 +121,7 @@ func replayCassette(t *testing.T, path string) {
 	} else if testing.Verbose() {
 		t.Logf("checked %d interactions:\n%s", len(rp.lines), report)
 	}
+	return rp
 }
 
 func shortURL(raw string) string {
@@ -171,10 +174,16 @@ func (rp *replay) interaction(method, rawURL, body string, contentType []string,
 		return fmt.Sprintf("FAILED: status %d", got.status)
 	}
 	rp.learnIDs(rt.kind, wantBody, got.body)
+	var verdict string
 	if strings.Contains(u.Path, "scim") || wantStatus >= 400 {
-		return rp.compareFull(method+" "+u.Path, wantBody, got.body)
+		verdict = rp.compareFull(method+" "+u.Path, wantBody, got.body)
+	} else {
+		verdict = rp.compareConnection(method+" "+u.Path, wantBody, got.body)
 	}
-	return rp.compareConnection(method+" "+u.Path, wantBody, got.body)
+	if !strings.HasPrefix(verdict, "FAILED") {
+		rp.matched[rt.kind]++
+	}
+	return verdict
 }
 
 func (rp *replay) send(method, requestURI, body string, contentType []string) response {
@@ -204,5 +213,41 @@ func (rp *replay) learnIDs(kind, want string, got []byte) {
 		if emu, ok := g[key].(string); ok {
 			rp.ids[rec] = emu
 		}
+	}
+}
+
+// TestConformanceSCIMTokenCassettes makes sure that every SCIM token
+// interaction of the four token cassettes is replayed and matches: the
+// interactions are counted by kind, and only those that matched count.
+func TestConformanceSCIMTokenCassettes(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "auth0-recordings")
+	for _, tc := range []struct {
+		file                 string
+		create, list, delete int
+	}{
+		{"TestConnectionManager_CreateSCIMToken.yaml", 1, 0, 0},
+		{"TestConnectionManager_ListSCIMTokens.yaml", 1, 1, 0},
+		{"TestConnectionManager_DeleteSCIMToken.yaml", 1, 2, 1},
+		{filepath.Join("terraform-provider", "TestAccSCIMToken.yaml"), 1, 2, 1},
+	} {
+		t.Run(strings.TrimSuffix(filepath.Base(tc.file), ".yaml"), func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(dir, tc.file)
+			recorded := map[string]int{}
+			for _, it := range loadCassette(t, path).Interactions {
+				if u, err := url.Parse(it.Request.URL); err == nil {
+					recorded[matchRoute(it.Request.Method, u.EscapedPath()).kind]++
+				}
+			}
+			rp := replayCassette(t, path)
+			for kind, want := range map[string]int{KindSCIMTokensCreate: tc.create, KindSCIMTokensList: tc.list, KindSCIMTokensDelete: tc.delete} {
+				if recorded[kind] != want {
+					t.Errorf("%s: %d recorded, the test expects %d", kind, recorded[kind], want)
+				}
+				if rp.matched[kind] != want {
+					t.Errorf("%s: %d of %d matched", kind, rp.matched[kind], want)
+				}
+			}
+		})
 	}
 }

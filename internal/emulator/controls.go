@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -16,7 +17,9 @@ type controls struct {
 	throttle time.Time
 	latency  time.Duration
 	faults   Faults
-	failing  map[string]bool
+	failing  map[string]bool // FailWrites
+	failKind map[string]bool // FailKinds; empty: every SCIM write
+	failLeft int             // FailTimes failures still to come; negative: no limit
 	rng      *rand.Rand
 }
 
@@ -69,6 +72,11 @@ func (c *controls) setThrottle(until time.Time) {
 }
 
 func (c *controls) setFaults(f Faults) {
+	for _, kind := range f.FailKinds {
+		if !isSCIMWrite(kind) {
+			panic(fmt.Sprintf("emulator: Faults.FailKinds: %q is not a SCIM configuration or SCIM token write", kind))
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if f.FailStatus == 0 {
@@ -79,7 +87,28 @@ func (c *controls) setFaults(f Faults) {
 	for _, id := range f.FailWrites {
 		c.failing[id] = true
 	}
+	c.failKind = map[string]bool{}
+	for _, kind := range f.FailKinds {
+		c.failKind[kind] = true
+	}
+	c.failLeft = -1
+	if f.FailTimes > 0 {
+		c.failLeft = f.FailTimes
+	}
 	c.rng = rand.New(rand.NewPCG(uint64(f.Seed), 0x5c13a0e))
+}
+
+// claimFailure uses up one of the FailTimes failures; false when none is left.
+func (c *controls) claimFailure() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.failLeft == 0:
+		return false
+	case c.failLeft > 0:
+		c.failLeft--
+	}
+	return true
 }
 
 // ceilUnix is the first whole Unix second not before t: a client that waits until
@@ -140,12 +169,14 @@ type faultPlan struct {
 	drop        bool
 	after       bool // on a write: answer the fault after the effect
 	status      int  // 500, 502, 503, 504 or 524
-	failWrite   int  // FailStatus when the connection is in FailWrites, else 0
+	failWrite   int  // FailStatus for a SCIM write that FailWrites and FailKinds designate, else 0
+	failAfter   bool // FailAfterEffect
+	failDrop    bool // FailDrop
 }
 
 // decide draws the same number of values for every request so that a sequential
 // stream of requests meets the same faults for the same seed.
-func (c *controls) decide(connID string) faultPlan {
+func (c *controls) decide(connID, kind string) faultPlan {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	f := c.faults
@@ -164,8 +195,8 @@ func (c *controls) decide(connID string) faultPlan {
 	if u[1] < f.SlowRate {
 		p.delay += f.SlowLatency
 	}
-	if c.failing[connID] {
-		p.failWrite = f.FailStatus
+	if c.failing[connID] && isSCIMWrite(kind) && (len(c.failKind) == 0 || c.failKind[kind]) {
+		p.failWrite, p.failAfter, p.failDrop = f.FailStatus, f.FailAfterEffect, f.FailDrop
 	}
 	return p
 }

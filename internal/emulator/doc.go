@@ -20,7 +20,8 @@
 //  5. Latency (Options.Latency plus injected slowness), honouring the request
 //     context: a client that gives up is logged with status 499 and nothing happens.
 //  6. Injected 5xx or dropped connection, before the effect, or after it for writes
-//     (Faults.AfterWriteShare); Faults.FailWrites.
+//     (Faults.AfterWriteShare); Faults.FailWrites on SCIM configuration and SCIM
+//     token writes, before the effect or after it (Faults.FailAfterEffect).
 //  7. Query and body validation (400), then the effect and its answer.
 //
 // Randomness of the faults is deterministic for Faults.Seed when requests arrive
@@ -33,7 +34,19 @@
 // where it is implemented: the unsupported-strategy 404 on GET, PATCH, DELETE,
 // default-mapping and token routes; "Invalid mapping provided" for empty mapping
 // items; the "already exists" 400 on a second POST; path and query validation
-// messages; the token routes' behaviour without a SCIM configuration.
+// messages; the token routes' behaviour without a SCIM configuration; the
+// scopes of a token created without "scopes"; the place of valid_until and
+// last_used_at in a token listing; that deleting a SCIM configuration deletes
+// its tokens.
+//
+// # SCIM tokens
+//
+// A connection with a SCIM configuration holds at most two tokens, made by
+// POST …/tokens or put there by Tenant.SeedSCIMToken (in any state: expired,
+// never used, …). The inbound SCIM endpoint an identity provider would call
+// with a token is not served; Tenant.UseSCIMToken stands for such a call, and
+// records last_used_at. Tenant.SCIMTokens and AllSCIMTokens show the tokens
+// with their secrets.
 //
 // # Rate limits
 //
@@ -57,5 +70,5 @@
 // Unix second, which Auth0 does not document. Only the connection routes the
 // recordings use exist (no connection PATCH), and created connections echo their
 // options without Auth0's enrichment; checkpoint cursors never expire; the
-// inbound SCIM protocol (/scim/v2) is not served.
+// inbound SCIM protocol (/scim/v2) is not served (see UseSCIMToken).
 package emulator

@@ -17,6 +17,7 @@ type recorder struct {
 	counts   map[string]map[int]int
 	clients  map[string]map[int]int
 	writes   map[string]int
+	tokWrite map[string]int
 	issued   int
 	inFlight int
 	maxConc  int
@@ -38,6 +39,7 @@ func (r *recorder) reset() {
 	r.counts = map[string]map[int]int{}
 	r.clients = map[string]map[int]int{}
 	r.writes = map[string]int{}
+	r.tokWrite = map[string]int{}
 	r.issued, r.maxConc = 0, r.inFlight
 }
 
@@ -106,6 +108,12 @@ func (r *recorder) addWrite(connID string) {
 	r.writes[connID]++
 }
 
+func (r *recorder) addTokenWrite(connID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.tokWrite[connID]++
+}
+
 func (r *recorder) addIssued() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -116,7 +124,8 @@ func (r *recorder) stats() Stats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := Stats{Requests: map[string]map[int]int{}, MaxConcurrent: r.maxConc,
-		Writes: maps.Clone(r.writes), TokensIssued: r.issued, Clients: map[string]map[int]int{}}
+		Writes: maps.Clone(r.writes), TokenWrites: maps.Clone(r.tokWrite), TokensIssued: r.issued,
+		Clients: map[string]map[int]int{}}
 	for k, v := range r.counts {
 		s.Requests[k] = maps.Clone(v)
 	}

@@ -17,12 +17,11 @@ var (
 // the escaped form, so "%2F" inside an id never changes the route; each segment
 // is decoded only afterwards, then validated.
 type route struct {
-	kind     string
-	rawConn  string // the connection id segment as sent (escaped)
-	connID   string // decoded and valid, or empty
-	tokenID  string
-	pathErr  *reply
-	scimPath bool // a …/scim-configuration route (FailWrites applies to its writes)
+	kind    string
+	rawConn string // the connection id segment as sent (escaped)
+	connID  string // decoded and valid, or empty
+	tokenID string
+	pathErr *reply
 }
 
 // scopeOf is the scope each kind requires.
@@ -47,6 +46,17 @@ func isWrite(kind string) bool {
 	switch kind {
 	case KindConnectionsCreate, KindConnectionsDelete, KindSCIMCreate, KindSCIMUpdate,
 		KindSCIMDelete, KindSCIMTokensCreate, KindSCIMTokensDelete:
+		return true
+	}
+	return false
+}
+
+// isSCIMWrite tells whether a kind is a write of a SCIM configuration or of a
+// SCIM token: the writes that write hooks, the write answer delay and
+// Faults.FailWrites apply to.
+func isSCIMWrite(kind string) bool {
+	switch kind {
+	case KindSCIMCreate, KindSCIMUpdate, KindSCIMDelete, KindSCIMTokensCreate, KindSCIMTokensDelete:
 		return true
 	}
 	return false
@@ -98,7 +108,7 @@ func connectionRoute(method, rawID string, tail []string) route {
 	default:
 		kind = KindUnknown
 	}
-	rt := route{kind: kind, rawConn: rawID, scimPath: len(tail) == 1}
+	rt := route{kind: kind, rawConn: rawID}
 	if kind == KindUnknown {
 		return rt
 	}

@@ -105,8 +105,27 @@ type Faults struct {
 	RateLimitedRate float64 // share of /api/v2 requests answered 429 whatever the bucket says
 	SlowRate        float64 // share of /api/v2 requests that take SlowLatency extra
 	SlowLatency     time.Duration
-	FailWrites      []string // connection ids whose SCIM configuration writes always fail
-	FailStatus      int      // status of FailWrites answers; default 500
+	// FailWrites are connection ids whose SCIM writes (POST, PATCH and DELETE
+	// of …/scim-configuration, POST …/tokens, DELETE …/tokens/{id}) fail:
+	// answered FailStatus before any effect, unless the fields below say
+	// otherwise. On those writes, random faults always come before the effect.
+	FailWrites []string
+	FailStatus int // status of FailWrites answers; default 500 (524: the CDN's HTML page)
+	// FailKinds narrows FailWrites to these kinds (KindSCIMCreate,
+	// KindSCIMUpdate, KindSCIMDelete, KindSCIMTokensCreate,
+	// KindSCIMTokensDelete; any other panics); empty: every SCIM write.
+	FailKinds []string
+	// FailAfterEffect makes a FailWrites write take effect first: the tenant
+	// holds it, the write hook ran, and the client gets FailStatus, or nothing
+	// with FailDrop (e.g. a token POST whose token exists but whose secret the
+	// client never saw).
+	FailAfterEffect bool
+	// FailDrop closes the connection of a FailWrites write without an answer
+	// instead of answering FailStatus.
+	FailDrop bool
+	// FailTimes, when positive, is how many FailWrites writes fail after the
+	// Faults are set (Options or SetFaults); the ones after them succeed.
+	FailTimes int
 }
 
 // RequestRecord is one entry of the request log. ConnectionID is the connection id
@@ -133,6 +152,7 @@ type Stats struct {
 	Requests      map[string]map[int]int // kind -> HTTP status -> count (dropped under status 0)
 	MaxConcurrent int                    // max /api/v2 requests being handled at once
 	Writes        map[string]int         // connection id -> SCIM configuration writes that took effect
+	TokenWrites   map[string]int         // connection id -> SCIM token creations and deletions that took effect
 	TokensIssued  int
 	// Clients counts /api/v2 requests by who sent them (RequestRecord.Client):
 	// client -> HTTP status -> count. Requests without a known token are not in it.
