@@ -11,7 +11,8 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
-// Kind is what a file saved by scim-migrate holds.
+// Kind is what a file saved by scim-migrate holds, and so which audit page
+// shows it.
 type Kind string
 
 const (
@@ -19,6 +20,9 @@ const (
 	KindPlan Kind = "plan"
 	// KindRun is the JSON Lines report of an apply or a rollback.
 	KindRun Kind = "run"
+	// KindAudit is a SCIM token audit, the page RenderAudit writes.
+	// DetectKind does not recognise a saved one.
+	KindAudit Kind = "audit"
 )
 
 // ErrUnknownKind is returned by DetectKind for content that is neither a

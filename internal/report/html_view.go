@@ -5,9 +5,11 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 )
 
 // page is everything the HTML template shows, computed in Go so that the
@@ -21,15 +23,26 @@ type page struct {
 	CSS     template.CSS
 	JS      template.JS
 	Kind    Kind
-	KeyName string // what rows are counted and filtered by: "status" or "action"
-	Fields  []field
-	Notes   []string
-	Counts  []tally
-	Total   int
-	Chart   chart
-	Columns []string
-	Rows    []pageRow
-	Cards   []card
+	KeyName string // what rows are counted and filtered by: "status", "action" or "flag"
+	// RowNoun is what the counts count ("connections", or "rows" in an
+	// audit, where a connection has a row per token); RowsTitle heads the
+	// table, and SearchHint says what the search looks in.
+	RowNoun, RowsTitle, SearchHint string
+	// SearchColumns, when set, are the indexes of the columns the search
+	// looks in, space-separated; the script's default is the first two
+	// (name and connection id).
+	SearchColumns string
+	// Mappings shows the section of mapping diffs (plans and runs; an audit
+	// has none).
+	Mappings bool
+	Fields   []field
+	Notes    []string
+	Counts   []tally
+	Total    int
+	Chart    chart
+	Columns  []string
+	Rows     []pageRow
+	Cards    []card
 	// Diffs holds one mapping diff per card, as JSON the page's script turns
 	// into a side-by-side table when the card is opened: 5,000 connections
 	// then cost 5,000 closed <details> instead of a hundred thousand cells.
@@ -76,6 +89,7 @@ func runPage(run *runlog.Run, source string) *page {
 		Notes:   runNotes(run, counts),
 		Columns: []string{"name", "connection", "strategy", "action", "status", "attempts", "duration", "error"},
 	}
+	pg.ofConnections()
 	pg.fill(entries, counts, func(e entry) []string {
 		return []string{e.ID, sanitize(e.Strategy), e.Action, e.Status, strconv.Itoa(e.Attempts), durationText(e.DurationMS), sanitize(e.Error)}
 	})
@@ -91,6 +105,7 @@ func planPage(p *plan.Plan) *page {
 		Fields:  sanitizeFields(planFields(p)),
 		Columns: []string{"name", "connection", "strategy", "action", "mode", "manifest entry"},
 	}
+	pg.ofConnections()
 	for _, w := range notices(p) {
 		pg.Notes = append(pg.Notes, "Warning: "+w)
 	}
@@ -98,6 +113,61 @@ func planPage(p *plan.Plan) *page {
 		return []string{e.ID, sanitize(e.Strategy), e.Action, sanitize(e.Mode), sanitize(e.From)}
 	})
 	return pg
+}
+
+// ofConnections sets what a page of one row per connection (a plan or a
+// run) says about its rows, and shows its mapping diffs.
+func (pg *page) ofConnections() {
+	pg.RowNoun, pg.RowsTitle, pg.SearchHint, pg.Mappings = "connections", "Connections", "connection name or id", true
+}
+
+// auditPage is the page of a token audit: a row per token, and one per
+// connection without any token or that could not be read, counted and
+// filtered by the row's most severe flag. It has no mapping diffs.
+func auditPage(a *scimtoken.Audit) *page {
+	pg := &page{
+		Title:         "scim-migrate SCIM token audit, " + sanitize(a.Tenant),
+		Kind:          KindAudit,
+		KeyName:       "flag",
+		RowNoun:       "rows",
+		RowsTitle:     "Tokens",
+		SearchHint:    "connection name or id, token id",
+		SearchColumns: "0 1 3",
+		Fields:        sanitizeFields(auditFields(a)),
+		Notes:         auditNotes(a),
+		Columns:       []string{"name", "connection", "strategy", "token", "scopes", "created", "valid until", "last used", "flags"},
+	}
+	for i, n := range pg.Notes {
+		pg.Notes[i] = sanitize(n)
+	}
+	rows := auditRows(a)
+	keys := make([]string, len(rows))
+	pg.Rows = make([]pageRow, len(rows))
+	for i, r := range rows {
+		keys[i] = r.key()
+		pg.Rows[i] = pageRow{Key: sanitize(keys[i]), Name: displayName(r.Name), Cells: auditCells(r, htmlClock(a.AuditedAt))}
+	}
+	counts := countKeys(keys, auditKeys)
+	pg.Counts, pg.Total, pg.Chart = counts, len(rows), barChart(counts)
+	return pg
+}
+
+// auditCells are an audit row's columns after the name.
+func auditCells(r auditRow, clk clock) []string {
+	cells := []string{sanitize(r.ID), sanitize(r.Strategy), "(none)", "", "", "", "", sanitize(flagNames(r.Flags))}
+	switch {
+	case r.Error != "":
+		cells[2], cells[7] = "(not read)", "could not be read: "+sanitize(r.Error)
+	case r.Token != nil:
+		t := *r.Token
+		scopes := make([]string, len(t.Scopes))
+		for i, s := range t.Scopes {
+			scopes[i] = sanitize(s)
+		}
+		cells[2], cells[3] = sanitize(t.ID), strings.Join(scopes, " ")
+		cells[4], cells[5], cells[6] = clk.created(t), clk.validUntil(t), clk.lastUsed(t)
+	}
+	return cells
 }
 
 // fill adds the counts, the chart, the rows and the diff cards.
@@ -202,14 +272,18 @@ const (
 	chartBarMax = 320
 	chartRowH   = 26
 	chartBarH   = 18
+	chartCharW  = 8 // a generous width of one character of a label
 )
 
 func barChart(counts []tally) chart {
-	top := 0
+	top, labelW := 0, chartLabelW
 	for _, c := range counts {
 		top = max(top, c.N)
+		// A long key (no_valid_token) widens the labels' column rather
+		// than run off the chart's left edge.
+		labelW = max(labelW, chartCharW*utf8.RuneCountInString(c.Key)+16)
 	}
-	ch := chart{Width: chartLabelW + chartBarMax + 72, Height: len(counts)*chartRowH + 4}
+	ch := chart{Width: labelW + chartBarMax + 72, Height: len(counts)*chartRowH + 4}
 	for i, c := range counts {
 		w := 0
 		if top > 0 {
@@ -221,7 +295,7 @@ func barChart(counts []tally) chart {
 		y := 2 + i*chartRowH
 		ch.Bars = append(ch.Bars, bar{
 			Key: c.Key, N: c.N, Y: y + (chartRowH-chartBarH)/2, W: w, TextY: y + chartRowH/2 + 5,
-			LabelX: chartLabelW - 8, BarX: chartLabelW, BarH: chartBarH, CountX: chartLabelW + w + 6,
+			LabelX: labelW - 8, BarX: labelW, BarH: chartBarH, CountX: labelW + w + 6,
 		})
 	}
 	return ch

@@ -115,9 +115,18 @@ type tally struct {
 // last is always listed, even at zero, so summaries of different runs line
 // up; the last is listed only when present.
 func countEntries(entries []entry, keys []string) []tally {
+	got := make([]string, len(entries))
+	for i, e := range entries {
+		got[i] = e.key()
+	}
+	return countKeys(got, keys)
+}
+
+// countKeys counts the keys got in the order of keys, as countEntries does.
+func countKeys(got, keys []string) []tally {
 	n := map[string]int{}
-	for _, e := range entries {
-		n[e.key()]++
+	for _, k := range got {
+		n[k]++
 	}
 	out := make([]tally, 0, len(keys))
 	for i, k := range keys {

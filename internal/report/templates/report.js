@@ -1,7 +1,8 @@
-// The audit page's only script: the status filter, the name search, and the
-// side-by-side diffs, built from the page's JSON only when a card is opened
-// so that a page of thousands of connections stays light. It writes text
-// with textContent only, never as markup.
+// The audit page's only script: the status (action, flag) filter, the name
+// search, and the side-by-side diffs (a token audit has none), built from
+// the page's JSON only when a card is opened so that a page of thousands of
+// connections stays light. It writes text with textContent only, never as
+// markup.
 (function () {
   "use strict";
   var table = document.getElementById("rows");
@@ -12,6 +13,9 @@
   var cards = Array.prototype.slice.call(document.querySelectorAll("#changes details"));
   var diffs = JSON.parse(document.getElementById("diffs").textContent || "null") || [];
   var haystack = null;
+  // The columns the search looks in: name and connection id unless the
+  // table says otherwise (a token audit adds the token id).
+  var searchColumns = (table.getAttribute("data-search") || "0 1").split(" ").map(Number);
 
   // fold makes the search forgiving: case, accents and compatibility forms
   // are ignored, so "zurich" finds "Zürich".
@@ -19,10 +23,12 @@
     return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  // The search text of each row (name and id), computed once, on first use.
+  // The search text of each row (name and ids), computed once, on first use.
   function searchable() {
     if (!haystack) {
-      haystack = rows.map(function (r) { return fold(r.cells[0].textContent + "\n" + r.cells[1].textContent); });
+      haystack = rows.map(function (r) {
+        return fold(searchColumns.map(function (c) { return r.cells[c].textContent; }).join("\n"));
+      });
     }
     return haystack;
   }
@@ -147,7 +153,10 @@
 
   // The cards' section is laid out only when scrolled to; until then the
   // scroll bar goes by this estimate of its height.
-  document.getElementById("changes").style.containIntrinsicSize = "auto " + Math.max(320, 80 + cards.length * 38) + "px";
+  var changes = document.getElementById("changes");
+  if (changes) {
+    changes.style.containIntrinsicSize = "auto " + Math.max(320, 80 + cards.length * 38) + "px";
+  }
 
   keySelect.addEventListener("change", applyFilter);
   search.addEventListener("input", applyFilter);
