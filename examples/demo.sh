@@ -2,14 +2,15 @@
 # make demo: scim-migrate against the bundled local tenant emulator.
 # It starts the emulator seeded from testdata/tenant.json, runs validate,
 # plan, apply, plan again (no changes) and rollback, writes the HTML audit
-# view of the apply run, then stops the emulator.
+# view of the apply run, audits the SCIM tokens, issues one where a
+# connection has none and revokes it again, then stops the emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin=bin/scim-migrate
 work=${SCIM_MIGRATE_DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/scim-migrate-demo.XXXXXX")}
 go build -o "$work/local-tenant" ./examples/local-tenant
-"$work/local-tenant" --seed testdata/tenant.json --addr-file "$work/addr" >"$work/emulator.log" 2>&1 &
+"$work/local-tenant" --seed testdata/tenant.json --seed-tokens --addr-file "$work/addr" >"$work/emulator.log" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$work/addr" ] && break; sleep 0.1; done
@@ -47,3 +48,13 @@ step 2 "$bin" plan --detailed-exitcode -f examples/manifest.json
 step "$bin" report --from "$work/apply.jsonl" --out "$work/apply.html"
 echo
 echo "Audit view of the apply run: $work/apply.html"
+
+# SCIM tokens: the audit flags the seeded expired, expiring and never-used
+# tokens, and the connection without one (exit 2 with --detailed-exitcode).
+step 2 "$bin" tokens audit --detailed-exitcode
+# Give the connection without a token one; the secret goes to the handoff file only.
+step "$bin" tokens issue --yes --connection hooli-okta --out "$work/handoff.json" --report "$work/issue.jsonl"
+# Undo it: the rollback revokes exactly the token the run issued.
+step "$bin" rollback --yes --from "$work/issue.jsonl" --report "$work/rollback-tokens.jsonl"
+echo
+echo "Handoff file (mode 0600): $work/handoff.json"

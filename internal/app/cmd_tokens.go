@@ -103,16 +103,20 @@ func auditOutcome(a *scimtoken.Audit, detailed bool) error {
 }
 
 // auditTargets lists each target's tokens through the worker pool, one
-// request per connection, and flags them. A connection selected without
-// knowing whether it has a SCIM configuration, and found to have none, is
-// left out.
+// request per connection, and flags them. A connection without a SCIM
+// configuration (a manifest's, or one selected without knowing, and found
+// to have none) is left out: it has no token.
 func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now time.Time, within time.Duration) ([]scimtoken.AuditedConnection, error) {
 	out := make([]*scimtoken.AuditedConnection, len(targets))
 	err := execute.ForEach(ctx, len(targets), s.opts.concurrency, func(ctx context.Context, i int) error {
 		t := targets[i]
 		c := scimtoken.AuditedConnection{ConnectionID: t.conn.ID, ConnectionName: t.conn.Name, Strategy: t.conn.Strategy,
 			Tokens: []scimtoken.AuditedToken{}, Flags: []scimtoken.Flag{}}
-		if t.problem != "" {
+		switch {
+		case t.unconfigured:
+			s.logger.Info("left out of the audit: it has no SCIM configuration, so no token", "connection_id", t.conn.ID, "connection_name", t.conn.Name)
+			return nil
+		case t.problem != "":
 			c.Error = t.problem
 			out[i] = &c
 			return nil

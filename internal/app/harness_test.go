@@ -85,11 +85,16 @@ func (r result) String() string {
 }
 
 // run runs scim-migrate SUBCOMMAND ARGS against the emulator: the tenant
-// flags go right after the subcommand, before the given arguments, and
+// flags go right after the subcommand (tokens': after its own), before the
+// given arguments, and
 // apply and rollback get --yes (a test has no terminal to be asked on).
 func (h *harness) run(sub string, args ...string) result {
 	h.t.Helper()
-	full := []string{"scim-migrate", sub, "--domain", h.srv.URL, "--rps", "1000", "--concurrency", "8", "--log-level", "debug"}
+	full := []string{"scim-migrate", sub}
+	if sub == "tokens" && len(args) > 0 {
+		full, args = append(full, args[0]), args[1:]
+	}
+	full = append(full, "--domain", h.srv.URL, "--rps", "1000", "--concurrency", "8", "--log-level", "debug")
 	if sub == "apply" || sub == "rollback" {
 		full = append(full, "--yes")
 	}

@@ -3,10 +3,12 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 )
 
 // leakCheck fails if any secret appears in what a command printed or in any
@@ -14,6 +16,7 @@ import (
 func (h *harness) leakCheck(what string, r result) {
 	h.t.Helper()
 	secrets := append([]string{testClientSecret, testToken, "readonly-secret", "ro-" + testToken}, h.tenant.IssuedTokens()...)
+	scimSecrets := h.scimSecrets()
 	texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
 	_ = filepath.Walk(h.dir, func(p string, fi os.FileInfo, err error) error {
 		if err == nil && !fi.IsDir() {
@@ -23,7 +26,12 @@ func (h *harness) leakCheck(what string, r result) {
 		return nil
 	})
 	for where, text := range texts {
-		for _, s := range secrets {
+		forbidden := secrets
+		if !isHandoff(where) {
+			// A SCIM token's secret is allowed in the handoff file only.
+			forbidden = append(slices.Clone(secrets), scimSecrets...)
+		}
+		for _, s := range forbidden {
 			if s != "" && strings.Contains(text, s) {
 				h.t.Fatalf("%s: a secret (%.6s…) appears in %s", what, s, where)
 			}
@@ -33,6 +41,30 @@ func (h *harness) leakCheck(what string, r result) {
 		}
 	}
 }
+
+// scimSecrets are the SCIM tokens' secrets: those the tenant holds, and
+// those of every handoff file written (their tokens may be revoked since).
+func (h *harness) scimSecrets() []string {
+	var out []string
+	for _, tokens := range h.tenant.AllSCIMTokens() {
+		for _, t := range tokens {
+			out = append(out, t.Secret)
+		}
+	}
+	entries, _ := os.ReadDir(h.dir)
+	for _, e := range entries {
+		if isHandoff(e.Name()) {
+			b, _ := os.ReadFile(h.path(e.Name()))
+			if _, secrets, err := scimtoken.ParseHandoff(b); err == nil {
+				out = append(out, secrets...)
+			}
+		}
+	}
+	return out
+}
+
+// isHandoff reports whether a file is a handoff file of the tests.
+func isHandoff(path string) bool { return strings.HasPrefix(filepath.Base(path), "handoff") }
 
 // TestSecrets_neverInAnyOutput runs every command with client credentials
 // and with a static token, at debug level, through every failure path, and
@@ -93,6 +125,12 @@ func secretRuns(h *harness) [][]string {
 		{"apply", "--max-retries", "1", "--report", rep, "-f", "../../examples/manifest.json"},
 		{"apply", "--max-retries", "1", "--report", h.path("apply2.jsonl"), "--plan", h.path("plan.json")},
 		{"rollback", "--max-retries", "1", "--report", h.path("rollback.jsonl"), "--from", rep},
+		{"tokens", "audit", "--max-retries", "1", "--format", "json"},
+		{"tokens", "issue", "--yes", "--max-retries", "1", "--all", "--out", h.path("handoff.json"), "--report", h.path("issue.jsonl")},
+		{"tokens", "audit", "--max-retries", "1", "--out", h.path("audit.html")},
+		{"tokens", "revoke", "--yes", "--max-retries", "1", "--dry-run", "--from", h.path("handoff.json")},
+		{"tokens", "revoke", "--yes", "--max-retries", "1", "--keep-newest", "1", "--all", "--report", h.path("revoke.jsonl")},
+		{"rollback", "--max-retries", "1", "--report", h.path("rollback-tokens.jsonl"), "--from", h.path("issue.jsonl")},
 	}
 }
 

@@ -89,7 +89,10 @@ func (e *env) revokeTasks(ctx context.Context, s *session, o tokensRevokeOptions
 	now := e.deps.Now()
 	var tasks []execute.TokenTask
 	for i, t := range targets {
-		if t.problem != "" {
+		switch {
+		case t.unconfigured:
+			continue // no configuration, no token: nothing to revoke
+		case t.problem != "":
 			tasks = append(tasks, execute.TokenTask{Conn: t.conn, Action: plan.ActionNone, Outcome: runlog.StatusFailed, Note: t.problem})
 			continue
 		}

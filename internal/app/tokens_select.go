@@ -20,6 +20,10 @@ type tokenTarget struct {
 	// has a SCIM configuration (the tenant refused the SCIM listing): its
 	// token request tells, and one without is then left out silently.
 	unsure bool
+	// unconfigured says the problem is only that the connection has no SCIM
+	// configuration: it has no token to audit or revoke, and cannot be
+	// given one.
+	unconfigured bool
 }
 
 // selectTargets resolves a selection against the tenant: a manifest as plan
@@ -101,6 +105,7 @@ func (e *env) manifestTargets(ctx context.Context, s *session, path string) ([]t
 		t := tokenTarget{conn: scim.Connection{ID: c.ConnectionID, Name: c.ConnectionName, Strategy: c.Strategy}}
 		if c.Action == plan.ActionMissing || c.Before == nil {
 			t.problem = "the connection has no SCIM configuration (apply --create-missing gives it one), so it can hold no token"
+			t.unconfigured = true
 		}
 		targets = append(targets, t)
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -304,7 +306,7 @@ func TestTokensRollback_revokesExactlyTheRunsTokens(t *testing.T) {
 	rep := h.path("issue.jsonl")
 	h.expect(h.run("tokens", "issue", "--yes", "--strategy", "okta", "--out", h.path("h.json"), "--report", rep), ExitOK)
 	// Another administrator issues a token after the run.
-	later := h.seedToken(hooli, emulator.TokenSeed{CreatedAt: time.Now().Add(time.Hour)})
+	later := h.seedToken(hooli, emulator.TokenSeed{})
 
 	rb := h.path("rollback.jsonl")
 	r := h.expect(h.run("rollback", "--from", rep, "--report", rb), ExitOK)
@@ -334,8 +336,9 @@ func TestTokensRevoke_choosesByCriteria(t *testing.T) {
 	}{
 		{"expired", []string{"--expired"}, func(old, expired, fresh string) []string { return []string{old, fresh} }},
 		{"older-than", []string{"--older-than", "720h"}, func(old, expired, fresh string) []string { return []string{fresh} }},
-		{"keep-newest", []string{"--keep-newest", "1"}, func(old, expired, fresh string) []string { return []string{fresh} }},
-		{"older-than and keep-newest", []string{"--older-than", "24h", "--keep-newest", "1"}, func(old, expired, fresh string) []string { return []string{fresh} }},
+		// hooli's one token is its newest: kept.
+		{"keep-newest", []string{"--keep-newest", "1"}, func(old, expired, fresh string) []string { return []string{fresh, expired} }},
+		{"older-than and keep-newest", []string{"--older-than", "24h", "--keep-newest", "1"}, func(old, expired, fresh string) []string { return []string{fresh, expired} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, emulator.Options{})
@@ -414,5 +417,76 @@ func TestTokens_usageErrorsSendNothing(t *testing.T) {
 	}
 	if n := h.tenant.Stats().Total(); n != 0 {
 		t.Errorf("%d requests sent for refused command lines", n)
+	}
+}
+
+// TestTokensIssue_lostAnswerIsRevoked makes a token request take effect and
+// lose its answer (a 500, or the connection closed): the request is not
+// sent again (that would issue a second token), and the token whose secret
+// never arrived is found and revoked.
+func TestTokensIssue_lostAnswerIsRevoked(t *testing.T) {
+	for name, drop := range map[string]bool{"500 after the effect": false, "connection closed": true} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, emulator.Options{})
+			h.tenant.SetFaults(emulator.Faults{FailWrites: []string{acme}, FailKinds: []string{emulator.KindSCIMTokensCreate},
+				FailAfterEffect: true, FailDrop: drop, FailTimes: 1})
+			rep, out := h.path("issue.jsonl"), h.path("handoff.json")
+			r := h.expect(h.run("tokens", "issue", "--yes", "--connection", acme, "--connection", hooli, "--out", out, "--report", rep), ExitPartial)
+			if n := h.tenant.Stats().Count(emulator.KindSCIMTokensCreate); n != 2 {
+				t.Errorf("%d token requests for 2 connections: a request that may have issued a token must not be repeated", n)
+			}
+			if got := h.tokenIDs(acme); len(got) != 0 {
+				t.Errorf("acme holds %v: the token whose answer was lost must be revoked\n%s", got, r)
+			}
+			run, err := runlog.ReadRunFile(rep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, res := range run.Results {
+				if res.ConnectionID == acme && (res.Status != runlog.StatusFailed || !strings.Contains(res.Error, "was revoked")) {
+					t.Errorf("acme: %+v", res)
+				}
+			}
+			if d := readHandoff(t, out); len(d.Tokens) != 1 || d.Tokens[0].ConnectionID != hooli {
+				t.Errorf("the handoff must hold hooli's token only: %+v", d.Tokens)
+			}
+		})
+	}
+}
+
+// TestTokensIssue_interruptedRunStillHandsOver interrupts tokens issue (a
+// first SIGINT) while its third token is being issued: no new request
+// starts, those in flight finish, and the handoff file holds every token
+// the run issued, so none is lost.
+func TestTokensIssue_interruptedRunStillHandsOver(t *testing.T) {
+	h, _, ids := bulkTenant(t, 20, emulator.Options{})
+	var once sync.Once
+	var issuing atomic.Int32
+	h.tenant.SetWriteHook(func(string) {
+		if issuing.Add(1) == 3 {
+			once.Do(func() { close(h.stop) })
+		}
+	})
+	out := h.path("handoff.json")
+	r := h.expect(h.run("tokens", "issue", "--yes", "--all", "--concurrency", "2", "--format", "json", "--out", out), ExitInterrupted)
+	var doc struct {
+		Handoff string        `json:"handoff"`
+		Summary runlog.Counts `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || doc.Handoff != out {
+		t.Fatalf("--format json: %v\n%s", err, r)
+	}
+	issued := 0
+	for _, id := range ids {
+		issued += len(h.tenant.SCIMTokens(id))
+	}
+	d := readHandoff(t, out)
+	if len(d.Tokens) != issued || issued != doc.Summary.Applied || issued == len(ids) || issued < 3 {
+		t.Fatalf("%d tokens on the tenant, %d in the handoff, %d applied, of %d connections", issued, len(d.Tokens), doc.Summary.Applied, len(ids))
+	}
+	for _, tok := range d.Tokens {
+		if err := h.tenant.UseSCIMToken(tok.ConnectionID, tok.Token); err != nil {
+			t.Errorf("%s: %v", tok.ConnectionID, err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/auth0/go-auth0/management"
@@ -53,7 +54,10 @@ func (c *Client) IssueToken(ctx context.Context, connID string, req execute.Toke
 	if err := checkConnectionID(connID); err != nil {
 		return scimtoken.Issued{}, err
 	}
-	body := &management.SCIMToken{Scopes: &req.Scopes}
+	// The SDK decodes the answer into the request's body: each request gets
+	// its own copy of the scopes, so no answer writes into the caller's.
+	scopes := slices.Clone(req.Scopes)
+	body := &management.SCIMToken{Scopes: &scopes}
 	if req.Lifetime > 0 {
 		seconds := int(req.Lifetime / time.Second)
 		body.TokenLifeTime = &seconds

@@ -82,7 +82,7 @@ func runEntries(run *runlog.Run) []entry {
 		done[r.ConnectionID] = true
 		out = append(out, entry{
 			Name: r.ConnectionName, ID: r.ConnectionID, Strategy: r.Strategy,
-			Action: string(r.Action), Status: string(r.Status), Ran: true,
+			Action: actionText(r.Action, r.TokenID), Status: string(r.Status), Ran: true,
 			Attempts: r.Attempts, DurationMS: r.DurationMS, Error: r.Error,
 			Before: r.Before, After: r.After,
 		})
@@ -94,7 +94,7 @@ func runEntries(run *runlog.Run) []entry {
 		done[in.ConnectionID] = true
 		out = append(out, entry{
 			Name: in.ConnectionName, ID: in.ConnectionID, Strategy: in.Strategy,
-			Action: string(in.Action), Status: statusUnfinished, Ran: true,
+			Action: actionText(in.Action, in.TokenID), Status: statusUnfinished, Ran: true,
 			Error:  "no result recorded: the run stopped after announcing this write; the live state is unknown",
 			Before: in.Before, After: in.After,
 		})
@@ -103,6 +103,15 @@ func runEntries(run *runlog.Run) []entry {
 		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.ID, b.ID))
 	})
 	return out
+}
+
+// actionText is a result's action as the views show it: with the token it
+// issued or revoked, for a token run.
+func actionText(a plan.Action, tokenID string) string {
+	if tokenID == "" {
+		return string(a)
+	}
+	return string(a) + " " + tokenID
 }
 
 // tally is one count of the summary.

@@ -83,10 +83,24 @@ func mdEntryChanges(entries []entry) string {
 			n++
 		}
 	}
-	if n == 0 {
+	switch {
+	case n == 0 && tokenEntries(entries):
+		return "" // a token run changes no mapping
+	case n == 0:
 		b.WriteString("\nNo connection has a mapping change.\n")
 	}
 	return b.String()
+}
+
+// tokenEntries reports whether entries are a token run's (tokens issue,
+// revoke, or the rollback of an issue).
+func tokenEntries(entries []entry) bool {
+	for _, e := range entries {
+		if strings.HasPrefix(e.Action, string(plan.ActionIssueToken)) || strings.HasPrefix(e.Action, string(plan.ActionRevokeToken)) {
+			return true
+		}
+	}
+	return false
 }
 
 // mdEntryChange is one connection's heading and its table of entry changes,
