@@ -490,3 +490,21 @@ func TestTokensIssue_interruptedRunStillHandsOver(t *testing.T) {
 		}
 	}
 }
+
+// TestTokensAudit_costsListingPagesPlusOneGETPerConnection audits 250
+// connections: the SCIM listing's pages (100 per page) and one token GET
+// per connection, nothing more.
+func TestTokensAudit_costsListingPagesPlusOneGETPerConnection(t *testing.T) {
+	h, _, ids := bulkTenant(t, 250, emulator.Options{})
+	h.tenant.ResetStats()
+	r := h.expect(h.run("tokens", "audit", "--format", "json"), ExitOK)
+	if n := len(parseAudit(t, r.stdout).Connections); n != len(ids) {
+		t.Fatalf("%d connections audited, want %d", n, len(ids))
+	}
+	st := h.tenant.Stats()
+	pages, gets := st.Count(emulator.KindSCIMList), st.Count(emulator.KindSCIMTokensList)
+	t.Logf("audit of %d connections: %d requests = %d listing pages + %d token GETs", len(ids), st.Total(), pages, gets)
+	if pages != 3 || gets != len(ids) || st.Total() != pages+gets {
+		t.Errorf("%d requests: %d listing pages, %d token GETs", st.Total(), pages, gets)
+	}
+}
