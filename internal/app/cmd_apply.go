@@ -25,38 +25,26 @@ func applyCommand(e *env) *cli.Command {
 
 func (e *env) apply(ctx context.Context, o applyOptions) error {
 	doc := e.newRunDoc("apply", o.writeOptions)
-	confirm, err := e.needConfirmation("apply", o.writeOptions)
+	s, err := e.startWriting("apply", o.writeOptions, o.connectOptions, doc)
 	if err != nil {
 		return err
 	}
-	defer confirm.close()
-	s, err := e.connect(o.connectOptions)
-	if err != nil {
-		return err
-	}
-	doc.Tenant = s.tenant()
-	if !o.dryRun {
-		lock, err := e.lockTenant(s, "apply")
-		if err != nil {
-			return err
-		}
-		defer lock.Release()
-	}
+	defer s.release()
 	rctx := e.readOnlyContext(ctx)
-	p, err := e.applyPlan(rctx, s, o)
+	p, err := e.applyPlan(rctx, s.session, o)
 	if err != nil {
 		return e.interrupted(rctx, err)
 	}
 	doc.Plan = &p.Summary
 	tasks := execute.Tasks(p)
-	if err := e.preview(s, p, o.writeOptions); err != nil || o.dryRun {
+	if err := e.preview(s.session, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := confirm.ask(fmt.Sprintf("Write %d SCIM configuration(s) on tenant %s?", writes(tasks), s.tenant()), writes(tasks)); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Write %d SCIM configuration(s) on tenant %s?", writes(tasks), s.tenant()), writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}
-	return e.runTasks(ctx, s, e.configRun(s, h, tasks, o.writeOptions, doc))
+	return e.runTasks(ctx, s.session, e.configRun(s.session, h, tasks, o.writeOptions, doc))
 }
 
 // preview shows the plan about to be applied on stdout, unless --quiet or

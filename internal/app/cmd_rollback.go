@@ -28,53 +28,38 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	if err != nil {
 		return err
 	}
-	kind, err := execute.WritesOf(run)
-	switch {
-	case err != nil:
-		return fmt.Errorf("%s: %w", o.from, err)
-	case kind == execute.WritesRevokedTokens:
-		return fmt.Errorf("the report %s is of a run that revoked SCIM tokens, which cannot be undone: %w", o.from, execute.ErrRevokeIsFinal)
-	}
-	confirm, err := e.needConfirmation("rollback", o.writeOptions)
+	kind, err := rollbackKind(run, o.from)
 	if err != nil {
 		return err
 	}
-	defer confirm.close()
-	s, err := e.connect(o.connectOptions)
+	s, err := e.startWriting("rollback", o.writeOptions, o.connectOptions, doc)
 	if err != nil {
 		return err
 	}
-	doc.Tenant = s.tenant()
+	defer s.release()
 	if run.Truncated {
 		s.logger.Warn("the report's last line was cut off (the run was killed while writing it); everything before it is used", "report", o.from)
 	}
 	if !auth0api.SameTenant(run.Header.Tenant, s.tenant()) {
 		return fmt.Errorf("the report %s is from tenant %q, not %q; nothing was written", o.from, run.Header.Tenant, s.tenant())
 	}
-	if !o.dryRun {
-		lock, err := e.lockTenant(s, "rollback")
-		if err != nil {
-			return err
-		}
-		defer lock.Release()
-	}
 	if kind == execute.WritesIssuedTokens {
-		return e.rollbackTokens(ctx, s, run, o, confirm, doc)
+		return e.rollbackTokens(ctx, s, run, o, doc)
 	}
-	p, err := e.rollbackPlan(ctx, s, run, o)
+	p, err := e.rollbackPlan(ctx, s.session, run, o)
 	if err != nil {
 		return err
 	}
 	doc.Plan = &p.Summary
-	if err := e.preview(s, p, o.writeOptions); err != nil || o.dryRun {
+	if err := e.preview(s.session, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
 	tasks := execute.Tasks(p)
-	if err := confirm.ask(fmt.Sprintf("Restore %d connection(s) on tenant %s to their state before the run of %s?", writes(tasks), s.tenant(), o.from), writes(tasks)); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Restore %d connection(s) on tenant %s to their state before the run of %s?", writes(tasks), s.tenant(), o.from), writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from, Manifest: run.Header.Manifest}
-	return e.runTasks(ctx, s, e.configRun(s, h, tasks, o.writeOptions, doc))
+	return e.runTasks(ctx, s.session, e.configRun(s.session, h, tasks, o.writeOptions, doc))
 }
 
 // rollbackPlan reads the live state of the connections the run wrote and
@@ -88,4 +73,17 @@ func (e *env) rollbackPlan(ctx context.Context, s *session, run *runlog.Run, o r
 	return execute.RollbackPlan(run, live, o.force, execute.RollbackMeta{
 		Tenant: s.tenant(), ToolVersion: e.deps.Version, Now: e.deps.Now(), Report: o.from,
 	}), nil
+}
+
+// rollbackKind says what the report's run wrote, refusing what no rollback
+// can undo: revoked tokens.
+func rollbackKind(run *runlog.Run, path string) (execute.Writes, error) {
+	kind, err := execute.WritesOf(run)
+	switch {
+	case err != nil:
+		return kind, fmt.Errorf("%s: %w", path, err)
+	case kind == execute.WritesRevokedTokens:
+		return kind, fmt.Errorf("the report %s is of a run that revoked SCIM tokens, which cannot be undone: %w", path, execute.ErrRevokeIsFinal)
+	}
+	return kind, nil
 }

@@ -75,3 +75,38 @@ func writes(tasks []execute.Task) int {
 	}
 	return n
 }
+
+// writing is what a command that writes starts with: its session, the
+// question to ask before writing (nil: none), and the release of the
+// tenant's lock and of the terminal.
+type writing struct {
+	*session
+	confirm *confirmation
+	release func()
+}
+
+// startWriting prepares a command that writes, before anything is sent: it
+// opens the terminal to ask on (refusing at once without one and without
+// --yes), connects, and takes the tenant's lock unless --dry-run.
+func (e *env) startWriting(command string, w writeOptions, c connectOptions, doc *runDoc) (*writing, error) {
+	confirm, err := e.needConfirmation(command, w)
+	if err != nil {
+		return nil, err
+	}
+	s, err := e.connect(c)
+	if err != nil {
+		confirm.close()
+		return nil, err
+	}
+	doc.Tenant = s.tenant()
+	release := confirm.close
+	if !w.dryRun {
+		lock, err := e.lockTenant(s, command)
+		if err != nil {
+			confirm.close()
+			return nil, err
+		}
+		release = func() { lock.Release(); confirm.close() }
+	}
+	return &writing{session: s, confirm: confirm, release: release}, nil
+}

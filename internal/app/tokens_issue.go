@@ -23,41 +23,29 @@ func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) error {
 	if err := checkHandoffPath(o.handoff, o.force); err != nil {
 		return err
 	}
-	confirm, err := e.needConfirmation("tokens issue", o.writeOptions)
+	s, err := e.startWriting("tokens issue", o.writeOptions, o.connectOptions, doc)
 	if err != nil {
 		return err
 	}
-	defer confirm.close()
-	s, err := e.connect(o.connectOptions)
-	if err != nil {
-		return err
-	}
-	doc.Tenant = s.tenant()
+	defer s.release()
 	if o.lifetime == 0 {
 		s.logger.Warn("--lifetime 0: the tokens never expire; anyone who gets the handoff file can provision users into these connections until the tokens are revoked")
 	}
-	if !o.dryRun {
-		lock, err := e.lockTenant(s, "tokens issue")
-		if err != nil {
-			return err
-		}
-		defer lock.Release()
-	}
 	rctx := e.readOnlyContext(ctx)
-	targets, err := e.selectTargets(rctx, s, o.tokenSelection)
+	targets, err := e.selectTargets(rctx, s.session, o.tokenSelection)
 	if err != nil {
 		return e.interrupted(rctx, err)
 	}
 	tasks := issueTasks(targets)
 	title := fmt.Sprintf("Tenant %s: issue a SCIM token for %d connection(s), written to %s only:", s.tenant(), tokenWrites(tasks), o.handoff)
-	if err := e.previewTokens(s, title, tasks, o.writeOptions); err != nil || o.dryRun {
+	if err := e.previewTokens(s.session, title, tasks, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
 	n := tokenWrites(tasks)
-	if err := confirm.ask(fmt.Sprintf("Issue %d SCIM token(s) on tenant %s, written to %s only?", n, s.tenant(), o.handoff), n); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Issue %d SCIM token(s) on tenant %s, written to %s only?", n, s.tenant(), o.handoff), n); err != nil {
 		return err
 	}
-	return e.runTasks(ctx, s, e.issueRun(s, tasks, o, doc))
+	return e.runTasks(ctx, s.session, e.issueRun(s.session, tasks, o, doc))
 }
 
 // issueTasks turns the selection into one issue per connection; a

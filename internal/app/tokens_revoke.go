@@ -18,54 +18,50 @@ import (
 
 func (e *env) tokensRevoke(ctx context.Context, o tokensRevokeOptions) error {
 	doc := e.newRunDoc("tokens revoke", o.writeOptions)
-	if o.from != "" {
-		refs, err := e.readTokenRefs(o.from)
-		if err != nil {
-			return err
-		}
-		o.choice.IDs = map[string]bool{}
-		for _, r := range refs {
-			o.choice.IDs[r.TokenID] = true
-		}
-		if !o.explicit() {
-			// The file's connections, unless a selection narrows them.
-			for _, r := range refs {
-				o.connections = appendNew(o.connections, r.ConnectionID)
-			}
-		}
+	if err := e.chooseFrom(&o); err != nil {
+		return err
 	}
-	confirm, err := e.needConfirmation("tokens revoke", o.writeOptions)
+	s, err := e.startWriting("tokens revoke", o.writeOptions, o.connectOptions, doc)
 	if err != nil {
 		return err
 	}
-	defer confirm.close()
-	s, err := e.connect(o.connectOptions)
-	if err != nil {
-		return err
-	}
-	doc.Tenant = s.tenant()
-	if !o.dryRun {
-		lock, err := e.lockTenant(s, "tokens revoke")
-		if err != nil {
-			return err
-		}
-		defer lock.Release()
-	}
+	defer s.release()
 	rctx := e.readOnlyContext(ctx)
-	tasks, err := e.revokeTasks(rctx, s, o)
+	tasks, err := e.revokeTasks(rctx, s.session, o)
 	if err != nil {
 		return e.interrupted(rctx, err)
 	}
 	title := fmt.Sprintf("Tenant %s: revoke %d token(s):", s.tenant(), tokenWrites(tasks))
-	if err := e.previewTokens(s, title, tasks, o.writeOptions); err != nil || o.dryRun {
+	if err := e.previewTokens(s.session, title, tasks, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
 	n := tokenWrites(tasks)
-	if err := confirm.ask(fmt.Sprintf("Revoke %d SCIM token(s) on tenant %s? Identity providers using them stop provisioning.", n, s.tenant()), n); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Revoke %d SCIM token(s) on tenant %s? Identity providers using them stop provisioning.", n, s.tenant()), n); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "tokens revoke"}
-	return e.runTasks(ctx, s, e.tokenRun(s, h, tasks, o.writeOptions, doc))
+	return e.runTasks(ctx, s.session, e.tokenRun(s.session, h, tasks, o.writeOptions, doc))
+}
+
+// chooseFrom narrows the choice to the tokens --from names and, unless a
+// selection is given, selects their connections.
+func (e *env) chooseFrom(o *tokensRevokeOptions) error {
+	if o.from == "" {
+		return nil
+	}
+	refs, err := e.readTokenRefs(o.from)
+	if err != nil {
+		return err
+	}
+	o.choice.IDs = map[string]bool{}
+	explicit := o.explicit()
+	for _, r := range refs {
+		o.choice.IDs[r.TokenID] = true
+		if !explicit {
+			o.connections = appendNew(o.connections, r.ConnectionID)
+		}
+	}
+	return nil
 }
 
 func appendNew(list []string, s string) []string {
@@ -200,7 +196,8 @@ func (e *env) previewTokens(s *session, title string, tasks []execute.TokenTask,
 
 // rollbackTokens undoes a tokens issue run: the tokens it issued that the
 // tenant still holds are revoked.
-func (e *env) rollbackTokens(ctx context.Context, s *session, run *runlog.Run, o rollbackOptions, confirm *confirmation, doc *runDoc) error {
+func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o rollbackOptions, doc *runDoc) error {
+	s := w.session
 	rctx := e.readOnlyContext(ctx)
 	ids := execute.TokenRollbackIDs(run)
 	targets := make([]tokenTarget, len(ids))
@@ -221,7 +218,7 @@ func (e *env) rollbackTokens(ctx context.Context, s *session, run *runlog.Run, o
 		return err
 	}
 	n := tokenWrites(tasks)
-	if err := confirm.ask(fmt.Sprintf("Revoke the %d SCIM token(s) the run of %s issued, on tenant %s?", n, o.from, s.tenant()), n); err != nil {
+	if err := w.confirm.ask(fmt.Sprintf("Revoke the %d SCIM token(s) the run of %s issued, on tenant %s?", n, o.from, s.tenant()), n); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from}

@@ -126,34 +126,9 @@ func (run *Run) add(n int, line []byte) error {
 	}
 	switch head.Type {
 	case TypeIntent:
-		var i Intent
-		if err := decodeStrict(line, &i); err != nil {
-			return err
-		}
-		if err := checkConnection(i.ConnectionID, i.Action, ""); err != nil {
-			return err
-		}
-		if err := checkTokenIDs(i.ConnectionID, append([]string{i.TokenID}, i.ExistingTokens...)...); err != nil {
-			return err
-		}
-		run.Intents = append(run.Intents, i)
-		return nil
+		return run.addIntent(line)
 	case TypeResult:
-		var r Result
-		if err := decodeStrict(line, &r); err != nil {
-			return err
-		}
-		if r.Status == "" {
-			return fmt.Errorf("connection %s: result without a status", r.ConnectionID)
-		}
-		if err := checkResultConnection(r); err != nil {
-			return err
-		}
-		if err := checkTokenIDs(r.ConnectionID, r.TokenID); err != nil {
-			return err
-		}
-		run.Results = append(run.Results, r)
-		return nil
+		return run.addResult(line)
 	case TypeSummary:
 		var s Summary
 		if err := decodeStrict(line, &s); err != nil {
@@ -163,6 +138,39 @@ func (run *Run) add(n int, line []byte) error {
 		return nil
 	}
 	return fmt.Errorf("unknown line type %q", head.Type)
+}
+
+func (run *Run) addIntent(line []byte) error {
+	var i Intent
+	if err := decodeStrict(line, &i); err != nil {
+		return err
+	}
+	if err := checkConnection(i.ConnectionID, i.Action, ""); err != nil {
+		return err
+	}
+	if err := checkTokenIDs(i.ConnectionID, append([]string{i.TokenID}, i.ExistingTokens...)...); err != nil {
+		return err
+	}
+	run.Intents = append(run.Intents, i)
+	return nil
+}
+
+func (run *Run) addResult(line []byte) error {
+	var r Result
+	if err := decodeStrict(line, &r); err != nil {
+		return err
+	}
+	if r.Status == "" {
+		return fmt.Errorf("connection %s: result without a status", r.ConnectionID)
+	}
+	if err := checkResultConnection(r); err != nil {
+		return err
+	}
+	if err := checkTokenIDs(r.ConnectionID, r.TokenID); err != nil {
+		return err
+	}
+	run.Results = append(run.Results, r)
+	return nil
 }
 
 func (run *Run) addHeader(line []byte) error {
