@@ -508,3 +508,21 @@ func TestTokensAudit_costsListingPagesPlusOneGETPerConnection(t *testing.T) {
 		t.Errorf("%d requests: %d listing pages, %d token GETs", st.Total(), pages, gets)
 	}
 }
+
+// TestTokensAudit_withoutTheSCIMListingScope audits with a client that may
+// read tokens and connections but not SCIM configurations: the tenant-wide
+// listing is refused, the connections of the SCIM strategies are listed
+// instead, and those without a configuration are left out.
+func TestTokensAudit_withoutTheSCIMListingScope(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	h.tenant.AddClient(emulator.Client{ID: "token-auditor", Secret: "auditor-secret", Scopes: []string{"read:connections", "read:scim_token"}})
+	h.env["AUTH0_CLIENT_ID"], h.env["AUTH0_CLIENT_SECRET"] = "token-auditor", "auditor-secret"
+	r := h.expect(h.run("tokens", "audit", "--format", "json"), ExitOK)
+	var got []string
+	for _, c := range parseAudit(t, r.stdout).Connections {
+		got = append(got, c.ID)
+	}
+	if len(got) != 9 || !strings.Contains(r.stderr, "refused the tenant-wide SCIM listing") {
+		t.Errorf("audited %v\n%s", got, r)
+	}
+}
