@@ -10,6 +10,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/urfave/cli/v2"
@@ -76,10 +77,24 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 	if err := report.RenderAudit(&b, a, o.format, e.outStyle(o.out)); err != nil {
 		return err
 	}
-	if err := e.writeReport(o.out, b.Bytes()); err != nil {
+	if err := e.writeAudit(s, o.out, b.Bytes()); err != nil {
 		return err
 	}
 	return auditOutcome(a, o.detailedExitcode)
+}
+
+// writeAudit writes the audit to stdout, or privately and atomically to
+// --out, saying so in the log (which --quiet keeps quiet, for cron).
+func (e *env) writeAudit(s *session, out string, data []byte) error {
+	if out == "" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	if err := fileutil.WriteAtomic(out, data); err != nil {
+		return fmt.Errorf("write the audit to %s: %w", out, err)
+	}
+	s.logger.Info("audit written", "path", out)
+	return nil
 }
 
 // outStyle is the style of a rendering: coloured only on a terminal.
