@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
@@ -27,9 +26,8 @@ func reportCommand(e *env) *cli.Command {
 }
 
 func (e *env) report(_ context.Context, o reportOptions) error {
-	if o.out == "" && o.format == report.FormatHTML && e.streams.OutTerminal {
-		return &usageError{err: errors.New("the audit view is an HTML page, for a browser, not a terminal: give --out FILE.html, or --format markdown"),
-			hint: helpHint("scim-migrate report")}
+	if err := e.noHTMLOnTerminal(o.format, o.out, "the audit view", "scim-migrate report"); err != nil {
+		return err
 	}
 	// A run report may be larger than a plan; the larger limit covers both.
 	data, err := fileutil.ReadLimited(o.from, max(runlog.MaxReportBytes, plan.MaxPlanBytes))
@@ -40,20 +38,31 @@ func (e *env) report(_ context.Context, o reportOptions) error {
 	if err := report.RenderSaved(&out, data, o.from, o.format); err != nil {
 		return fmt.Errorf("%s: %w", o.from, err)
 	}
-	return e.writeReport(o.out, out.Bytes())
+	return e.writeRendering(o.out, out.Bytes(), "the report", func(path string) { fmt.Fprintf(e.stderr, "Wrote %s\n", path) })
 }
 
-// writeReport writes the rendering to stdout, or privately (0600) and
-// atomically to --out: an audit view holds the tenant's configuration, and a
-// reader must never see half of one.
-func (e *env) writeReport(out string, data []byte) error {
+// noHTMLOnTerminal refuses to print an HTML page (what, for the message) on
+// a terminal: it is for a browser.
+func (e *env) noHTMLOnTerminal(f report.Format, out, what, command string) error {
+	if out != "" || f != report.FormatHTML || !e.streams.OutTerminal {
+		return nil
+	}
+	return &usageError{err: fmt.Errorf("%s is an HTML page, for a browser, not a terminal: give --out FILE.html, or --format markdown", what),
+		hint: helpHint(command)}
+}
+
+// writeRendering writes a rendering (what, for the message) to stdout, or
+// privately (0600) and atomically to --out, then tells wrote: a rendering
+// holds the tenant's configuration or tokens' metadata, and a reader must
+// never see half of one.
+func (e *env) writeRendering(out string, data []byte, what string, wrote func(path string)) error {
 	if out == "" {
 		_, err := e.stdout.Write(data)
 		return err
 	}
 	if err := fileutil.WriteAtomic(out, data); err != nil {
-		return fmt.Errorf("write the report to %s: %w", out, err)
+		return fmt.Errorf("write %s to %s: %w", what, out, err)
 	}
-	fmt.Fprintf(e.stderr, "Wrote %s\n", out)
+	wrote(out)
 	return nil
 }

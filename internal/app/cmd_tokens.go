@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
-	"github.com/scim-migrate/scim-migrate/internal/execute"
-	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/urfave/cli/v2"
@@ -49,9 +47,8 @@ func tokensCommand(e *env) *cli.Command {
 }
 
 func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
-	if o.out == "" && o.format == report.FormatHTML && e.streams.OutTerminal {
-		return &usageError{err: errors.New("the audit page is HTML, for a browser, not a terminal: give --out FILE.html, or --format markdown"),
-			hint: helpHint("scim-migrate tokens audit")}
+	if err := e.noHTMLOnTerminal(o.format, o.out, "the audit", "scim-migrate tokens audit"); err != nil {
+		return err
 	}
 	s, err := e.connect(o.connectOptions)
 	if err != nil {
@@ -77,24 +74,12 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 	if err := report.RenderAudit(&b, a, o.format, e.outStyle(o.out)); err != nil {
 		return err
 	}
-	if err := e.writeAudit(s, o.out, b.Bytes()); err != nil {
+	// Said in the log, which --quiet keeps quiet, for cron.
+	wrote := func(path string) { s.logger.Info("audit written", "path", path) }
+	if err := e.writeRendering(o.out, b.Bytes(), "the audit", wrote); err != nil {
 		return err
 	}
 	return auditOutcome(a, o.detailedExitcode)
-}
-
-// writeAudit writes the audit to stdout, or privately and atomically to
-// --out, saying so in the log (which --quiet keeps quiet, for cron).
-func (e *env) writeAudit(s *session, out string, data []byte) error {
-	if out == "" {
-		_, err := e.stdout.Write(data)
-		return err
-	}
-	if err := fileutil.WriteAtomic(out, data); err != nil {
-		return fmt.Errorf("write the audit to %s: %w", out, err)
-	}
-	s.logger.Info("audit written", "path", out)
-	return nil
 }
 
 // outStyle is the style of a rendering: coloured only on a terminal.
@@ -117,46 +102,35 @@ func auditOutcome(a *scimtoken.Audit, detailed bool) error {
 	return nil
 }
 
-// auditTargets lists each target's tokens through the worker pool, one
-// request per connection, and flags them. A connection without a SCIM
-// configuration (a manifest's, or one selected without knowing, and found
-// to have none) is left out: it has no token.
+// auditTargets lists each target's tokens, one request per connection, and
+// flags them. A connection without a SCIM configuration (a manifest's, or
+// one selected without knowing, and found to have none) is left out: it has
+// no token. One whose tokens could not be listed carries the error.
 func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now time.Time, within time.Duration) ([]scimtoken.AuditedConnection, error) {
-	out := make([]*scimtoken.AuditedConnection, len(targets))
-	err := execute.ForEach(ctx, len(targets), s.opts.concurrency, func(ctx context.Context, i int) error {
-		t := targets[i]
+	held, err := listTargetTokens(ctx, s, targets)
+	if err != nil {
+		return nil, err
+	}
+	var conns []scimtoken.AuditedConnection
+	for i, t := range targets {
 		c := scimtoken.AuditedConnection{ConnectionID: t.conn.ID, ConnectionName: t.conn.Name, Strategy: t.conn.Strategy,
 			Tokens: []scimtoken.AuditedToken{}, Flags: []scimtoken.Flag{}}
 		switch {
 		case t.unconfigured:
 			s.logger.Info("left out of the audit: it has no SCIM configuration, so no token", "connection_id", t.conn.ID, "connection_name", t.conn.Name)
-			return nil
+			continue
+		case t.unsure && errors.Is(held[i].err, auth0api.ErrNoSCIMConfiguration):
+			continue
 		case t.problem != "":
 			c.Error = t.problem
-			out[i] = &c
-			return nil
-		}
-		tokens, err := s.client.ListTokens(ctx, t.conn.ID)
-		switch {
-		case execute.IsFatal(err):
-			return err
-		case t.unsure && errors.Is(err, auth0api.ErrNoSCIMConfiguration):
-			return nil
-		case err != nil:
-			c.Error = err.Error()
+		case held[i].err != nil:
+			c.Error = held[i].err.Error()
 		default:
-			c = scimtoken.AuditConnection(c, tokens, now, within)
+			c = scimtoken.AuditConnection(c, held[i].tokens, now, within)
 		}
-		out[i] = &c
-		return nil
-	})
-	var conns []scimtoken.AuditedConnection
-	for _, c := range out {
-		if c != nil {
-			conns = append(conns, *c)
-		}
+		conns = append(conns, c)
 	}
-	return conns, err
+	return conns, nil
 }
 
 // shortDuration writes a duration as a person would: 720h, not 720h0m0s.

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
@@ -37,11 +36,11 @@ func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) error {
 		return e.interrupted(rctx, err)
 	}
 	tasks := issueTasks(targets)
-	title := fmt.Sprintf("Tenant %s: issue a SCIM token for %d connection(s), written to %s only:", s.tenant(), tokenWrites(tasks), o.handoff)
+	n := tokenWrites(tasks)
+	title := fmt.Sprintf("Tenant %s: issue a SCIM token for %d connection(s), written to %s only:", s.tenant(), n, o.handoff)
 	if err := e.previewTokens(s.session, title, tasks, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	n := tokenWrites(tasks)
 	if err := s.confirm.ask(fmt.Sprintf("Issue %d SCIM token(s) on tenant %s, written to %s only?", n, s.tenant(), o.handoff), n); err != nil {
 		return err
 	}
@@ -66,23 +65,17 @@ func issueTasks(targets []tokenTarget) []execute.TokenTask {
 // complete the handoff file is written with them.
 func (e *env) issueRun(s *session, tasks []execute.TokenTask, o tokensIssueOptions, doc *runDoc) runSpec {
 	issued := &handoffTokens{}
-	req := execute.TokenRequest{Scopes: o.scopes, Lifetime: o.lifetime}
-	h := runlog.Header{Command: "tokens issue"}
-	return runSpec{header: h, tasks: len(tasks), write: o.writeOptions, doc: doc,
-		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
-			return execute.ExecuteTokens(ctx, s.client, tasks, execute.TokenOptions{
-				Concurrency: s.opts.concurrency, Stop: e.deps.Stop, Recorder: rec, Observer: obs, Now: e.deps.Now,
-				Attempts: auth0api.WithAttemptCounter, Request: req,
-				Issued: func(t execute.TokenTask, tok scimtoken.Issued) {
-					e.addSecret(tok.Secret)
-					issued.add(scimtoken.NewHandoffToken(t.Conn.ID, t.Conn.Name, t.Conn.Strategy, tok))
-				},
-			})
+	spec := e.tokenRun(s, runlog.Header{Command: "tokens issue"}, tasks, o.writeOptions, doc, execute.TokenOptions{
+		Request: execute.TokenRequest{Scopes: o.scopes, Lifetime: o.lifetime},
+		Issued: func(t execute.TokenTask, tok scimtoken.Issued) {
+			e.addSecret(tok.Secret)
+			issued.add(scimtoken.NewHandoffToken(t.Conn.ID, t.Conn.Name, t.Conn.Strategy, tok))
 		},
-		after: func(out *execute.Outcome, report string) {
-			doc.Handoff = e.writeHandoff(s, o.handoff, issued.list(), out, report)
-		},
+	})
+	spec.after = func(out *execute.Outcome, report string) {
+		doc.Handoff = e.writeHandoff(s, o.handoff, issued.list(), out, report)
 	}
+	return spec
 }
 
 // handoffTokens collects the tokens issued, from every worker.

@@ -31,16 +31,16 @@ func (e *env) tokensRevoke(ctx context.Context, o tokensRevokeOptions) error {
 	if err != nil {
 		return e.interrupted(rctx, err)
 	}
-	title := fmt.Sprintf("Tenant %s: revoke %d token(s):", s.tenant(), tokenWrites(tasks))
+	n := tokenWrites(tasks)
+	title := fmt.Sprintf("Tenant %s: revoke %d token(s):", s.tenant(), n)
 	if err := e.previewTokens(s.session, title, tasks, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	n := tokenWrites(tasks)
 	if err := s.confirm.ask(fmt.Sprintf("Revoke %d SCIM token(s) on tenant %s? Identity providers using them stop provisioning.", n, s.tenant()), n); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "tokens revoke"}
-	return e.runTasks(ctx, s.session, e.tokenRun(s.session, h, tasks, o.writeOptions, doc))
+	return e.runTasks(ctx, s.session, e.tokenRun(s.session, h, tasks, o.writeOptions, doc, execute.TokenOptions{}))
 }
 
 // chooseFrom narrows the choice to the tokens --from names and, unless a
@@ -92,7 +92,11 @@ func (e *env) revokeTasks(ctx context.Context, s *session, o tokensRevokeOptions
 			tasks = append(tasks, execute.TokenTask{Conn: t.conn, Action: plan.ActionNone, Outcome: runlog.StatusFailed, Note: t.problem})
 			continue
 		}
-		revoke, _ := o.choice.Choose(held[i], now)
+		tokens, err := held[i].held()
+		if err != nil {
+			return nil, err
+		}
+		revoke, _ := o.choice.Choose(tokens, now)
 		for _, tok := range revoke {
 			tasks = append(tasks, execute.TokenTask{Conn: t.conn, Action: plan.ActionRevokeToken, TokenID: tok.ID})
 		}
@@ -100,22 +104,39 @@ func (e *env) revokeTasks(ctx context.Context, s *session, o tokensRevokeOptions
 	return tasks, nil
 }
 
-// listTargetTokens lists each target's tokens through the worker pool (a
-// connection without a SCIM configuration has none).
-func listTargetTokens(ctx context.Context, s *session, targets []tokenTarget) ([][]scimtoken.Token, error) {
-	held := make([][]scimtoken.Token, len(targets))
+// listed is one target's tokens, or why they could not be listed.
+type listed struct {
+	tokens []scimtoken.Token
+	err    error
+}
+
+// held returns the tokens (none for a connection without a SCIM
+// configuration), or the error that kept them from being listed.
+func (l listed) held() ([]scimtoken.Token, error) {
+	if errors.Is(l.err, auth0api.ErrNoSCIMConfiguration) {
+		return nil, nil
+	}
+	return l.tokens, l.err
+}
+
+// listTargetTokens lists each target's tokens through the worker pool, one
+// request per connection; a target with a problem is not asked. Only a
+// fatal error (or the run's end) stops it: each other error stays with its
+// target, for the caller to decide.
+func listTargetTokens(ctx context.Context, s *session, targets []tokenTarget) ([]listed, error) {
+	out := make([]listed, len(targets))
 	err := execute.ForEach(ctx, len(targets), s.opts.concurrency, func(ctx context.Context, i int) error {
 		if targets[i].problem != "" {
 			return nil
 		}
 		tokens, err := s.client.ListTokens(ctx, targets[i].conn.ID)
-		if errors.Is(err, auth0api.ErrNoSCIMConfiguration) {
-			return nil
+		if execute.IsFatal(err) {
+			return err
 		}
-		held[i] = tokens
-		return err
+		out[i] = listed{tokens: tokens, err: err}
+		return nil
 	})
-	return held, err
+	return out, err
 }
 
 // readTokenRefs reads the tokens named by a handoff file or by the report
@@ -162,14 +183,15 @@ func issuedInReport(path string) ([]scimtoken.TokenRef, error) {
 	return refs, nil
 }
 
-// tokenRun is the spec of a run that revokes tokens.
-func (e *env) tokenRun(s *session, h runlog.Header, tasks []execute.TokenTask, o writeOptions, doc *runDoc) runSpec {
+// tokenRun is the spec of a run that issues or revokes tokens; opts holds
+// what an issue adds (the request, where the secrets go), the rest is the
+// session's.
+func (e *env) tokenRun(s *session, h runlog.Header, tasks []execute.TokenTask, o writeOptions, doc *runDoc, opts execute.TokenOptions) runSpec {
 	return runSpec{header: h, tasks: len(tasks), write: o, doc: doc,
 		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
-			return execute.ExecuteTokens(ctx, s.client, tasks, execute.TokenOptions{
-				Concurrency: s.opts.concurrency, Stop: e.deps.Stop, Recorder: rec, Observer: obs, Now: e.deps.Now,
-				Attempts: auth0api.WithAttemptCounter,
-			})
+			opts.Concurrency, opts.Stop, opts.Recorder, opts.Observer = s.opts.concurrency, e.deps.Stop, rec, obs
+			opts.Now, opts.Attempts = e.deps.Now, auth0api.WithAttemptCounter
+			return execute.ExecuteTokens(ctx, s.client, tasks, opts)
 		}}
 }
 
@@ -199,7 +221,7 @@ func (e *env) previewTokens(s *session, title string, tasks []execute.TokenTask,
 func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o rollbackOptions, doc *runDoc) error {
 	s := w.session
 	rctx := e.readOnlyContext(ctx)
-	ids := execute.TokenRollbackIDs(run)
+	ids := execute.IntentIDs(run)
 	targets := make([]tokenTarget, len(ids))
 	for i, id := range ids {
 		targets[i] = tokenTarget{conn: scim.Connection{ID: id}}
@@ -210,17 +232,19 @@ func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o
 	}
 	now := map[string][]scimtoken.Token{}
 	for i, id := range ids {
-		now[id] = held[i]
+		if now[id], err = held[i].held(); err != nil {
+			return e.interrupted(rctx, fmt.Errorf("list the tokens of %s: %w", s.tenant(), err))
+		}
 	}
 	tasks := execute.TokenRollback(run, now)
-	title := fmt.Sprintf("Tenant %s: revoke the %d token(s) issued by the run of %s that it still holds:", s.tenant(), tokenWrites(tasks), o.from)
+	n := tokenWrites(tasks)
+	title := fmt.Sprintf("Tenant %s: revoke the %d token(s) issued by the run of %s that it still holds:", s.tenant(), n, o.from)
 	if err := e.previewTokens(s, title, tasks, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	n := tokenWrites(tasks)
 	if err := w.confirm.ask(fmt.Sprintf("Revoke the %d SCIM token(s) the run of %s issued, on tenant %s?", n, o.from, s.tenant()), n); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from}
-	return e.runTasks(ctx, s, e.tokenRun(s, h, tasks, o.writeOptions, doc))
+	return e.runTasks(ctx, s, e.tokenRun(s, h, tasks, o.writeOptions, doc, execute.TokenOptions{}))
 }

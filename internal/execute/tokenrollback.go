@@ -95,16 +95,6 @@ func issuedBy(in runlog.Intent, results map[string]runlog.Result, now []scimtoke
 	return ids
 }
 
-// TokenRollbackIDs lists the connections whose tokens a token rollback must
-// list first.
-func TokenRollbackIDs(run *runlog.Run) []string {
-	var ids []string
-	for _, in := range lastIntents(run) {
-		ids = append(ids, in.ConnectionID)
-	}
-	return ids
-}
-
 // ErrRevokeIsFinal refuses the rollback of a run that revoked tokens.
 var ErrRevokeIsFinal = fmt.Errorf("a revoked SCIM token cannot be restored (Auth0 gives a token's secret once, when it issues it); " +
 	"to give a connection a token again, run tokens issue")

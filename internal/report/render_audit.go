@@ -314,14 +314,7 @@ func scopesText(scopes []string) string {
 // auditConnectionTitle names a connection as the plan's text does: its id,
 // then its name and strategy where they are known.
 func auditConnectionTitle(c scimtoken.AuditedConnection) string {
-	title := bare(c.ConnectionID)
-	if c.ConnectionName != "" {
-		title += " " + quote(c.ConnectionName)
-	}
-	if c.Strategy != "" {
-		title += " (" + bare(c.Strategy) + ")"
-	}
-	return title
+	return titleOf(c.ConnectionID, c.ConnectionName, c.Strategy)
 }
 
 func flagsText(flags []scimtoken.Flag, s Style) string {

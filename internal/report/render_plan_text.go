@@ -132,12 +132,18 @@ func warningLines(warnings []string, s Style) []string {
 // strategy where they are known (a connection without a SCIM configuration
 // read by id may have neither).
 func connectionTitle(c plan.Change) string {
-	title := bare(c.ConnectionID)
-	if c.ConnectionName != "" {
-		title += " " + quote(c.ConnectionName)
+	return titleOf(c.ConnectionID, c.ConnectionName, c.Strategy)
+}
+
+// titleOf names a connection for the text views: its id, then its quoted
+// name and its strategy where they are known.
+func titleOf(id, name, strategy string) string {
+	title := bare(id)
+	if name != "" {
+		title += " " + quote(name)
 	}
-	if c.Strategy != "" {
-		title += " (" + bare(c.Strategy) + ")"
+	if strategy != "" {
+		title += " (" + bare(strategy) + ")"
 	}
 	return title
 }
