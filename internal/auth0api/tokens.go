@@ -88,10 +88,10 @@ func issueError(connID string, err error) error {
 		return err
 	}
 	err = fmt.Errorf("issue a SCIM token for %s: %w", connID, err)
-	switch classify(err) {
-	case meaningRetry, meaningRefused, meaningCanceled:
+	switch m := classify(err); {
+	case uncertain(err, plan.ActionIssueToken):
 		return &execute.UncertainError{Err: err}
-	case meaningNoConfig, meaningNoConnection, meaningUnsupported:
+	case m == meaningNoConfig, m == meaningNoConnection, m == meaningUnsupported:
 		return fmt.Errorf("%w (%w)", ErrNoSCIMConfiguration, err)
 	}
 	return err
@@ -122,7 +122,7 @@ func (c *Client) RevokeToken(ctx context.Context, connID, tokenID string) error 
 		return err
 	}
 	err = fmt.Errorf("revoke SCIM token %s of %s: %w", tokenID, connID, err)
-	if m := classify(err); m == meaningRetry || m == meaningRefused || m == meaningCanceled {
+	if uncertain(err, plan.ActionRevokeToken) {
 		return &execute.UncertainError{Err: err}
 	}
 	return err
