@@ -98,7 +98,32 @@ func (h *harness) run(sub string, args ...string) result {
 	if sub == "apply" || sub == "rollback" {
 		full = append(full, "--yes")
 	}
+	if writesReport(full) && !hasReportFlag(args) {
+		// A run's report goes to the test's directory, never the package's.
+		full = append(full, "--report-dir", h.dir)
+	}
 	return h.runRaw(append(full, args...)...)
+}
+
+// writesReport tells the commands that write a run report by default.
+func writesReport(full []string) bool {
+	cmd := strings.Join(full[1:min(len(full), 3)], " ")
+	switch cmd {
+	case "tokens issue", "tokens revoke", "tokens rotate":
+		return true
+	}
+	return full[1] == "apply" || full[1] == "rollback"
+}
+
+// hasReportFlag tells arguments that already say where the report goes.
+func hasReportFlag(args []string) bool {
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && (name == "report" || name == "report-dir" || name == "dry-run" || name == "help") {
+			return true
+		}
+	}
+	return false
 }
 
 // runRaw runs scim-migrate with exactly the given arguments.
