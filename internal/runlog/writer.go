@@ -17,17 +17,32 @@ import (
 // Writer appends the lines of one run's report. Every line is written whole
 // and synced to disk before the call returns, so what the report says
 // happened is on disk before the next write to the tenant is sent.
+//
+// A write that fails part-way (a full disk) may leave the start of a line in
+// the file; the next line appended after it would be glued to it and both
+// lost to the reader. So a failed line is cut off again (the file truncated
+// to its last whole line) before the error is returned, and when even that
+// fails the writer refuses every later line: the report then ends at its
+// last whole line, as a killed run's does.
 type Writer struct {
 	mu   sync.Mutex
 	f    File
 	path string
+	// size is the length of the file's whole lines, where a failed line is
+	// cut back to.
+	size int64
+	// broken is why nothing more may be appended: a failed line that could
+	// not be cut off.
+	broken error
 }
 
 // File is what a report is written to: the file itself, or, in tests, one
-// that fails on demand as a full disk does.
+// that fails on demand as a full disk does. Truncate cuts off a line whose
+// write failed part-way.
 type File interface {
 	io.Writer
 	Sync() error
+	Truncate(size int64) error
 	Close() error
 }
 
@@ -152,7 +167,8 @@ func (w *Writer) Close() error {
 }
 
 // write appends one line and syncs it: one Write call per line, so a crash
-// can cut off at most the last line, which the reader tolerates.
+// can cut off at most the last line, which the reader tolerates. A line that
+// fails is cut off again (see Writer), so it is never glued to the next.
 func (w *Writer) write(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -161,14 +177,35 @@ func (w *Writer) write(v any) error {
 	b = append(b, '\n')
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.f == nil {
+	switch {
+	case w.f == nil:
 		return fmt.Errorf("report %s: already closed", w.path)
+	case w.broken != nil:
+		return fmt.Errorf("report %s: nothing more is written to it after a line that could not be cut off: %w", w.path, w.broken)
 	}
 	if _, err := w.f.Write(b); err != nil {
-		return fileutil.Wrap("write report", w.path, err)
+		return w.cutBack(fileutil.Wrap("write report", w.path, err))
 	}
 	if err := w.f.Sync(); err != nil {
-		return fileutil.Wrap("sync report", w.path, err)
+		// The line may be on disk or not, or part of it: it is not
+		// recorded, and its caller is told so.
+		return w.cutBack(fileutil.Wrap("sync report", w.path, err))
 	}
+	w.size += int64(len(b))
 	return nil
+}
+
+// cutBack truncates the file to its last whole line after a failed write,
+// and returns that write's error. When the file cannot be cut back, the
+// writer is broken: appending after a torn line would glue the two.
+func (w *Writer) cutBack(failed error) error {
+	err := w.f.Truncate(w.size)
+	if err == nil {
+		err = w.f.Sync()
+	}
+	if err != nil {
+		w.broken = failed
+		return fmt.Errorf("%w; the torn line could not be cut off (%v), so the report ends at its last whole line and nothing more is written to it", failed, err)
+	}
+	return failed
 }
