@@ -3,10 +3,12 @@ package app
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
@@ -89,4 +91,107 @@ func TestRollback_readsAReportWithATornLine(t *testing.T) {
 		t.Errorf("rollback must name the torn line:\n%s", r)
 	}
 	h.sameState(original, "rollback of a report with a torn line")
+}
+
+// seedReport writes a report with only its header, as a run of command on
+// tenant started at started.
+func seedReport(t *testing.T, path, tenant, command string, started time.Time) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	w, err := runlog.Create(path, runlog.Header{Tenant: tenant, Command: command, StartedAt: started.UTC(), ToolVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestReportDir_keepDeletesOnlyItsOwnReports seeds a --report-dir with this
+// tenant's old reports and with look-alikes: a report dated in the future,
+// a user's file, a symlink and a directory named like reports, reports of
+// tenants whose names end the same, a report whose header is another
+// tenant's or another command's. apply --keep 2 deletes exactly the old
+// reports but the newest, and keeps its own.
+func TestReportDir_keepDeletesOnlyItsOwnReports(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	dir := h.path("reports")
+	name := strings.TrimPrefix(h.srv.URL, "http://") // 127.0.0.1:PORT
+	key := strings.Replace(name, "127.0.0.1", "localhost", 1)
+	now := time.Now()
+	at := func(d time.Duration) time.Time { return now.Add(-d).Truncate(time.Millisecond) }
+	named := func(command, tenant string, started time.Time) string {
+		return filepath.Join(dir, runlog.DefaultPath(command, tenant, started))
+	}
+	var ours []string
+	for i := range 3 {
+		ours = append(ours, seedReport(t, named("apply", key, at(time.Duration(i+1)*time.Hour)), name, "apply", at(time.Duration(i+1)*time.Hour)))
+	}
+	ours = append(ours, seedReport(t, named("tokens issue", key, at(5*time.Hour)), name, "tokens issue", at(5*time.Hour)))
+	future := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
+	keep := []string{
+		seedReport(t, named("apply", key, future), name, "apply", future),
+		seedReport(t, named("apply", "dev-"+key, at(9*time.Hour)), "dev-"+key, "apply", at(9*time.Hour)),
+		seedReport(t, named("rollback", "dev-"+key, at(9*time.Hour)), name, "rollback", at(9*time.Hour)),
+		seedReport(t, named("apply", key, at(10*time.Hour)), "other.eu.auth0.com", "apply", at(10*time.Hour)),
+		seedReport(t, named("apply", key, at(11*time.Hour)), name, "rollback", at(11*time.Hour)),
+		seedReport(t, named("apply", key, at(12*time.Hour)), name, "apply", at(13*time.Hour)),
+		h.file("reports/"+runlog.DefaultPath("apply", key, at(20*time.Hour)), "my own notes, named like a report\n"),
+	}
+	outside := seedReport(t, h.path("elsewhere.jsonl"), name, "apply", at(30*time.Hour))
+	link := named("apply", key, at(30*time.Hour))
+	if err := os.Symlink(outside, link); err != nil {
+		t.Fatal(err)
+	}
+	keep = append(keep, link, outside)
+	sub := named("apply", key, at(40*time.Hour))
+	if err := os.Mkdir(sub, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	keep = append(keep, sub)
+
+	r := h.expect(h.run("apply", "--report-dir", dir, "--keep", "2", "-f", "../../examples/manifest.json"), ExitOK)
+	for _, p := range keep {
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("deleted %s, which is not this tenant's report", filepath.Base(p))
+		}
+	}
+	if _, err := os.Stat(ours[0]); err != nil {
+		t.Errorf("the newest old report must be kept:\n%s", r)
+	}
+	for _, p := range ours[1:] {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s is old and this tenant's: it must be deleted", filepath.Base(p))
+		} else if !strings.Contains(r.stderr, "deleted an old report") || !strings.Contains(r.stderr, filepath.Base(p)) {
+			t.Errorf("the deletion of %s must be logged:\n%s", filepath.Base(p), r.stderr)
+		}
+	}
+	current := strings.TrimSpace(strings.TrimPrefix(r.stderr[strings.Index(r.stderr, "Report: "):], "Report: "))
+	current = current[:strings.IndexByte(current, '\n')]
+	if _, err := runlog.ReadRunFile(current); err != nil {
+		t.Errorf("the run's own report: %v", err)
+	}
+	if !strings.Contains(r.stderr, "dated in the future") {
+		t.Errorf("the report dated in the future must be named in the log:\n%s", r.stderr)
+	}
+
+	// --keep 1 keeps the run's own report and nothing else of this tenant's.
+	r = h.expect(h.run("apply", "--report-dir", dir, "--keep", "1", "-f", "../../examples/manifest.json"), ExitOK)
+	for _, p := range keep {
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("deleted %s", filepath.Base(p))
+		}
+	}
+	for _, p := range []string{current, ours[0]} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s must be deleted by --keep 1", filepath.Base(p))
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if len(left) != len(keep)-1+1 { // keep minus the file outside, plus this run's
+		t.Errorf("left %d files, want %d:\n%s", len(left), len(keep), r.stderr)
+	}
 }

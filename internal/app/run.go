@@ -86,7 +86,7 @@ func (e *env) finishRun(s *session, spec runSpec, out execute.Outcome, path stri
 		e.printRunSummary(spec.header.Command, c, path)
 	}
 	if spec.write.keep > 0 {
-		pruneReports(spec.write.reportDir, s.client.Tenant().Key(), spec.write.keep, s.logger)
+		pruneReports(spec.write.reportDir, s.client.Tenant().Key(), spec.write.keep, path, e.deps.Now(), s.logger)
 	}
 }
 

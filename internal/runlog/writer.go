@@ -1,6 +1,7 @@
 package runlog
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,31 +75,86 @@ func safeName(tenant string) string {
 	}, tenant)
 }
 
-// ReportFile is a report found in a directory by its default name.
+// ReportFile is a file in a directory named as DefaultPath names a report.
+// Its name proves nothing (anyone can name a file so): ProveReport reads
+// what it is.
 type ReportFile struct {
-	Path    string
+	Path string
+	// Command is the command part of the name, in its file-name form.
+	Command string
 	Started time.Time
 }
 
-// ReportsOf lists the reports in dir that DefaultPath named for a tenant,
-// whatever their command.
+// ReportsOf lists the files in dir named exactly as DefaultPath names a
+// report of tenant, whatever their command: the tenant part must be the
+// whole tenant, so acme.eu.auth0.com never lists dev-acme.eu.auth0.com's.
 func ReportsOf(dir, tenant string) []ReportFile {
 	entries, _ := os.ReadDir(dir)
-	suffix := "-" + safeName(tenant) + "-"
 	var out []ReportFile
 	for _, en := range entries {
-		name := en.Name()
-		rest, ok := strings.CutPrefix(name, "scim-migrate-")
-		stamp, ok2 := strings.CutSuffix(rest, ".jsonl")
-		i := strings.LastIndex(stamp, suffix)
-		if !ok || !ok2 || en.IsDir() || i < 0 {
-			continue
-		}
-		if t, err := time.Parse(reportTime, stamp[i+len(suffix):]); err == nil {
-			out = append(out, ReportFile{Path: filepath.Join(dir, name), Started: t})
+		if rf, ok := parseReportName(en.Name(), tenant); ok {
+			rf.Path = filepath.Join(dir, en.Name())
+			out = append(out, rf)
 		}
 	}
 	return out
+}
+
+// parseReportName reads a name DefaultPath made for tenant: a command
+// (whose file-name form has no dash), the tenant, the start time.
+func parseReportName(name, tenant string) (ReportFile, bool) {
+	rest, ok := strings.CutPrefix(name, "scim-migrate-")
+	rest, ok2 := strings.CutSuffix(rest, ".jsonl")
+	command, rest, ok3 := strings.Cut(rest, "-")
+	stamp, ok4 := strings.CutPrefix(rest, safeName(tenant)+"-")
+	if !ok || !ok2 || !ok3 || !ok4 || command == "" {
+		return ReportFile{}, false
+	}
+	t, err := time.Parse(reportTime, stamp)
+	if err != nil || t.Format(reportTime) != stamp {
+		return ReportFile{}, false
+	}
+	return ReportFile{Command: command, Started: t}, true
+}
+
+// maxHeaderBytes bounds the first line ProveReport reads: a header is a few
+// hundred bytes.
+const maxHeaderBytes = 64 << 10
+
+// ProveReport reads what the file rf names is, and returns its header when
+// it is a report this tool wrote under that name: a regular file (a symlink
+// is never followed), whose first line is a run header of the command and
+// the start time the name says. Whose tenant it is stays the caller's to
+// compare (the header records the tenant as it was spelled).
+func ProveReport(rf ReportFile) (Header, error) {
+	fi, err := os.Lstat(rf.Path)
+	if err != nil {
+		return Header{}, err
+	}
+	if !fi.Mode().IsRegular() {
+		return Header{}, fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
+	}
+	f, err := os.Open(rf.Path)
+	if err != nil {
+		return Header{}, err
+	}
+	defer f.Close()
+	if now, err := f.Stat(); err != nil || !os.SameFile(fi, now) {
+		return Header{}, errors.New("the file changed while it was read")
+	}
+	line, _, err := readLine(bufio.NewReaderSize(io.LimitReader(f, maxHeaderBytes), maxHeaderBytes))
+	if err != nil || line == nil {
+		return Header{}, errors.New("empty, or not a report")
+	}
+	run := &Run{}
+	if err := run.add(1, line); err != nil {
+		return Header{}, err
+	}
+	h := run.Header
+	if safeName(h.Command) != rf.Command || h.StartedAt.UTC().Format(reportTime) != rf.Started.Format(reportTime) {
+		return Header{}, fmt.Errorf("its header (%s, started %s) is not the run its name says", h.Command, h.StartedAt.UTC().Format(reportTime))
+	}
+	return h, nil
 }
 
 // Create starts a report at path with its header. An existing file is never
