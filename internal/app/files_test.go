@@ -195,3 +195,41 @@ func TestReportDir_keepDeletesOnlyItsOwnReports(t *testing.T) {
 		t.Errorf("left %d files, want %d:\n%s", len(left), len(keep), r.stderr)
 	}
 }
+
+// TestTokensIssue_reportRecordsTheHandoffsFate: the report's summary says
+// what became of the handoff file, its last step: written, with how many
+// tokens; or, when it cannot be written (its directory is gone by then),
+// the error, and the run exits 4 naming the report, whose rollback revokes
+// the tokens.
+func TestTokensIssue_reportRecordsTheHandoffsFate(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	out, rep := h.path("handoff.json"), h.path("issue.jsonl")
+	h.expect(h.run("tokens", "issue", "--yes", "--strategy", "okta", "--out", out, "--report", rep), ExitOK)
+	sum := h.readReport(rep).Summary
+	if sum == nil || sum.Handoff == nil || !sum.Handoff.Written || sum.Handoff.Path != out || sum.Handoff.Tokens != 2 || sum.Error != "" {
+		t.Fatalf("summary %+v", sum)
+	}
+
+	h = newHarness(t, emulator.Options{})
+	dir := h.path("handoffs")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	h.tenant.SetWriteHook(func(string) { once.Do(func() { _ = os.RemoveAll(dir) }) })
+	out, rep = filepath.Join(dir, "handoff.json"), h.path("issue.jsonl")
+	r := h.expect(h.run("tokens", "issue", "--yes", "--strategy", "okta", "--out", out, "--report", rep), ExitStopped)
+	if !strings.Contains(r.stderr, "rollback --from "+rep) {
+		t.Errorf("the error must name the report:\n%s", r)
+	}
+	h.tenant.SetWriteHook(nil)
+	sum = h.readReport(rep).Summary
+	if sum == nil || sum.Handoff == nil || sum.Handoff.Written || sum.Handoff.Tokens != 2 ||
+		!strings.Contains(sum.Handoff.Error, "handoff") || !strings.Contains(sum.Error, "handoff") {
+		t.Fatalf("the summary must record the failed handoff: %+v", sum)
+	}
+	h.expect(h.run("rollback", "--from", rep, "--report", h.path("back.jsonl")), ExitOK)
+	if got := append(h.tokenIDs(acme), h.tokenIDs(hooli)...); len(got) != 0 {
+		t.Errorf("tokens left after the rollback: %v", got)
+	}
+}
