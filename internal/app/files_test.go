@@ -233,3 +233,55 @@ func TestTokensIssue_reportRecordsTheHandoffsFate(t *testing.T) {
 		t.Errorf("tokens left after the rollback: %v", got)
 	}
 }
+
+// TestOutputs_refusedBeforeAnyRequest: two outputs naming one file, and a
+// directory (or an existing file) where a command writes a new file, are
+// refused before any request, with or without --force.
+func TestOutputs_refusedBeforeAnyRequest(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	dir := h.path("adir.json")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	existing := h.file("existing.jsonl", "keep me\n")
+	same := h.path("same.json")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tokens", "issue", "--yes", "--all", "--out", same, "--report", same}, "name the same file"},
+		{[]string{"tokens", "issue", "--yes", "--all", "--out", same, "--report", h.path("x/../same.json")}, "name the same file"},
+		{[]string{"tokens", "issue", "--yes", "--all", "--out", dir}, "is a directory"},
+		{[]string{"tokens", "issue", "--yes", "--all", "--force", "--out", dir}, "is a directory"},
+		{[]string{"tokens", "issue", "--yes", "--all", "--out", same, "--report", dir}, "a directory exists"},
+		{[]string{"tokens", "revoke", "--yes", "--expired", "--all", "--report", existing}, "a file exists"},
+		{[]string{"apply", "--report", dir, "-f", "../../examples/manifest.json"}, "a directory exists"},
+		{[]string{"apply", "--force", "--report", existing, "-f", "../../examples/manifest.json"}, "a file exists"},
+		{[]string{"apply", "--report-dir", existing, "-f", "../../examples/manifest.json"}, "not a directory"},
+		{[]string{"rollback", "--report", dir, "--from", existing}, "a directory exists"},
+		{[]string{"plan", "--out", dir, "-f", "../../examples/manifest.json"}, "is a directory"},
+		{[]string{"export", "--out", dir}, "is a directory"},
+		{[]string{"tokens", "audit", "--out", dir}, "is a directory"},
+	}
+	if err := os.Mkdir(h.path("x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range cases {
+		r := h.run(tc.args[0], tc.args[1:]...)
+		if r.code != ExitError || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: want exit 1 and %q:\n%s", tc.args, tc.want, r)
+		}
+		if n := h.tenant.Stats().Total(); n != 0 {
+			t.Fatalf("%v: %d requests sent", tc.args, n)
+		}
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		t.Error("the directory was replaced")
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "keep me\n" {
+		t.Error("the existing file was changed")
+	}
+	if _, err := os.Lstat(same); err == nil {
+		t.Error("same.json was written")
+	}
+}

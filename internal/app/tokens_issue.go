@@ -130,9 +130,14 @@ func (e *env) writeHandoff(s *session, path string, tokens []scimtoken.HandoffTo
 }
 
 // checkHandoffPath refuses, before anything is sent, a handoff file that
-// exists (unless --force) or could not be created: tokens issued with
-// nowhere to write them would be lost.
+// exists (unless --force), a directory in its place (even with --force: it
+// cannot be replaced by a file) or a file that could not be created: tokens
+// issued with nowhere to write them would be lost.
 func checkHandoffPath(path string, force bool) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return &usageError{err: fmt.Errorf("the handoff file %s is a directory: give the path of a file to --out", path),
+			hint: helpHint("scim-migrate tokens issue")}
+	}
 	if _, err := os.Lstat(path); err == nil && !force {
 		return &usageError{err: fmt.Errorf("the handoff file %s exists: give another --out, or --force to replace it", path),
 			hint: helpHint("scim-migrate tokens issue")}
