@@ -40,6 +40,9 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	if run.Truncated {
 		s.logger.Warn("the report's last line was cut off (the run was killed while writing it); everything before it is used", "report", o.from)
 	}
+	for _, n := range run.Torn {
+		s.logger.Warn("a line of the report was torn by a failed write and is skipped (its write was never sent); the line glued to it is used", "report", o.from, "line", n)
+	}
 	if !auth0api.SameTenant(run.Header.Tenant, s.tenant()) {
 		return fmt.Errorf("the report %s is from tenant %q, not %q; nothing was written", o.from, run.Header.Tenant, s.tenant())
 	}

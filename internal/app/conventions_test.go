@@ -226,13 +226,8 @@ func TestReportDir_keepsTheNewest(t *testing.T) {
 	now := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
 	tenant := strings.TrimPrefix(h.srv.URL, "http://")
 	for i := range 4 {
-		old := filepath.Join(dir, runlog.DefaultPath("apply", strings.Replace(tenant, "127.0.0.1", "localhost", 1), now.Add(-time.Duration(i+1)*24*time.Hour)))
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(old, []byte("{}\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		started := now.Add(-time.Duration(i+1) * 24 * time.Hour)
+		seedReport(t, filepath.Join(dir, runlog.DefaultPath("apply", strings.Replace(tenant, "127.0.0.1", "localhost", 1), started)), tenant, "apply", started)
 	}
 	other := filepath.Join(dir, runlog.DefaultPath("apply", "other.eu.auth0.com", now.Add(-100*24*time.Hour)))
 	_ = os.WriteFile(other, []byte("{}\n"), 0o600)

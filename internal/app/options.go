@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/report"
@@ -177,6 +179,9 @@ var extensionFormats = map[string]report.Format{
 // the extension is refused, rather than writing JSON into x.html.
 func parseOutput(c *cli.Context, def report.Format, allowed ...report.Format) (report.Format, string, error) {
 	out := c.String("out")
+	if fi, err := os.Stat(out); out != "" && err == nil && fi.IsDir() {
+		return "", out, &usageError{err: fmt.Errorf("--out %s is a directory: give the path of a file", out)}
+	}
 	byExt, known := extensionFormats[strings.ToLower(filepath.Ext(out))]
 	if out != "" && known && !c.IsSet("format") && slices.Contains(allowed, byExt) {
 		return byExt, out, nil
@@ -260,9 +265,60 @@ func parseWrite(c *cli.Context) (writeOptions, error) {
 	case o.keep > 0 && o.reportDir == "":
 		return o, &usageError{err: errors.New("--keep prunes the reports of --report-dir: give --report-dir too")}
 	}
+	if !o.dryRun {
+		if err := o.checkReportPaths(); err != nil {
+			return o, err
+		}
+	}
 	var err error
 	o.format, err = parseResultFormat(c)
 	return o, err
+}
+
+// checkReportPaths refuses, before anything is read or sent, a --report
+// that exists (a report holds one run and is never appended to, and a
+// directory cannot be one) and a --report-dir that is not a directory: the
+// run would stop only once it was about to write.
+func (o writeOptions) checkReportPaths() error {
+	if o.reportPath != "" {
+		if fi, err := os.Lstat(o.reportPath); err == nil {
+			return &usageError{err: fmt.Errorf("--report %s: %s exists; a report holds one run: give a new file", o.reportPath, kindOf(fi))}
+		}
+	}
+	if o.reportDir != "" {
+		if fi, err := os.Stat(o.reportDir); err == nil && !fi.IsDir() {
+			return &usageError{err: fmt.Errorf("--report-dir %s: %s, not a directory", o.reportDir, kindOf(fi))}
+		}
+	}
+	return nil
+}
+
+// kindOf names what a path holds, for an error.
+func kindOf(fi os.FileInfo) string {
+	switch {
+	case fi.IsDir():
+		return "a directory"
+	case fi.Mode()&os.ModeSymlink != 0:
+		return "a symlink"
+	case fi.Mode().IsRegular():
+		return "a file"
+	}
+	return "a special file"
+}
+
+// distinctOutputs refuses two output flags of one command that name one
+// file: the second written would replace the first (the handoff replacing
+// the run's report, which rollback then cannot read). Flags not given ("")
+// are left out.
+func distinctOutputs(flags ...[2]string) error {
+	for i, a := range flags {
+		for _, b := range flags[i+1:] {
+			if a[1] != "" && b[1] != "" && fileutil.SamePath(a[1], b[1]) {
+				return &usageError{err: fmt.Errorf("%s %s and %s %s name the same file: each output needs its own", a[0], a[1], b[0], b[1])}
+			}
+		}
+	}
+	return nil
 }
 
 // applyOptions are apply's flags.

@@ -208,3 +208,26 @@ func TestParseConnect_rps(t *testing.T) {
 		t.Errorf("--reserve 0 keeps nothing back: %v %v", o.reserve, err)
 	}
 }
+
+func TestParseOutputs_distinctFilesAndNoDirectory(t *testing.T) {
+	dir := t.TempDir()
+	same := dir + "/h.json"
+	for name, args := range map[string][]string{
+		"same file":           {"--all", "--out", same, "--report", same},
+		"same file, two ways": {"--all", "--out", same, "--report", dir + "/./sub/../h.json"},
+		"report a directory":  {"--all", "--out", same, "--report", dir},
+	} {
+		if _, err := parseArgs(t, tokensIssueFlags(), parseTokensIssue, append([]string{testDomain}, args...)...); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := parseArgs(t, tokensIssueFlags(), parseTokensIssue, testDomain, "--all", "--out", same, "--report", dir+"/r.jsonl"); err != nil {
+		t.Errorf("two files: %v", err)
+	}
+	if _, err := parseArgs(t, applyFlags(), parseApply, testDomain, "-f", "m.json", "--dry-run", "--report", dir); err != nil {
+		t.Errorf("--dry-run writes no report: %v", err)
+	}
+	if _, err := parseArgs(t, planFlags(), parsePlan, testDomain, "-f", "m.json", "--out", dir); err == nil {
+		t.Error("plan --out DIR: accepted")
+	}
+}

@@ -153,6 +153,9 @@ func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
 	if o.writeOptions, err = parseWrite(c); err != nil {
 		return o, err
 	}
+	if err := distinctOutputs([2]string{"--out", o.handoff}, [2]string{"--report", o.reportPath}); err != nil {
+		return o, err
+	}
 	o.connectOptions, err = parseConnect(c)
 	return o, err
 }

@@ -24,9 +24,10 @@ type runSpec struct {
 	doc   *runDoc
 	// execute runs the engine, recording into rec and telling obs.
 	execute func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome
-	// after, when set, is called once the report is complete, before the
-	// run's outcome is told (tokens issue writes its handoff file there).
-	after func(out *execute.Outcome, report string)
+	// after, when set, is the run's last step, taken once every result is
+	// in the report and before its summary, which records what after
+	// returns (tokens issue writes its handoff file there).
+	after func(out *execute.Outcome, report string) *runlog.Handoff
 }
 
 // configRun is the spec of a run that writes SCIM configurations.
@@ -63,11 +64,14 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	prog := newProgress(spec.tasks, spec.header.Command, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
 	out := spec.execute(ctx, w, prog)
 	prog.Close()
-	if err := w.Summary(summaryOf(out, e.deps.Now(), s.client.Stats().Attempts.Load())); err != nil {
-		out.Fatal = cmp.Or(out.Fatal, err)
-	}
+	var handoff *runlog.Handoff
 	if spec.after != nil {
-		spec.after(&out, path)
+		handoff = spec.after(&out, path)
+	}
+	sum := summaryOf(out, e.deps.Now(), s.client.Stats().Attempts.Load())
+	sum.Handoff = handoff
+	if err := w.Summary(sum); err != nil {
+		out.Fatal = cmp.Or(out.Fatal, err)
 	}
 	spec.doc.ran(out, path, start, e.deps.Now())
 	e.finishRun(s, spec, out, path)
@@ -86,7 +90,7 @@ func (e *env) finishRun(s *session, spec runSpec, out execute.Outcome, path stri
 		e.printRunSummary(spec.header.Command, c, path)
 	}
 	if spec.write.keep > 0 {
-		pruneReports(spec.write.reportDir, s.client.Tenant().Key(), spec.write.keep, s.logger)
+		pruneReports(spec.write.reportDir, s.client.Tenant().Key(), spec.write.keep, path, e.deps.Now(), s.logger)
 	}
 }
 

@@ -72,8 +72,12 @@ func (e *env) issueRun(s *session, tasks []execute.TokenTask, o tokensIssueOptio
 			issued.add(scimtoken.NewHandoffToken(t.Conn.ID, t.Conn.Name, t.Conn.Strategy, tok))
 		},
 	})
-	spec.after = func(out *execute.Outcome, report string) {
-		doc.Handoff = e.writeHandoff(s, o.handoff, issued.list(), out, report)
+	spec.after = func(out *execute.Outcome, report string) *runlog.Handoff {
+		fate := e.writeHandoff(s, o.handoff, issued.list(), out, report)
+		if fate.Written {
+			doc.Handoff = fate.Path
+		}
+		return fate
 	}
 	return spec
 }
@@ -97,13 +101,14 @@ func (h *handoffTokens) list() []scimtoken.HandoffToken {
 }
 
 // writeHandoff writes the tokens issued to the handoff file, and returns
-// its path ("" when nothing was written). A handoff that cannot be written
-// stops the run as a fatal error after writes: the tokens issued are
-// unusable, and rolling the report back revokes them.
-func (e *env) writeHandoff(s *session, path string, tokens []scimtoken.HandoffToken, out *execute.Outcome, report string) string {
+// what became of it, for the report's summary. A handoff that cannot be
+// written stops the run as a fatal error after writes: the tokens issued
+// are unusable, and rolling the report back revokes them.
+func (e *env) writeHandoff(s *session, path string, tokens []scimtoken.HandoffToken, out *execute.Outcome, report string) *runlog.Handoff {
+	fate := &runlog.Handoff{Path: path, Tokens: len(tokens)}
 	if len(tokens) == 0 {
 		s.logger.Info("no token was issued; the handoff file was not written", "path", path)
-		return ""
+		return fate
 	}
 	format, _ := scimtoken.HandoffFormatOf(path)
 	h := scimtoken.Handoff{Tenant: s.tenant(), IssuedAt: e.deps.Now().UTC(), Tokens: tokens}
@@ -112,20 +117,27 @@ func (e *env) writeHandoff(s *session, path string, tokens []scimtoken.HandoffTo
 		err = fileutil.WriteAtomic(path, data)
 	}
 	if err != nil {
-		out.Fatal = cmp.Or(out.Fatal, error(&execute.FatalError{
-			Err:  fmt.Errorf("write the handoff file: %w", err),
+		err = fmt.Errorf("write the handoff file: %w", err)
+		fate.Error = err.Error()
+		out.Fatal = cmp.Or(out.Fatal, error(&execute.FatalError{Err: err,
 			Hint: fmt.Sprintf("the %d token(s) issued cannot be handed over; rollback --from %s revokes them", len(tokens), report)}))
-		return ""
+		return fate
 	}
+	fate.Written = true
 	s.logger.Info("handoff file written: give it to the identity providers' administrators over a secure channel, then delete it",
 		"path", path, "tokens", len(tokens))
-	return path
+	return fate
 }
 
 // checkHandoffPath refuses, before anything is sent, a handoff file that
-// exists (unless --force) or could not be created: tokens issued with
-// nowhere to write them would be lost.
+// exists (unless --force), a directory in its place (even with --force: it
+// cannot be replaced by a file) or a file that could not be created: tokens
+// issued with nowhere to write them would be lost.
 func checkHandoffPath(path string, force bool) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return &usageError{err: fmt.Errorf("the handoff file %s is a directory: give the path of a file to --out", path),
+			hint: helpHint("scim-migrate tokens issue")}
+	}
 	if _, err := os.Lstat(path); err == nil && !force {
 		return &usageError{err: fmt.Errorf("the handoff file %s exists: give another --out, or --force to replace it", path),
 			hint: helpHint("scim-migrate tokens issue")}

@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 )
 
 // PrivateMode is the mode of every file the tool creates: plans and reports
@@ -142,4 +144,37 @@ func Wrap(op, path string, err error) error {
 		err = pe.Err
 	}
 	return fmt.Errorf("%s %s: %w", op, path, err)
+}
+
+// SamePath reports whether two paths name one file, existing or not: the
+// same path once made absolute and its directory's symlinks resolved (on
+// macOS and Windows, whose file systems ignore case by default, in any
+// case), or two names of one existing file (a hard link, a symlink). Two
+// outputs of one command must never be one file: the second would replace
+// the first.
+func SamePath(a, b string) bool {
+	ra, rb := resolved(a), resolved(b)
+	if ra == rb || (caseInsensitive && strings.EqualFold(ra, rb)) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// caseInsensitive is whether the default file systems of this system ignore
+// case in names.
+const caseInsensitive = runtime.GOOS == "darwin" || runtime.GOOS == "windows"
+
+// resolved is p made absolute, with the symlinks of its directory resolved
+// (p itself may not exist yet).
+func resolved(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs))
+	}
+	return abs
 }

@@ -88,3 +88,30 @@ func TestWrap_namesThePathOnce(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+func TestSamePath(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.json")
+	if err := os.WriteFile(a, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(dir, filepath.Join(dir, "via")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(a, filepath.Join(dir, "hard.json")); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{a, dir + "/x/../a.json", dir + "/via/a.json", dir + "/hard.json"} {
+		if !SamePath(a, b) {
+			t.Errorf("%s and %s: not the same", a, b)
+		}
+	}
+	for _, b := range []string{dir + "/b.json", dir + "/via/new.json", dir} {
+		if SamePath(a, b) {
+			t.Errorf("%s and %s: the same", a, b)
+		}
+	}
+	if !SamePath(dir+"/new.json", dir+"/via/new.json") {
+		t.Error("a new file through a symlinked directory")
+	}
+}

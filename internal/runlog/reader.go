@@ -31,6 +31,11 @@ type Run struct {
 	// Truncated is set when the last line was cut off, as it is when the run
 	// was killed while writing it; everything before it is intact.
 	Truncated bool
+	// Torn are the numbers of the lines in the middle that a failed write
+	// cut off, with the next line glued to them (reports of versions before
+	// the writer cut such lines back). Each was skipped, and the whole line
+	// glued to its end was read.
+	Torn []int
 }
 
 // ReadRunFile reads a report written by Writer.
@@ -50,12 +55,14 @@ func ReadRunFile(path string) (*Run, error) {
 	return r, nil
 }
 
-// ReadRun reads a report from r. A line cut off at the end is tolerated; a
-// malformed line anywhere else is an error naming its line number.
+// ReadRun reads a report from r. A line cut off at the end is tolerated, and
+// so is a torn line in the middle (see Run.Torn) between whole lines; any
+// other malformed line is an error naming its line number.
 func ReadRun(r io.Reader) (*Run, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	run := &Run{}
 	total := 0
+	prevWhole := false
 	for n := 1; ; n++ {
 		line, complete, err := readLine(br)
 		total += len(line)
@@ -68,20 +75,70 @@ func ReadRun(r io.Reader) (*Run, error) {
 		if line == nil {
 			break
 		}
-		if perr := run.add(n, line); perr != nil {
+		perr := run.add(n, line)
+		switch {
+		case perr == nil:
+			prevWhole = true
+			continue
+		case !complete && n > 1:
 			// Only a later line may be cut off: a report whose header is
 			// damaged says nothing trustworthy about its run.
-			if !complete && n > 1 {
-				run.Truncated = true
-				break
-			}
-			return nil, fmt.Errorf("line %d: %w", n, perr)
+			run.Truncated = true
+		case n > 1 && prevWhole && run.addTorn(n, line):
+			// The line after a torn one must be whole again.
+			prevWhole = false
+			continue
+		default:
+			return nil, fmt.Errorf("line %d: %w%s", n, perr, afterTorn(run, n))
 		}
+		break
 	}
 	if run.Header.Type == "" || run.Header.Tenant == "" {
 		return nil, errors.New("empty file: not a scim-migrate report")
 	}
 	return run, nil
+}
+
+// afterTorn says that a bad line follows a torn one, which is why the torn
+// one was not skipped.
+func afterTorn(run *Run, n int) string {
+	if len(run.Torn) > 0 && run.Torn[len(run.Torn)-1] == n-1 {
+		return fmt.Sprintf(" (after the torn line %d)", n-1)
+	}
+	return ""
+}
+
+// lineStart is how every line the writer writes begins.
+const lineStart = `{"type":"`
+
+// addTorn reads a line that a failed write tore: the start of a line, cut
+// off, and glued to it a whole line (or nothing). It reports false, having
+// added nothing, when the line is not that.
+func (run *Run) addTorn(n int, line []byte) bool {
+	for i := 1; i <= len(line); i++ {
+		if i < len(line) && !bytes.HasPrefix(line[i:], []byte(lineStart)) {
+			continue
+		}
+		if !cutOff(line[:i]) {
+			continue
+		}
+		// run.add adds nothing of a line it refuses.
+		if i == len(line) || run.add(n, line[i:]) == nil {
+			run.Torn = append(run.Torn, n)
+			return true
+		}
+	}
+	return false
+}
+
+// cutOff reports whether p is the start of a line the writer writes, cut
+// off before its end.
+func cutOff(p []byte) bool {
+	if !bytes.HasPrefix(p, []byte(lineStart)) && !bytes.HasPrefix([]byte(lineStart), p) {
+		return false
+	}
+	var v any
+	return errors.Is(json.NewDecoder(bytes.NewReader(p)).Decode(&v), io.ErrUnexpectedEOF)
 }
 
 // readLine returns the next line without its newline, whether it ended with

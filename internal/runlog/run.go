@@ -11,9 +11,10 @@ import (
 // RunFormatVersion is the version of the report's JSON Lines form. Version
 // 2 added the unknown status, not_sent results and the summary's write
 // counts; version 3 the runs of tokens issue and tokens revoke (token
-// actions, token_id, existing_tokens). Reports of versions 1 and 2 are still
+// actions, token_id, existing_tokens); version 4 the summary's handoff (the
+// fate of tokens issue's handoff file). Reports of versions 1 to 3 are still
 // read (and rolled back).
-const RunFormatVersion = 3
+const RunFormatVersion = 4
 
 // oldestRunFormatVersion is the oldest report form the reader accepts.
 const oldestRunFormatVersion = 1
@@ -161,4 +162,19 @@ type Summary struct {
 	ReadWindowMS int64     `json:"read_window_ms"`
 	FinishedAt   time.Time `json:"finished_at"`
 	Requests     int64     `json:"requests"`
+	// Handoff is what became of a tokens issue's handoff file, the run's
+	// last step, taken before this line is written.
+	Handoff *Handoff `json:"handoff,omitempty"`
+}
+
+// Handoff is the fate of a tokens issue's handoff file: written with its
+// tokens (their ids are the results' token_id; the secrets are only in the
+// file), not written because no token was issued, or the error that kept
+// it from being written (the tokens issued are then unusable, and
+// rollback --from the report revokes them).
+type Handoff struct {
+	Path    string `json:"path"`
+	Tokens  int    `json:"tokens"`
+	Written bool   `json:"written"`
+	Error   string `json:"error,omitempty"`
 }

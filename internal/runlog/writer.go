@@ -1,6 +1,7 @@
 package runlog
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,17 +18,32 @@ import (
 // Writer appends the lines of one run's report. Every line is written whole
 // and synced to disk before the call returns, so what the report says
 // happened is on disk before the next write to the tenant is sent.
+//
+// A write that fails part-way (a full disk) may leave the start of a line in
+// the file; the next line appended after it would be glued to it and both
+// lost to the reader. So a failed line is cut off again (the file truncated
+// to its last whole line) before the error is returned, and when even that
+// fails the writer refuses every later line: the report then ends at its
+// last whole line, as a killed run's does.
 type Writer struct {
 	mu   sync.Mutex
 	f    File
 	path string
+	// size is the length of the file's whole lines, where a failed line is
+	// cut back to.
+	size int64
+	// broken is why nothing more may be appended: a failed line that could
+	// not be cut off.
+	broken error
 }
 
 // File is what a report is written to: the file itself, or, in tests, one
-// that fails on demand as a full disk does.
+// that fails on demand as a full disk does. Truncate cuts off a line whose
+// write failed part-way.
 type File interface {
 	io.Writer
 	Sync() error
+	Truncate(size int64) error
 	Close() error
 }
 
@@ -59,31 +75,86 @@ func safeName(tenant string) string {
 	}, tenant)
 }
 
-// ReportFile is a report found in a directory by its default name.
+// ReportFile is a file in a directory named as DefaultPath names a report.
+// Its name proves nothing (anyone can name a file so): ProveReport reads
+// what it is.
 type ReportFile struct {
-	Path    string
+	Path string
+	// Command is the command part of the name, in its file-name form.
+	Command string
 	Started time.Time
 }
 
-// ReportsOf lists the reports in dir that DefaultPath named for a tenant,
-// whatever their command.
+// ReportsOf lists the files in dir named exactly as DefaultPath names a
+// report of tenant, whatever their command: the tenant part must be the
+// whole tenant, so acme.eu.auth0.com never lists dev-acme.eu.auth0.com's.
 func ReportsOf(dir, tenant string) []ReportFile {
 	entries, _ := os.ReadDir(dir)
-	suffix := "-" + safeName(tenant) + "-"
 	var out []ReportFile
 	for _, en := range entries {
-		name := en.Name()
-		rest, ok := strings.CutPrefix(name, "scim-migrate-")
-		stamp, ok2 := strings.CutSuffix(rest, ".jsonl")
-		i := strings.LastIndex(stamp, suffix)
-		if !ok || !ok2 || en.IsDir() || i < 0 {
-			continue
-		}
-		if t, err := time.Parse(reportTime, stamp[i+len(suffix):]); err == nil {
-			out = append(out, ReportFile{Path: filepath.Join(dir, name), Started: t})
+		if rf, ok := parseReportName(en.Name(), tenant); ok {
+			rf.Path = filepath.Join(dir, en.Name())
+			out = append(out, rf)
 		}
 	}
 	return out
+}
+
+// parseReportName reads a name DefaultPath made for tenant: a command
+// (whose file-name form has no dash), the tenant, the start time.
+func parseReportName(name, tenant string) (ReportFile, bool) {
+	rest, ok := strings.CutPrefix(name, "scim-migrate-")
+	rest, ok2 := strings.CutSuffix(rest, ".jsonl")
+	command, rest, ok3 := strings.Cut(rest, "-")
+	stamp, ok4 := strings.CutPrefix(rest, safeName(tenant)+"-")
+	if !ok || !ok2 || !ok3 || !ok4 || command == "" {
+		return ReportFile{}, false
+	}
+	t, err := time.Parse(reportTime, stamp)
+	if err != nil || t.Format(reportTime) != stamp {
+		return ReportFile{}, false
+	}
+	return ReportFile{Command: command, Started: t}, true
+}
+
+// maxHeaderBytes bounds the first line ProveReport reads: a header is a few
+// hundred bytes.
+const maxHeaderBytes = 64 << 10
+
+// ProveReport reads what the file rf names is, and returns its header when
+// it is a report this tool wrote under that name: a regular file (a symlink
+// is never followed), whose first line is a run header of the command and
+// the start time the name says. Whose tenant it is stays the caller's to
+// compare (the header records the tenant as it was spelled).
+func ProveReport(rf ReportFile) (Header, error) {
+	fi, err := os.Lstat(rf.Path)
+	if err != nil {
+		return Header{}, err
+	}
+	if !fi.Mode().IsRegular() {
+		return Header{}, fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
+	}
+	f, err := os.Open(rf.Path)
+	if err != nil {
+		return Header{}, err
+	}
+	defer f.Close()
+	if now, err := f.Stat(); err != nil || !os.SameFile(fi, now) {
+		return Header{}, errors.New("the file changed while it was read")
+	}
+	line, _, err := readLine(bufio.NewReaderSize(io.LimitReader(f, maxHeaderBytes), maxHeaderBytes))
+	if err != nil || line == nil {
+		return Header{}, errors.New("empty, or not a report")
+	}
+	run := &Run{}
+	if err := run.add(1, line); err != nil {
+		return Header{}, err
+	}
+	h := run.Header
+	if safeName(h.Command) != rf.Command || h.StartedAt.UTC().Format(reportTime) != rf.Started.Format(reportTime) {
+		return Header{}, fmt.Errorf("its header (%s, started %s) is not the run its name says", h.Command, h.StartedAt.UTC().Format(reportTime))
+	}
+	return h, nil
 }
 
 // Create starts a report at path with its header. An existing file is never
@@ -152,7 +223,8 @@ func (w *Writer) Close() error {
 }
 
 // write appends one line and syncs it: one Write call per line, so a crash
-// can cut off at most the last line, which the reader tolerates.
+// can cut off at most the last line, which the reader tolerates. A line that
+// fails is cut off again (see Writer), so it is never glued to the next.
 func (w *Writer) write(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -161,14 +233,35 @@ func (w *Writer) write(v any) error {
 	b = append(b, '\n')
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.f == nil {
+	switch {
+	case w.f == nil:
 		return fmt.Errorf("report %s: already closed", w.path)
+	case w.broken != nil:
+		return fmt.Errorf("report %s: nothing more is written to it after a line that could not be cut off: %w", w.path, w.broken)
 	}
 	if _, err := w.f.Write(b); err != nil {
-		return fileutil.Wrap("write report", w.path, err)
+		return w.cutBack(fileutil.Wrap("write report", w.path, err))
 	}
 	if err := w.f.Sync(); err != nil {
-		return fileutil.Wrap("sync report", w.path, err)
+		// The line may be on disk or not, or part of it: it is not
+		// recorded, and its caller is told so.
+		return w.cutBack(fileutil.Wrap("sync report", w.path, err))
 	}
+	w.size += int64(len(b))
 	return nil
+}
+
+// cutBack truncates the file to its last whole line after a failed write,
+// and returns that write's error. When the file cannot be cut back, the
+// writer is broken: appending after a torn line would glue the two.
+func (w *Writer) cutBack(failed error) error {
+	err := w.f.Truncate(w.size)
+	if err == nil {
+		err = w.f.Sync()
+	}
+	if err != nil {
+		w.broken = failed
+		return fmt.Errorf("%w; the torn line could not be cut off (%v), so the report ends at its last whole line and nothing more is written to it", failed, err)
+	}
+	return failed
 }
