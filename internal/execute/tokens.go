@@ -17,7 +17,8 @@ import (
 
 // TokenTenant is what a token run needs of the tenant.
 type TokenTenant interface {
-	// ListTokens lists a connection's SCIM tokens (never their secrets).
+	// ListTokens lists a connection's SCIM tokens (never their secrets);
+	// ErrNotSent when ctx carries a closed stop channel (WithStop).
 	ListTokens(ctx context.Context, connID string) ([]scimtoken.Token, error)
 	// IssueToken issues a token. Its request is sent once and never
 	// repeated after it may have reached the tenant (a repeat would issue a
@@ -141,8 +142,14 @@ func (r *tokenRun) do(ctx context.Context, i int) error {
 
 // issue lists the connection's tokens, records the intent and issues one.
 func (r *tokenRun) issue(ctx context.Context, t *TokenTask, res *runlog.Result) error {
-	existing, err := r.tenant.ListTokens(ctx, t.Conn.ID)
-	if err != nil {
+	// The listing is this write's first request: after the first interrupt
+	// it does not leave either.
+	existing, err := r.tenant.ListTokens(WithStop(ctx, r.stop), t.Conn.ID)
+	switch {
+	case errors.Is(err, ErrNotSent):
+		res.Status, res.Error, res.NotSent = runlog.StatusSkipped, "not started: the run was interrupted before the connection's tokens were listed; no token was issued", true
+		return nil
+	case err != nil:
 		res.Status, res.Error = runlog.StatusFailed, "not issued: could not list the connection's tokens first: "+err.Error()
 		return fatalOnly(err)
 	}
