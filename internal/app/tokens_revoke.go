@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
@@ -237,6 +238,7 @@ func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o
 		}
 	}
 	tasks := execute.TokenRollback(run, now)
+	warnUnattributed(s, tasks)
 	n := tokenWrites(tasks)
 	title := fmt.Sprintf("Tenant %s: revoke the %d token(s) issued by the run of %s that it still holds:", s.tenant(), n, o.from)
 	if err := e.previewTokens(s, title, tasks, o.writeOptions); err != nil || o.dryRun {
@@ -247,4 +249,14 @@ func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from}
 	return e.runTasks(ctx, s, e.tokenRun(s, h, tasks, o.writeOptions, doc, execute.TokenOptions{}))
+}
+
+// warnUnattributed says which tokens the rollback leaves alone because it
+// cannot tell whether the run issued them; their conflicts make the exit 3.
+func warnUnattributed(s *session, tasks []execute.TokenTask) {
+	for _, t := range tasks {
+		if strings.HasPrefix(t.Note, execute.CouldNotAttribute) {
+			s.logger.Warn("a token is left alone: "+t.Note, "connection", t.Conn.ID, "token_id", t.TokenID)
+		}
+	}
 }

@@ -222,9 +222,15 @@ func classifyListing(err error) meaning {
 }
 
 // uncertain reports whether a failed write may still have changed the
-// tenant: the tenant failed (5xx), the answer was lost or refused, or a
-// create was refused because an earlier attempt of it had already succeeded.
+// tenant: the tenant failed (5xx), the answer was lost or refused, a create
+// was refused because an earlier attempt of it had already succeeded, or the
+// answer held a SCIM token's secret (a 400 that echoes the token issued).
 func uncertain(err error, action plan.Action) bool {
+	if echoedSCIMToken(err) {
+		// Whatever the status, an answer holding a token's secret says the
+		// tenant may have issued that token.
+		return true
+	}
 	switch classify(err) {
 	case meaningRetry, meaningRefused, meaningCanceled:
 		return true

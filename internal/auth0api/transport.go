@@ -197,6 +197,23 @@ func turnContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return turn, cancel
 }
 
+// errStopped is a turn refused because the run was interrupted.
+var errStopped = errors.New("the run was interrupted")
+
+// turnTaken is checked synchronously at the moment a request's turn is
+// granted, right before it leaves: the first interrupt (read from the stop
+// channel itself, not from turn, which turnContext's goroutine cancels only
+// once it runs, after a free turn may already have been granted) or the
+// end of the wait.
+func turnTaken(ctx, turn context.Context) error {
+	select {
+	case <-execute.StopOf(ctx): // nil for a request that carries none: never ready
+		return errStopped
+	default:
+		return turn.Err()
+	}
+}
+
 // attempt sends one try, after the shared pause and the shared limiter. A
 // wait ended by the run (an interrupt) means the request never left:
 // execute.ErrNotSent.
@@ -205,8 +222,8 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	if err := t.wait(turn, group); err != nil {
 		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
 	}
-	if turn.Err() != nil {
-		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, turn.Err())
+	if err := turnTaken(ctx, turn); err != nil {
+		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
 	}
 	actx, cancel := context.WithTimeout(ctx, t.opts.AttemptTimeout)
 	r := req.Clone(actx)
@@ -228,6 +245,7 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	t.opts.Logger.Debug("request", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode,
 		"duration", t.now().Sub(sent).Round(time.Millisecond))
 	t.observe(group, resp, sent)
+	redactAnswer(req, body, resp)
 	resp.Body = &cancelOnClose{ReadCloser: limitBody(resp.Body), cancel: cancel}
 	if err := refuseUnexpected(resp); err != nil {
 		discard(resp)

@@ -128,7 +128,7 @@ func (t *Tenant) answer(r *http.Request, rt route, adm admission, body payload) 
 	if isSCIMWrite(rt.kind) {
 		t.hooks.write(rt.connID)
 	}
-	rep = t.dispatch(r, rt, body)
+	rep = t.hooks.echoed(r, rt.kind, t.dispatch(r, rt, body))
 	switch {
 	case afterEffect:
 		return serverError(p.status), p.drop

@@ -1,6 +1,9 @@
 package emulator
 
 import (
+	"encoding/json"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -11,6 +14,8 @@ type hooks struct {
 	mu          sync.Mutex
 	onWrite     func(connID string)
 	answerDelay time.Duration
+	echoStatus  int
+	echoes      []string // secrets the echo fault sent back
 }
 
 // SetWriteHook calls fn when a SCIM write is about to take effect (POST,
@@ -50,4 +55,40 @@ func (h *hooks) delay() time.Duration {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.answerDelay
+}
+
+// SetTokenEchoFault makes every token POST take effect and then answer
+// status (a 500, a 400, …) with an error body that echoes what the tenant
+// should never send back: the new token's secret and the request's access
+// token, as a careless proxy or a tenant bug might. The token exists, its
+// secret only in that body. 0 removes the fault.
+func (t *Tenant) SetTokenEchoFault(status int) {
+	t.hooks.mu.Lock()
+	defer t.hooks.mu.Unlock()
+	t.hooks.echoStatus = status
+}
+
+// echoed turns a token POST's answer into the echo fault's, when it is set.
+func (h *hooks) echoed(r *http.Request, kind string, rep reply) reply {
+	h.mu.Lock()
+	status := h.echoStatus
+	h.mu.Unlock()
+	if status == 0 || kind != KindSCIMTokensCreate || rep.status != http.StatusCreated {
+		return rep
+	}
+	var made tokenCreated
+	_ = json.Unmarshal(rep.body, &made)
+	bearer := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	h.mu.Lock()
+	h.echoes = append(h.echoes, made.Token, bearer)
+	h.mu.Unlock()
+	return errReply(status, "could not finish issuing token "+made.Token+" (request authorized by "+bearer+")", "")
+}
+
+// EchoedSecrets are the secrets SetTokenEchoFault's answers held: the
+// tokens' (which may be revoked since) and the access tokens.
+func (t *Tenant) EchoedSecrets() []string {
+	t.hooks.mu.Lock()
+	defer t.hooks.mu.Unlock()
+	return append([]string(nil), t.hooks.echoes...)
 }

@@ -49,8 +49,10 @@ var ErrNotSent = errors.New("not sent")
 type stopKey struct{}
 
 // WithStop returns a context whose requests must not leave once stop is
-// closed: the transport stops waiting at once and answers ErrNotSent. A
-// request already sent is not affected, so a write in flight finishes.
+// closed: the transport stops waiting at once and answers ErrNotSent, and
+// reads the channel itself at the moment a request's turn is granted, so
+// that no request leaves after the close. A request already sent is not
+// affected, so a write in flight finishes.
 func WithStop(ctx context.Context, stop <-chan struct{}) context.Context {
 	return context.WithValue(ctx, stopKey{}, stop)
 }

@@ -17,7 +17,8 @@ import (
 
 // TokenTenant is what a token run needs of the tenant.
 type TokenTenant interface {
-	// ListTokens lists a connection's SCIM tokens (never their secrets).
+	// ListTokens lists a connection's SCIM tokens (never their secrets);
+	// ErrNotSent when ctx carries a closed stop channel (WithStop).
 	ListTokens(ctx context.Context, connID string) ([]scimtoken.Token, error)
 	// IssueToken issues a token. Its request is sent once and never
 	// repeated after it may have reached the tenant (a repeat would issue a
@@ -141,8 +142,14 @@ func (r *tokenRun) do(ctx context.Context, i int) error {
 
 // issue lists the connection's tokens, records the intent and issues one.
 func (r *tokenRun) issue(ctx context.Context, t *TokenTask, res *runlog.Result) error {
-	existing, err := r.tenant.ListTokens(ctx, t.Conn.ID)
-	if err != nil {
+	// The listing is this write's first request: after the first interrupt
+	// it does not leave either.
+	existing, err := r.tenant.ListTokens(WithStop(ctx, r.stop), t.Conn.ID)
+	switch {
+	case errors.Is(err, ErrNotSent):
+		res.Status, res.Error, res.NotSent = runlog.StatusSkipped, "not started: the run was interrupted before the connection's tokens were listed; no token was issued", true
+		return nil
+	case err != nil:
 		res.Status, res.Error = runlog.StatusFailed, "not issued: could not list the connection's tokens first: "+err.Error()
 		return fatalOnly(err)
 	}
@@ -185,8 +192,10 @@ func atMaximum(id string, tokens []scimtoken.Token) string {
 
 // lostIssue settles an issue whose answer never came: the tenant may have
 // issued the token, whose secret is then lost. The connection's tokens are
-// listed again; a token of the run found there is revoked, since no one can
-// ever use it. Only when that cannot be done is the issue unknown.
+// listed again; the token Attribute finds for the request (the only one
+// created since its intent) is revoked, since no one can ever use it. When
+// more than one token may be it (another run or administrator issued one
+// meanwhile), none is revoked and the issue is unknown, naming them.
 func (r *tokenRun) lostIssue(ctx context.Context, connID string, before []string, at time.Time, cause error) (runlog.Status, string, string) {
 	if ctx.Err() != nil {
 		return runlog.StatusUnknown, "the request was sent and the run was stopped before its answer came: a token may have been issued (" + cause.Error() + "); rollback --from the report revokes it", ""
@@ -195,17 +204,19 @@ func (r *tokenRun) lostIssue(ctx context.Context, connID string, before []string
 	if err != nil {
 		return runlog.StatusUnknown, fmt.Sprintf("the request was sent and its answer lost (%v); listing the tokens failed too (%v): a token may have been issued; rollback --from the report revokes it", cause, err), ""
 	}
-	made := RunTokens(before, now, at)
-	if len(made) == 0 {
+	tok, found, unsure := Attribute(before, now, at, r.now())
+	switch {
+	case !found && len(unsure) == 0:
 		return runlog.StatusFailed, cause.Error() + " (listed again: no token was issued)", ""
+	case !found:
+		return runlog.StatusUnknown, fmt.Sprintf("the answer was lost (%v); %s: the connection now holds %s, which the run did not list before, and cannot tell which, if any, it issued; none was revoked",
+			cause, CouldNotAttribute, strings.Join(tokenIDs(unsure), ", ")), ""
 	}
-	for _, tok := range made {
-		if err := r.tenant.RevokeToken(ctx, connID, tok.ID); err != nil && !errors.Is(err, ErrTokenGone) {
-			return runlog.StatusUnknown, fmt.Sprintf("the answer was lost (%v), so the secret of the token issued, %s, never arrived; revoking it failed (%v): rollback --from the report revokes it", cause, tok.ID, err), tok.ID
-		}
+	if err := r.tenant.RevokeToken(ctx, connID, tok.ID); err != nil && !errors.Is(err, ErrTokenGone) {
+		return runlog.StatusUnknown, fmt.Sprintf("the answer was lost (%v), so the secret of the token issued, %s, never arrived; revoking it failed (%v): rollback --from the report revokes it", cause, tok.ID, err), tok.ID
 	}
 	return runlog.StatusFailed, fmt.Sprintf("the answer was lost (%v), so the secret of the token issued never arrived; that token (%s) was revoked; run tokens issue again for this connection",
-		cause, strings.Join(tokenIDs(made), ", ")), ""
+		cause, tok.ID), ""
 }
 
 // revoke records the intent and revokes one token.
@@ -254,9 +265,10 @@ func (r *tokenRun) lostRevoke(ctx context.Context, t *TokenTask, cause error) (r
 // token's created_at is compared with the time of an intent.
 const clockSkew = 5 * time.Minute
 
-// RunTokens are the tokens of now that a run issued after an intent
-// recorded at at, which listed before: the ones not listed then, created
-// no earlier than the intent (give or take clockSkew).
+// RunTokens are the tokens of now that a run may have issued after an
+// intent recorded at at, which listed before: the ones not listed then,
+// created no earlier than the intent (give or take clockSkew). They are
+// candidates only: Attribute decides which, if any, is the run's.
 func RunTokens(before []string, now []scimtoken.Token, at time.Time) []scimtoken.Token {
 	var out []scimtoken.Token
 	for _, t := range now {
