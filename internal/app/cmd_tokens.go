@@ -122,7 +122,7 @@ func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now ti
 		case t.unsure && errors.Is(held[i].err, auth0api.ErrNoSCIMConfiguration):
 			continue
 		case t.problem != "":
-			c.Error = t.problem
+			c.Error, c.NotFound = t.problem, t.notFound
 		case held[i].err != nil:
 			c.Error = held[i].err.Error()
 		default:

@@ -20,7 +20,7 @@ func Recheck(p *Plan, live *Live, force bool) *Plan {
 	for i, c := range p.Changes {
 		out.Changes[i] = recheckChange(c, live, force)
 	}
-	out.Summary = Summarize(out.Changes)
+	out.Summary = SummarizePlan(&out)
 	return &out
 }
 
