@@ -52,3 +52,22 @@ func TestCron_tokenAuditFlagsAConnectionTheTenantLacks(t *testing.T) {
 		t.Errorf("tokens audit -f:\n%s", r)
 	}
 }
+
+func TestCron_reapplyingAnAppliedSavedPlanIsUnchanged(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	saved := h.path("plan.json")
+	h.expect(h.run("plan", "--out", saved, "-f", "../../examples/manifest.json"), ExitOK)
+	r := h.expect(h.run("apply", "--plan", saved), ExitOK)
+	if !strings.Contains(r.stdout, " 0 unchanged, 0 failed, 0 conflict") {
+		t.Fatalf("first apply:\n%s", r)
+	}
+	// A CI retry: the same saved plan again.
+	r = h.expect(h.run("apply", "--plan", saved, "--format", "json"), ExitOK)
+	if !strings.Contains(r.stdout, `"applied": 0`) || !strings.Contains(r.stdout, `"conflict": 0`) ||
+		strings.Contains(r.stdout, `"unchanged": 0`) {
+		t.Fatalf("the retry:\n%s", r)
+	}
+	if len(h.tenant.Stats().Writes) == 0 {
+		t.Fatal("the first apply wrote nothing: the test proves nothing")
+	}
+}
