@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -69,5 +70,40 @@ func TestCron_reapplyingAnAppliedSavedPlanIsUnchanged(t *testing.T) {
 	}
 	if len(h.tenant.Stats().Writes) == 0 {
 		t.Fatal("the first apply wrote nothing: the test proves nothing")
+	}
+}
+
+func TestCron_formatJSONAlwaysPrintsOneDocument(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	m := "../../examples/manifest.json"
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"flag", nil, []string{"apply", "--format", "json", "--timeout", "5", "-f", m}, `--timeout \"5\": give a duration with its unit`},
+		{"env", map[string]string{"SCIM_MIGRATE_TIMEOUT": "5"}, []string{"apply", "--format=json", "-f", m},
+			`environment variable SCIM_MIGRATE_TIMEOUT=\"5\" (--timeout): give a duration with its unit`},
+		{"int env", map[string]string{"SCIM_MIGRATE_CONCURRENCY": "x"}, []string{"plan", "--format", "json", "-f", m},
+			`SCIM_MIGRATE_CONCURRENCY=\"x\" (--concurrency): give a whole number`},
+		{"validate", nil, []string{"validate", "--format", "json", "--bogus", m}, `"valid": false`},
+		{"tokens", nil, []string{"tokens", "issue", "--format", "json", "--lifetime", "5", "--out", h.path("h.json")}, `"command": "tokens issue"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v) // urfave/cli reads the flags' variables from the process
+			}
+			r := h.run(tc.args[0], tc.args[1:]...)
+			var doc map[string]any
+			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != ExitError || !strings.Contains(r.stdout, tc.want) {
+				t.Fatalf("stdout is not one JSON document with %s (%v):\n%s", tc.want, err, r)
+			}
+		})
+	}
+	// export's --format json is a manifest: a failure leaves stdout empty.
+	r := h.expect(h.run("export", "--format", "json", "--timeout", "5"), ExitError)
+	if r.stdout != "" {
+		t.Errorf("export wrote a document:\n%s", r)
 	}
 }
