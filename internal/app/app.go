@@ -51,6 +51,9 @@ type Deps struct {
 	// ask before writing (nil: /dev/tty, or the console on Windows); tests
 	// give a fake one, or one that is not there.
 	OpenTerminal func() (io.ReadWriteCloser, error)
+	// StatusEvery is how often a run without a terminal logs its progress
+	// (0: every 10 s); tests shorten it.
+	StatusEvery time.Duration
 }
 
 func (d Deps) withDefaults() Deps {

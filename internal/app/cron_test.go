@@ -1,9 +1,13 @@
 package app
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
 )
@@ -105,5 +109,68 @@ func TestCron_formatJSONAlwaysPrintsOneDocument(t *testing.T) {
 	r := h.expect(h.run("export", "--format", "json", "--timeout", "5"), ExitError)
 	if r.stdout != "" {
 		t.Errorf("export wrote a document:\n%s", r)
+	}
+}
+
+// runStatus runs scim-migrate in-process with a status line every few
+// milliseconds, as a cron run logs one every 10 s.
+func (h *harness) runStatus(args ...string) result {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	full := append([]string{"scim-migrate", args[0], "--domain", h.srv.URL, "--concurrency", "1"}, args[1:]...)
+	if args[0] == "tokens" {
+		full = append([]string{"scim-migrate", "tokens", args[1], "--domain", h.srv.URL, "--concurrency", "1"}, args[2:]...)
+	}
+	code := Run(context.Background(), full, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, Deps{
+		Version: "test", Getenv: func(k string) string { return h.env[k] }, OpenTerminal: noTerminal,
+		StatusEvery: 5 * time.Millisecond,
+	})
+	return result{stdout: out.String(), stderr: errb.String(), code: code}
+}
+
+// statusLines are the progress lines of a run's log.
+func statusLines(stderr string) []string {
+	var out []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.Contains(l, "msg=progress") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestCron_progressCountsChecksApartFromWrites(t *testing.T) {
+	h, _, ids := mixedTenant(t, 40, emulator.Options{Latency: 10 * time.Millisecond})
+	// Four connections change; the 36 others are already as asked.
+	var entries []string
+	for i, id := range ids {
+		uid := "userName"
+		if i < 4 {
+			uid = "externalId"
+		}
+		entries = append(entries, fmt.Sprintf(`{"connection_id": %q, "user_id_attribute": %q, "mapping": [{"scim": "userName", "auth0": "email"}]}`, id, uid))
+	}
+	m := h.file("four.json", `{"connections": [`+strings.Join(entries, ",\n")+`]}`)
+	r := h.runStatus("apply", "--yes", "--report-dir", h.dir, "-f", m)
+	lines := statusLines(r.stderr)
+	if r.code != ExitOK || len(lines) == 0 {
+		t.Fatalf("no status line:\n%s", r)
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, " checks_total=36 ") || !strings.Contains(l, "writes_total=4 ") {
+			t.Fatalf("a status line does not count checks apart from writes: %s", l)
+		}
+		if strings.Contains(l, "writes_done=0 ") && !strings.Contains(l, "eta=unknown") {
+			t.Errorf("an ETA before any write: %s", l)
+		}
+	}
+}
+
+func TestCron_tokenAuditShowsProgress(t *testing.T) {
+	h := newHarness(t, emulator.Options{Latency: 10 * time.Millisecond})
+	r := h.runStatus("tokens", "audit", "--all")
+	lines := statusLines(r.stderr)
+	if r.code != ExitOK || len(lines) == 0 || !strings.Contains(lines[0], "writes_total=") {
+		t.Fatalf("tokens audit logs no progress:\n%s", r)
 	}
 }
