@@ -174,3 +174,20 @@ func TestCron_tokenAuditShowsProgress(t *testing.T) {
 		t.Fatalf("tokens audit logs no progress:\n%s", r)
 	}
 }
+
+func TestCron_outExtensionsNameWhatEachCommandWrites(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	r := h.expect(h.run("export", "--out", h.path("m.md")), ExitError)
+	if strings.Contains(r.stderr, "--format json") || !strings.Contains(r.stderr, "m.md names a markdown file, which export does not write") ||
+		!strings.Contains(r.stderr, ".json, .csv") {
+		t.Errorf("export --out m.md:\n%s", r)
+	}
+	r = h.expect(h.run("tokens", "audit", "--out", h.path("tok.csv")), ExitError)
+	if strings.Contains(r.stderr, "--format text") || !strings.Contains(r.stderr, ".txt, .json, .md, .html") {
+		t.Errorf("tokens audit --out tok.csv:\n%s", r)
+	}
+	r = h.expect(h.run("tokens", "audit", "--help"), ExitOK)
+	if strings.Contains(r.stdout, ".csv") {
+		t.Errorf("tokens audit --help lists .csv, which it does not write:\n%s", r.stdout)
+	}
+}
