@@ -238,7 +238,7 @@ func withUsageErrors(c *cli.Command) {
 const exitCodeHelp = `Exit codes:
    0    done: everything applied, or nothing to do
    1    could not run: bad flags, invalid manifest or report, authentication failure; nothing was sent to the tenant
-   2    plan --detailed-exitcode only: the plan has changes
+   2    with --detailed-exitcode (plan, tokens audit): the plan has changes, or the audit flagged a token
    3    finished, but at least one connection failed, conflicted or is unknown (see the report)
    4    stopped early after writes were sent (report unwritable, credentials revoked, missing scope): rollback --from the report undoes them
    130  interrupted (SIGINT or SIGTERM): no new write was sent; see the report`

@@ -191,3 +191,15 @@ func TestCron_outExtensionsNameWhatEachCommandWrites(t *testing.T) {
 		t.Errorf("tokens audit --help lists .csv, which it does not write:\n%s", r.stdout)
 	}
 }
+
+func TestCron_helpSaysWhatTheToolDoes(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	r := h.expect(h.runRaw("scim-migrate", "--help"), ExitOK)
+	if strings.Contains(r.stdout, "plan --detailed-exitcode only") || !strings.Contains(r.stdout, "(plan, tokens audit)") {
+		t.Errorf("exit code 2 in --help:\n%s", r.stdout)
+	}
+	r = h.expect(h.runRaw("scim-migrate", "tokens", "audit", "--help"), ExitOK)
+	if strings.Contains(r.stdout, "(the default) (default: false)") {
+		t.Errorf("--all in tokens audit --help:\n%s", r.stdout)
+	}
+}

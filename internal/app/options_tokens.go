@@ -30,7 +30,7 @@ func selectionFlags(allDefault string) []cli.Flag {
 		&cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "the connections a manifest `FILE` names or selects"},
 		&cli.StringSliceFlag{Name: "strategy", Usage: "the connections of strategy `S` (samlp, oidc, okta or waad); repeat it for several"},
 		&cli.StringSliceFlag{Name: "connection", Usage: "the connection `ID|NAME`; repeat it for several"},
-		&cli.BoolFlag{Name: "all", Usage: "every connection with a SCIM configuration" + allDefault},
+		&cli.BoolFlag{Name: "all", Usage: "every connection with a SCIM configuration" + allDefault, DisableDefaultText: true},
 	}
 }
 
