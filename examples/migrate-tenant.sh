@@ -82,11 +82,16 @@ case $status in
 esac
 
 echo "== Checking $TARGET_DOMAIN against the source"
-on_tenant TARGET plan --detailed-exitcode -f "$manifest"
-if [ "$status" -eq 0 ]; then
+# exit 2: a connection of the source is not on the target (the plan names it), or drift
+check=0
+on_tenant TARGET plan --detailed-exitcode -f "$manifest" || check=$?
+if [ "$check" -eq 0 ]; then
   echo "The target matches the source."
-else
+elif [ "$check" -eq 2 ] && [ "$status" -ne 0 ]; then
   echo "Every connection the target has matches the source; the others are the failed results in $report."
+else
+  echo "The target does not match the source (plan exited $check): see the plan above." >&2
+  [ "$status" -ne 0 ] || status=$check
 fi
 echo "To undo the migration: scim-migrate rollback --from $report"
 exit "$status"

@@ -41,7 +41,11 @@ type config struct {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return // --help asked, and was printed
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "local-tenant:", err)
 		os.Exit(1)
 	}

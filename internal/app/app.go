@@ -51,6 +51,9 @@ type Deps struct {
 	// ask before writing (nil: /dev/tty, or the console on Windows); tests
 	// give a fake one, or one that is not there.
 	OpenTerminal func() (io.ReadWriteCloser, error)
+	// StatusEvery is how often a run without a terminal logs its progress
+	// (0: every 10 s); tests shorten it.
+	StatusEvery time.Duration
 }
 
 func (d Deps) withDefaults() Deps {
@@ -73,7 +76,8 @@ func (d Deps) withDefaults() Deps {
 type env struct {
 	streams Streams
 	deps    Deps
-	stdout  io.Writer // Streams.Out with secrets redacted
+	stdout  io.Writer // Streams.Out with secrets redacted, counted (out)
+	out     *countingWriter
 	stderr  io.Writer // Streams.Err with secrets redacted
 	// jsonLogs says stderr carries JSON lines only (--log-format json).
 	jsonLogs bool
@@ -89,10 +93,12 @@ type env struct {
 func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	deps = deps.withDefaults()
 	secrets := []string{deps.Getenv("AUTH0_CLIENT_SECRET"), deps.Getenv("AUTH0_API_TOKEN")}
+	out := &countingWriter{w: newRedactingWriter(streams.Out, secrets...)}
 	e := &env{
 		streams:  streams,
 		deps:     deps,
-		stdout:   newRedactingWriter(streams.Out, secrets...),
+		stdout:   out,
+		out:      out,
 		stderr:   newRedactingWriter(streams.Err, secrets...),
 		jsonLogs: jsonLogsAsked(args, deps.Getenv),
 	}
@@ -102,22 +108,26 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 		defer cancel()
 	}
 	err := repeatedFileFlag(args)
+	app := newApp(e)
 	if err == nil {
-		app := newApp(e)
 		err = unknownCommand(app.RunContext(ctx, args), app.Commands)
 	}
 	code := exitCode(err)
 	e.printOutcome(err)
-	e.printDoc(code, err)
+	e.printDoc(failureDoc(app, args, code, err), code, err)
 	return code
 }
 
-// printDoc prints the command's JSON document, when it asked for one.
-func (e *env) printDoc(code int, err error) {
-	if e.doc == nil {
+// printDoc prints the command's JSON document, when it asked for one; and,
+// with --format json, one for a failure that left stdout empty.
+func (e *env) printDoc(doc any, code int, err error) {
+	switch {
+	case e.doc != nil:
+		doc = e.doc(code, err)
+	case e.out.n > 0 || doc == nil:
 		return
 	}
-	b, merr := json.MarshalIndent(e.doc(code, err), "", "  ")
+	b, merr := json.MarshalIndent(doc, "", "  ")
 	if merr != nil {
 		fmt.Fprintf(e.stderr, "Error: encode the JSON result: %v\n", merr)
 		return
@@ -228,7 +238,7 @@ func withUsageErrors(c *cli.Command) {
 const exitCodeHelp = `Exit codes:
    0    done: everything applied, or nothing to do
    1    could not run: bad flags, invalid manifest or report, authentication failure; nothing was sent to the tenant
-   2    plan --detailed-exitcode only: the plan has changes
+   2    with --detailed-exitcode (plan, tokens audit): the plan has changes, or the audit flagged a token
    3    finished, but at least one connection failed, conflicted or is unknown (see the report)
    4    stopped early after writes were sent (report unwritable, credentials revoked, missing scope): rollback --from the report undoes them
    130  interrupted (SIGINT or SIGTERM): no new write was sent; see the report`

@@ -52,8 +52,10 @@ func (e *env) apply(ctx context.Context, o applyOptions) error {
 // with --format json its counts are in the JSON document).
 func (e *env) preview(s *session, p *plan.Plan, o writeOptions) error {
 	if o.format == report.FormatJSON || (s.opts.quiet && !o.dryRun) {
+		logWarnings(s, p)
 		s.logger.Info("plan", "create", p.Summary.Create, "update", p.Summary.Update, "delete", p.Summary.Delete,
-			"unchanged", p.Summary.Unchanged, "missing", p.Summary.Missing, "conflict", p.Summary.Conflict)
+			"unchanged", p.Summary.Unchanged, "missing", p.Summary.Missing, "conflict", p.Summary.Conflict,
+			"not_found", p.Summary.NotFound)
 		return nil
 	}
 	return report.RenderPlan(e.stdout, p, report.FormatText, e.style())

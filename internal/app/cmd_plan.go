@@ -69,10 +69,30 @@ func (e *env) plan(ctx context.Context, o planOptions) error {
 	if err := e.writePlan(s, p, o); err != nil {
 		return err
 	}
-	if o.detailedExitcode && p.Summary.HasChanges() {
+	if !shownAsText(o) {
+		logWarnings(s, p)
+	}
+	if o.detailedExitcode && p.Summary.Differs() {
 		return errPlanHasChanges
 	}
 	return nil
+}
+
+// shownAsText says whether plan shows the plan as text on stdout, where its
+// warnings are: they are then not logged too.
+func shownAsText(o planOptions) bool {
+	if o.out != "" {
+		return !o.quiet
+	}
+	return o.format == report.FormatText
+}
+
+// logWarnings logs the plan's warnings, for a command that does not show
+// them with the plan on stdout: each warning is said once, on one stream.
+func logWarnings(s *session, p *plan.Plan) {
+	for _, w := range p.Warnings {
+		s.logger.Warn(w)
+	}
 }
 
 // writePlan renders the plan in its format on stdout, or into --out; with
@@ -111,9 +131,6 @@ func (e *env) makePlan(ctx context.Context, s *session, m *manifest.Manifest, cr
 	})
 	if err != nil {
 		return nil, nil, err
-	}
-	for _, w := range p.Warnings {
-		s.logger.Warn(w)
 	}
 	s.logger.Info("plan ready", "requests", s.client.Stats().Attempts.Load())
 	return p, live, nil

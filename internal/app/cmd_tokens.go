@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/urfave/cli/v2"
@@ -61,7 +62,9 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 	}
 	now := e.deps.Now()
 	a := &scimtoken.Audit{Tenant: s.tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: shortDuration(o.within)}
-	conns, err := auditTargets(ctx, s, targets, now, o.within)
+	prog := e.auditProgress(s, targets)
+	conns, err := auditTargets(ctx, s, targets, now, o.within, prog)
+	prog.Close()
 	if err != nil {
 		return e.interrupted(ctx, err)
 	}
@@ -80,6 +83,22 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 		return err
 	}
 	return auditOutcome(a, o.detailedExitcode)
+}
+
+// auditVerb names the audit in its progress.
+const auditVerb = "tokens audit"
+
+// auditProgress shows the audit's reads as a run's writes are shown: a bar on
+// a terminal, status lines in logs; a target with a problem is read at once.
+func (e *env) auditProgress(s *session, targets []tokenTarget) *progress {
+	checks := map[string]bool{}
+	for _, t := range targets {
+		if t.problem != "" {
+			checks[checkKey(t.conn.ID, t.conn.Name)] = true
+		}
+	}
+	return newProgress(progressSpec{total: len(targets), checks: checks, verb: auditVerb, every: e.deps.StatusEvery, now: e.deps.Now},
+		e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
 }
 
 // outStyle is the style of a rendering: coloured only on a terminal.
@@ -106,8 +125,8 @@ func auditOutcome(a *scimtoken.Audit, detailed bool) error {
 // flags them. A connection without a SCIM configuration (a manifest's, or
 // one selected without knowing, and found to have none) is left out: it has
 // no token. One whose tokens could not be listed carries the error.
-func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now time.Time, within time.Duration) ([]scimtoken.AuditedConnection, error) {
-	held, err := listTargetTokens(ctx, s, targets)
+func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now time.Time, within time.Duration, obs execute.Observer) ([]scimtoken.AuditedConnection, error) {
+	held, err := listTargetTokens(ctx, s, targets, obs)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +141,7 @@ func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now ti
 		case t.unsure && errors.Is(held[i].err, auth0api.ErrNoSCIMConfiguration):
 			continue
 		case t.problem != "":
-			c.Error = t.problem
+			c.Error, c.NotFound = t.problem, t.notFound
 		case held[i].err != nil:
 			c.Error = held[i].err.Error()
 		default:

@@ -164,8 +164,26 @@ func parseResultFormat(c *cli.Context) (report.Format, error) {
 // outFlag is --out, which means the same on every command: write the
 // command's output to PATH, in its --format or, without one, in the format
 // the file's extension names.
-func outFlag(what string) cli.Flag {
-	return &cli.StringFlag{Name: "out", Usage: "write " + what + " to `PATH` (created 0600) instead of stdout, in the --format given or the one the extension names (.json, .csv, .md, .html, .txt)"}
+func outFlag(what string, formats ...report.Format) cli.Flag {
+	return &cli.StringFlag{Name: "out", Usage: "write " + what + " to `PATH` (created 0600), in the --format given or the one the extension names: " + extensionsOf(formats)}
+}
+
+// formatExtensions are the extensions that name each format, in the order
+// help and errors list them.
+var formatExtensions = []struct {
+	format report.Format
+	ext    string
+}{{report.FormatText, ".txt"}, {report.FormatJSON, ".json"}, {report.FormatMarkdown, ".md"}, {report.FormatHTML, ".html"}, {report.FormatCSV, ".csv"}}
+
+// extensionsOf lists the extensions of the formats a command writes.
+func extensionsOf(formats []report.Format) string {
+	var exts []string
+	for _, fe := range formatExtensions {
+		if slices.Contains(formats, fe.format) {
+			exts = append(exts, fe.ext)
+		}
+	}
+	return strings.Join(exts, ", ")
 }
 
 // extensionFormats are the formats file extensions name.
@@ -190,6 +208,10 @@ func parseOutput(c *cli.Context, def report.Format, allowed ...report.Format) (r
 	if err != nil {
 		return f, out, &usageError{err: fmt.Errorf("--format: %w", err)}
 	}
+	if out != "" && known && byExt != f && !c.IsSet("format") {
+		return f, out, &usageError{err: fmt.Errorf("--out %s names a %s file, which %s does not write: give --out a name ending in one of %s",
+			out, byExt, strings.TrimPrefix(c.Command.HelpName, "scim-migrate "), extensionsOf(allowed))}
+	}
 	if out != "" && known && byExt != f {
 		return f, out, &usageError{err: fmt.Errorf("--format %s does not match --out %s, a %s file: give a matching extension, or leave --format out", f, out, byExt)}
 	}
@@ -212,7 +234,7 @@ var planFormats = []report.Format{report.FormatText, report.FormatJSON, report.F
 func planFlags() []cli.Flag {
 	return append([]cli.Flag{
 		manifestFlag(),
-		outFlag("the plan (PLAN.json is what apply --plan reads; the text plan is still shown on stdout)"),
+		outFlag("the plan (PLAN.json: what apply --plan reads; stdout still shows it as text)", planFormats...),
 		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json (the saved plan), markdown or html (the audit view: one self-contained page)"},
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "plan the creation of the SCIM configuration where a listed connection has none, as apply --create-missing does"},
@@ -422,7 +444,7 @@ func exportFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "strategy", Usage: "export only connections of strategy `S` (samlp, oidc, okta or waad); repeat it, or separate with commas, for several"},
 		&cli.StringFlag{Name: "format", Value: "json", Usage: "manifest format: json or csv"},
 		&cli.StringFlag{Name: "key", Value: string(manifest.KeyByID), Usage: "name connections by id, or by name (portable to another tenant): id or name"},
-		outFlag("the manifest"),
+		outFlag("the manifest, instead of stdout,", report.FormatJSON, report.FormatCSV),
 	}, connectFlags()...)
 }
 
@@ -476,7 +498,7 @@ func reportFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
 		&cli.StringFlag{Name: "format", Value: string(reportFormats[0]), Usage: "output format: html, markdown or csv"},
-		outFlag("the rendering"),
+		outFlag("the rendering, instead of stdout,", reportFormats...),
 	}
 }
 

@@ -30,7 +30,7 @@ func selectionFlags(allDefault string) []cli.Flag {
 		&cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "the connections a manifest `FILE` names or selects"},
 		&cli.StringSliceFlag{Name: "strategy", Usage: "the connections of strategy `S` (samlp, oidc, okta or waad); repeat it for several"},
 		&cli.StringSliceFlag{Name: "connection", Usage: "the connection `ID|NAME`; repeat it for several"},
-		&cli.BoolFlag{Name: "all", Usage: "every connection with a SCIM configuration" + allDefault},
+		&cli.BoolFlag{Name: "all", Usage: "every connection with a SCIM configuration" + allDefault, DisableDefaultText: true},
 	}
 }
 
@@ -82,7 +82,7 @@ func tokensAuditFlags() []cli.Flag {
 	flags := append(selectionFlags(" (the default)"),
 		&cli.DurationFlag{Name: "within", Value: defaultAuditWindow, Usage: "flag tokens that expire within `DURATION` (such as 720h for 30 days)"},
 		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json, markdown or html (the audit page)"},
-		outFlag("the audit"),
+		outFlag("the audit, instead of stdout,", auditFormats...),
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when a token is expired, expires within --within, was never used, or a connection has no valid token; 0 when nothing is flagged"},
 	)
 	return append(flags, connectFlags()...)

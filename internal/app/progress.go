@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,32 +25,62 @@ const barInterval = time.Second
 // on a terminal, or a status line every statusInterval and one line per
 // failure in logs. Both say the pace learned from the tenant, and what the
 // run waits for when the tenant's rate limit holds it.
+//
+// As rclone does, it counts checks (connections settled without a write:
+// unchanged, or decided before the run) apart from writes, and bases the
+// ETA on the writes' pace: on a tenant where most connections need nothing,
+// the checks finish at once and would make any ETA of all of them a lie.
 type progress struct {
 	mu     sync.Mutex
 	total  int
 	verb   string
 	counts runlog.Counts
-	start  time.Time
-	bar    *progressbar.ProgressBar
-	logger *slog.Logger
-	pace   func() pacer.Status
-	done   chan struct{}
-	wg     sync.WaitGroup
+	// checks are the connections settled without a request of their own
+	// (keys of checkKey), checksDone how many of them have finished, and
+	// writesDone how many of the others.
+	checks     map[string]bool
+	checksDone int
+	writesDone int
+	start      time.Time
+	now        func() time.Time
+	bar        *progressbar.ProgressBar
+	logger     *slog.Logger
+	pace       func() pacer.Status
+	done       chan struct{}
+	wg         sync.WaitGroup
 }
 
-// newProgress starts showing progress of a run of total connections. bar
-// says whether to draw a bar (stderr is a terminal, not quiet, text logs).
-func newProgress(total int, verb string, bar bool, w io.Writer, logger *slog.Logger, pace func() pacer.Status) *progress {
-	p := &progress{total: total, verb: verb, start: time.Now(), logger: logger, pace: pace, done: make(chan struct{})}
-	interval := statusInterval
+// progressSpec is what a progress shows: total connections, of which the
+// checks (see checkKey) need no request of their own.
+type progressSpec struct {
+	total  int
+	checks map[string]bool
+	verb   string
+	// every is how often a status line is logged (0: statusInterval).
+	every time.Duration
+	now   func() time.Time
+}
+
+// checkKey identifies a connection among a run's results.
+func checkKey(id, name string) string { return id + "\x00" + name }
+
+// newProgress starts showing progress of a run. bar says whether to draw a
+// bar (stderr is a terminal, not quiet, text logs).
+func newProgress(ps progressSpec, bar bool, w io.Writer, logger *slog.Logger, pace func() pacer.Status) *progress {
+	if ps.now == nil {
+		ps.now = time.Now
+	}
+	p := &progress{total: ps.total, verb: ps.verb, checks: ps.checks, start: ps.now(), now: ps.now,
+		logger: logger, pace: pace, done: make(chan struct{})}
+	interval := cmp.Or(ps.every, statusInterval)
 	if bar {
 		interval = barInterval
-		p.bar = progressbar.NewOptions(total,
+		p.bar = progressbar.NewOptions(max(p.writesTotal(), 1),
 			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription(verb),
+			progressbar.OptionSetDescription(ps.verb),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("conn"),
+			progressbar.OptionSetItsString(p.unit()),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
@@ -60,10 +91,28 @@ func newProgress(total int, verb string, bar bool, w io.Writer, logger *slog.Log
 	return p
 }
 
+// writesTotal is how many connections need a request of their own: the
+// writes of a run, every connection of a read (tokens audit).
+func (p *progress) writesTotal() int { return p.total - len(p.checks) }
+
+// unit names what the bar counts.
+func (p *progress) unit() string {
+	if p.verb == auditVerb {
+		return "conn"
+	}
+	return "write"
+}
+
 // Finished counts one finished connection; a failure is reported at once.
 func (p *progress) Finished(r runlog.Result) {
 	p.mu.Lock()
 	p.counts.Add(r.Status)
+	isCheck := p.checks[checkKey(r.ConnectionID, r.ConnectionName)]
+	if isCheck {
+		p.checksDone++
+	} else {
+		p.writesDone++
+	}
 	p.mu.Unlock()
 	if r.Status == runlog.StatusFailed || r.Status == runlog.StatusConflict || r.Status == runlog.StatusUnknown {
 		if p.bar != nil {
@@ -74,7 +123,9 @@ func (p *progress) Finished(r runlog.Result) {
 	}
 	if p.bar != nil {
 		p.describe()
-		_ = p.bar.Add(1)
+		if !isCheck {
+			_ = p.bar.Add(1)
+		}
 	}
 }
 
@@ -83,7 +134,12 @@ func (p *progress) describe() {
 	p.mu.Lock()
 	failures := p.counts.Unsettled()
 	p.mu.Unlock()
-	p.bar.Describe(fmt.Sprintf("%s (%d failed, %s)", p.verb, failures, paceText(p.pace())))
+	checked := ""
+	if len(p.checks) > 0 {
+		checked = fmt.Sprintf("%d/%d checked, ", p.checksDone, len(p.checks))
+	}
+	p.mu.Unlock()
+	p.bar.Describe(fmt.Sprintf("%s (%s%d failed, %s)", p.verb, checked, failures, paceText(p.pace())))
 }
 
 // paceText says how the tenant paces the run: the learned rate, or what the
@@ -120,17 +176,29 @@ func (p *progress) tick(interval time.Duration) {
 
 func (p *progress) logStatus() {
 	p.mu.Lock()
-	c := p.counts
+	c, checksDone, writesDone := p.counts, p.checksDone, p.writesDone
 	p.mu.Unlock()
-	done := c.Total()
-	elapsed := time.Since(p.start)
-	rate := float64(done) / elapsed.Seconds()
-	eta := "unknown"
-	if rate > 0 {
-		eta = time.Duration(float64(p.total-done) / rate * float64(time.Second)).Round(time.Second).String()
-	}
-	p.logger.Info("progress", "done", done, "total", p.total, "per_second", fmt.Sprintf("%.2f", rate), "eta", eta,
+	rate, eta := paceAndETA(writesDone, p.writesTotal(), p.now().Sub(p.start))
+	p.logger.Info("progress", "writes_done", writesDone, "writes_total", p.writesTotal(),
+		"checks_done", checksDone, "checks_total", len(p.checks), "total", p.total,
+		"per_second", fmt.Sprintf("%.2f", rate), "eta", eta,
 		"applied", c.Applied, "failed", c.Failed, "conflict", c.Conflict, "unknown", c.Unknown, "pace", paceText(p.pace()))
+}
+
+// paceAndETA is the pace of the requests done so far, and the time the
+// ones left take at that pace.
+func paceAndETA(done, total int, elapsed time.Duration) (float64, string) {
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(done) / elapsed.Seconds()
+	}
+	switch {
+	case done >= total:
+		return rate, "0s"
+	case rate <= 0:
+		return rate, "unknown"
+	}
+	return rate, time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second).String()
 }
 
 // Close stops showing progress.

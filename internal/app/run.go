@@ -18,10 +18,12 @@ import (
 // ready to start.
 type runSpec struct {
 	header runlog.Header
-	// tasks is how many connections the run works on (progress).
-	tasks int
-	write writeOptions
-	doc   *runDoc
+	// tasks is how many connections the run works on, and checks those of
+	// them decided before the run, that send no write (progress).
+	tasks  int
+	checks map[string]bool
+	write  writeOptions
+	doc    *runDoc
 	// execute runs the engine, recording into rec and telling obs.
 	execute func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome
 	// after, when set, is the run's last step, taken once every result is
@@ -32,7 +34,13 @@ type runSpec struct {
 
 // configRun is the spec of a run that writes SCIM configurations.
 func (e *env) configRun(s *session, h runlog.Header, tasks []execute.Task, o writeOptions, doc *runDoc) runSpec {
-	return runSpec{header: h, tasks: len(tasks), write: o, doc: doc,
+	checks := map[string]bool{}
+	for _, t := range tasks {
+		if t.Outcome != "" {
+			checks[checkKey(t.Conn.ID, t.Conn.Name)] = true
+		}
+	}
+	return runSpec{header: h, tasks: len(tasks), checks: checks, write: o, doc: doc,
 		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
 			return execute.Execute(ctx, s.client, tasks, execute.Options{
 				Concurrency: s.opts.concurrency, Force: o.force, Stop: e.deps.Stop, Recorder: rec, Observer: obs,
@@ -61,7 +69,8 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	case !s.opts.quiet:
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
-	prog := newProgress(spec.tasks, spec.header.Command, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
+	prog := newProgress(progressSpec{total: spec.tasks, checks: spec.checks, verb: spec.header.Command,
+		every: e.deps.StatusEvery, now: e.deps.Now}, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
 	out := spec.execute(ctx, w, prog)
 	prog.Close()
 	var handoff *runlog.Handoff

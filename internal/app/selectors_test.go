@@ -181,6 +181,8 @@ func connID(h *harness, name string) string {
 	return ""
 }
 
+// The warning is said once: with the plan's text on stdout, or, when stdout
+// carries no text, in the log on stderr.
 func TestSelectors_noMatchIsReportedOnStderrAndInThePlan(t *testing.T) {
 	h := selectorTenant(t)
 	m := h.file("m.json", `{"connections": [
@@ -188,9 +190,13 @@ func TestSelectors_noMatchIsReportedOnStderrAndInThePlan(t *testing.T) {
   {"connection_name": "acme-okta", "mode": "merge", "mapping": [{"scim": "title", "auth0": "app_metadata.title"}]}
 ]}`)
 	want := `select strategy=samlp name_pattern=\"globex-*\" matches no connection`
-	r := h.expect(h.run("plan", "-f", m), 0)
+	r := h.expect(h.run("plan", "-f", m, "--format", "json"), 0)
 	if !strings.Contains(r.stderr, m+":2: "+want) {
 		t.Errorf("stderr lacks the warning:\n%s", r)
+	}
+	r = h.expect(h.run("plan", "-f", m), 0)
+	if strings.Contains(r.stderr, "matches no connection") {
+		t.Errorf("the warning is said on both streams:\n%s", r)
 	}
 	if !strings.Contains(r.stdout, "Warning: ") || !strings.Contains(r.stdout, `matches no connection`) {
 		t.Errorf("plan text lacks the warning:\n%s", r.stdout)

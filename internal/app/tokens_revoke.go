@@ -79,7 +79,7 @@ func (e *env) revokeTasks(ctx context.Context, s *session, o tokensRevokeOptions
 	if err != nil {
 		return nil, err
 	}
-	held, err := listTargetTokens(ctx, s, targets)
+	held, err := listTargetTokens(ctx, s, targets, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -124,9 +124,14 @@ func (l listed) held() ([]scimtoken.Token, error) {
 // request per connection; a target with a problem is not asked. Only a
 // fatal error (or the run's end) stops it: each other error stays with its
 // target, for the caller to decide.
-func listTargetTokens(ctx context.Context, s *session, targets []tokenTarget) ([]listed, error) {
+// Each target is told to obs (nil: none) once it is done, for progress.
+func listTargetTokens(ctx context.Context, s *session, targets []tokenTarget, obs execute.Observer) ([]listed, error) {
 	out := make([]listed, len(targets))
 	err := execute.ForEach(ctx, len(targets), s.opts.concurrency, func(ctx context.Context, i int) error {
+		if obs != nil {
+			defer obs.Finished(runlog.Result{ConnectionID: targets[i].conn.ID, ConnectionName: targets[i].conn.Name,
+				Status: runlog.StatusUnchanged})
+		}
 		if targets[i].problem != "" {
 			return nil
 		}
@@ -188,7 +193,13 @@ func issuedInReport(path string) ([]scimtoken.TokenRef, error) {
 // what an issue adds (the request, where the secrets go), the rest is the
 // session's.
 func (e *env) tokenRun(s *session, h runlog.Header, tasks []execute.TokenTask, o writeOptions, doc *runDoc, opts execute.TokenOptions) runSpec {
-	return runSpec{header: h, tasks: len(tasks), write: o, doc: doc,
+	checks := map[string]bool{}
+	for _, t := range tasks {
+		if t.Outcome != "" {
+			checks[checkKey(t.Conn.ID, t.Conn.Name)] = true
+		}
+	}
+	return runSpec{header: h, tasks: len(tasks), checks: checks, write: o, doc: doc,
 		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
 			opts.Concurrency, opts.Stop, opts.Recorder, opts.Observer = s.opts.concurrency, e.deps.Stop, rec, obs
 			opts.Now, opts.Attempts = e.deps.Now, auth0api.WithAttemptCounter
@@ -227,7 +238,7 @@ func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o
 	for i, id := range ids {
 		targets[i] = tokenTarget{conn: scim.Connection{ID: id}}
 	}
-	held, err := listTargetTokens(rctx, s, targets)
+	held, err := listTargetTokens(rctx, s, targets, nil)
 	if err != nil {
 		return e.interrupted(rctx, fmt.Errorf("list the tokens of %s: %w", s.tenant(), err))
 	}

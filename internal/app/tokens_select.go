@@ -8,6 +8,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/suggest"
 )
 
 // tokenTarget is a connection a tokens command selected, or, with a
@@ -24,6 +25,9 @@ type tokenTarget struct {
 	// configuration: it has no token to audit or revoke, and cannot be
 	// given one.
 	unconfigured bool
+	// notFound says the problem is that the tenant has no such connection
+	// (with a SCIM configuration): the audit counts it as a finding.
+	notFound bool
 }
 
 // selectTargets resolves a selection against the tenant: a manifest as plan
@@ -75,9 +79,29 @@ func namedTarget(v string, conns []scim.Connection, complete bool, tenant string
 	case scim.ValidConnectionID(v) && !complete:
 		return tokenTarget{conn: scim.Connection{ID: v}}
 	case scim.ValidConnectionID(v):
-		return tokenTarget{conn: scim.Connection{ID: v}, problem: fmt.Sprintf("connection %s has no SCIM configuration on tenant %s, or does not exist", v, tenant)}
+		return tokenTarget{conn: scim.Connection{ID: v}, notFound: true, problem: fmt.Sprintf(
+			"connection %s has no SCIM configuration on tenant %s, or does not exist%s", v, tenant, nearestConnection(v, conns, true))}
 	}
-	return tokenTarget{conn: scim.Connection{Name: v}, problem: fmt.Sprintf("no connection named %q with a SCIM configuration on tenant %s", v, tenant)}
+	return tokenTarget{conn: scim.Connection{Name: v}, notFound: true, problem: fmt.Sprintf(
+		"no connection named %q with a SCIM configuration on tenant %s%s", v, tenant, nearestConnection(v, conns, false))}
+}
+
+// nearestConnection names the listed connection (its id, or its name) that
+// v most likely misspells, as "; did you mean ...?", or says nothing.
+func nearestConnection(v string, conns []scim.Connection, byID bool) string {
+	names := make([]string, 0, len(conns))
+	for _, c := range conns {
+		if byID {
+			names = append(names, c.ID)
+		} else {
+			names = append(names, c.Name)
+		}
+	}
+	slices.Sort(names)
+	if near := suggest.Closest(v, names); near != "" {
+		return fmt.Sprintf("; did you mean %q?", near)
+	}
+	return ""
 }
 
 func joinIDs(conns []scim.Connection) string {
@@ -111,7 +135,12 @@ func (e *env) manifestTargets(ctx context.Context, s *session, path string) ([]t
 	}
 	for _, u := range p.Unresolved {
 		targets = append(targets, tokenTarget{conn: scim.Connection{ID: u.ConnectionID, Name: u.ConnectionName},
-			problem: u.From.String() + ": " + u.Error})
+			problem: u.From.String() + ": " + u.Error, notFound: true})
+	}
+	// The unresolved entries' warnings come first, and each is a target
+	// above, shown with its problem: only the others are logged.
+	for _, w := range p.Warnings[len(p.Unresolved):] {
+		s.logger.Warn(w)
 	}
 	return targets, nil
 }

@@ -147,8 +147,10 @@ func TestTokensAudit_selection(t *testing.T) {
 			t.Errorf("%v: audited %v, want %v", tc.args, got, tc.want)
 		}
 	}
-	// A connection that does not exist is reported, and the audit exits 3.
-	r := h.expect(h.run("tokens", "audit", "--format", "json", "--connection", "con_DoesNotExist000"), ExitPartial)
+	// A connection that does not exist is reported, as a finding: exit 2
+	// with --detailed-exitcode, as plan's drift check does.
+	h.expect(h.run("tokens", "audit", "--connection", "con_DoesNotExist000"), ExitOK)
+	r := h.expect(h.run("tokens", "audit", "--format", "json", "--detailed-exitcode", "--connection", "con_DoesNotExist000"), ExitChanges)
 	if d := parseAudit(t, r.stdout); len(d.Connections) != 1 || !strings.Contains(d.Connections[0].Error, "does not exist") {
 		t.Errorf("audit of a missing connection: %s", r.stdout)
 	}

@@ -27,20 +27,44 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 // badValue matches urfave/cli's message for a value its flag cannot parse.
 var badValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z-]+): (.*)$`)
 
+// badEnvValue matches urfave/cli's message for an environment variable whose
+// value its flag cannot parse.
+var badEnvValue = regexp.MustCompile(`^could not parse "(.*)" as [a-z0-9]+ value from environment variable "([^"]+)" for flag ([a-z-]+): (.*)$`)
+
 // durationFlags are the flags whose values are durations.
 var durationFlags = map[string]bool{"timeout": true, "max-plan-age": true, "within": true, "lifetime": true, "older-than": true}
 
 // clearerFlagError says what form a flag's value takes where urfave/cli
 // says only "parse error".
+// An environment variable's is named, with the flag it stands for.
 func clearerFlagError(err error) error {
-	m := badValue.FindStringSubmatch(err.Error())
-	switch {
-	case m == nil:
-		return err
-	case durationFlags[m[2]]:
-		return fmt.Errorf("--%s %q: give a duration with its unit, such as 30s, 5m, 24h or 720h", m[2], m[1])
+	if m := badEnvValue.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("environment variable %s=%q (--%s): %s", m[2], m[1], m[3], valueForm(m[3], m[4]))
 	}
-	return fmt.Errorf("--%s %q: %s", m[2], m[1], m[3])
+	m := badValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	return fmt.Errorf("--%s %q: %s", m[2], m[1], valueForm(m[2], m[3]))
+}
+
+// wholeNumberFlags are the flags whose values are whole numbers.
+var wholeNumberFlags = map[string]bool{"concurrency": true, "max-retries": true, "keep": true, "keep-newest": true}
+
+// valueForm says what form a flag's value takes, given the parser's
+// complaint about the one it got.
+func valueForm(flag, complaint string) string {
+	switch {
+	case durationFlags[flag]:
+		return "give a duration with its unit, such as 30s, 5m, 24h or 720h"
+	case wholeNumberFlags[flag], strings.Contains(complaint, "strconv.ParseInt"), strings.Contains(complaint, "strconv.ParseUint"):
+		return "give a whole number"
+	case flag == "reserve", strings.Contains(complaint, "strconv.ParseFloat"):
+		return "give a number"
+	case strings.Contains(complaint, "strconv.ParseBool"):
+		return "give true or false"
+	}
+	return complaint
 }
 
 // withHint gives a usage error from a command's parse function the hint to

@@ -61,18 +61,19 @@ func Build(m *manifest.Manifest, live *Live, opts BuildOptions) (*Plan, error) {
 		}
 		return nil, sortProblems(problems)
 	}
-	return &Plan{
+	p := &Plan{
 		Version:     FormatVersion,
 		Origin:      OriginManifest,
 		ToolVersion: opts.ToolVersion,
 		Tenant:      opts.Tenant,
 		CreatedAt:   opts.Now.UTC(),
 		Manifest:    Source{Path: m.Path, SHA256: m.SHA256},
-		Summary:     Summarize(changes),
 		Changes:     changes,
 		Warnings:    append(unresolvedWarnings(res.unresolved), res.warnings...),
 		Unresolved:  res.unresolved,
-	}, nil
+	}
+	p.Summary = SummarizePlan(p)
+	return p, nil
 }
 
 // unresolvedWarnings says, for each unresolved entry, that it is left out,

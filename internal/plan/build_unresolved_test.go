@@ -22,7 +22,7 @@ func TestBuild_absentConnectionsAreUnresolvedAndTheRestGoesOn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("an absent connection must not stop the plan: %v", err)
 	}
-	if len(p.Changes) != 1 || p.Changes[0].Action != ActionUpdate || p.Summary != (Summary{Update: 1}) {
+	if len(p.Changes) != 1 || p.Changes[0].Action != ActionUpdate || p.Summary != (Summary{Update: 1, NotFound: 2}) {
 		t.Fatalf("changes = %+v, summary %+v", p.Changes, p.Summary)
 	}
 	want := []Unresolved{
@@ -60,5 +60,21 @@ func TestBuild_noWarningsIsNil(t *testing.T) {
 	p, err := build(t, live, entry(3, "con_a1", manifest.ModeReplace, "u", "x", "1"))
 	if err != nil || p.Warnings != nil || p.Unresolved != nil {
 		t.Fatalf("err %v, warnings %#v, unresolved %#v: a decoded plan has nil for none", err, p.Warnings, p.Unresolved)
+	}
+}
+
+func TestBuild_anAbsentNameNamesTheNearestConnection(t *testing.T) {
+	cfg := scimtest.Config("u", "x", "1")
+	live := testLive(scimtest.Conn("con_a1", "acme-okta", "okta", cfg.Clone()))
+	typo := manifest.Entry{Pos: manifest.Pos{File: "m.json", Line: 2}, ConnectionName: "acme-oktaa", Mode: manifest.ModeReplace, UserIDAttribute: "u", Mapping: scimtest.Pairs("x", "1")}
+	p, err := build(t, live, typo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Unresolved) != 1 || !strings.HasSuffix(p.Unresolved[0].Error, `; did you mean "acme-okta"?`) {
+		t.Fatalf("unresolved = %+v", p.Unresolved)
+	}
+	if !p.Summary.Differs() || p.Summary.HasChanges() {
+		t.Fatalf("summary %+v: differs, and has nothing to write", p.Summary)
 	}
 }

@@ -86,11 +86,20 @@ type Summary struct {
 	// Conflict counts the changes that will not be written because the live
 	// state is no longer the one they were computed against.
 	Conflict int `json:"conflict,omitempty"`
+	// NotFound counts the manifest entries naming a connection the tenant
+	// does not have (Plan.Unresolved): a difference no write can close.
+	NotFound int `json:"not_found,omitempty"`
 }
 
 // HasChanges reports whether applying the plan would write anything.
 // Connections that are only missing do not count.
 func (s Summary) HasChanges() bool { return s.Create+s.Update+s.Delete > 0 }
+
+// Differs reports whether the tenant differs from what the plan was made
+// from: it has changes, or an entry names a connection the tenant lacks (a
+// deleted or renamed connection must fail a drift check, plan
+// --detailed-exitcode, though no write can fix it).
+func (s Summary) Differs() bool { return s.HasChanges() || s.NotFound > 0 }
 
 // Change is the plan for one connection of the manifest.
 type Change struct {
@@ -115,6 +124,14 @@ type Change struct {
 	// Conflict, when set, says why the change will not be written: the live
 	// state moved away from Before (see Recheck).
 	Conflict string `json:"conflict,omitempty"`
+}
+
+// SummarizePlan counts a plan's changes by action, and its unresolved
+// entries.
+func SummarizePlan(p *Plan) Summary {
+	s := Summarize(p.Changes)
+	s.NotFound = len(p.Unresolved)
+	return s
 }
 
 // Summarize counts changes by action.

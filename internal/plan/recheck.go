@@ -10,17 +10,19 @@ const (
 
 // Recheck compares a plan with the live state read again before applying
 // it, and returns the plan to apply. A change whose live state is still its
-// Before goes ahead. One whose connection is gone, or whose live state moved
-// (drift), gets a Conflict and is not written, unless force: then the live
-// state becomes its Before, so that the run's report records the state the
-// write really replaces and a rollback stays exact.
+// Before goes ahead. One whose live state is already its After (the plan was
+// applied before: a retried CI job) is unchanged, as a fresh plan would say.
+// One whose connection is gone, or whose live state moved elsewhere (drift),
+// gets a Conflict and is not written, unless force: then the live state
+// becomes its Before, so that the run's report records the state the write
+// really replaces and a rollback stays exact.
 func Recheck(p *Plan, live *Live, force bool) *Plan {
 	out := *p
 	out.Changes = make([]Change, len(p.Changes))
 	for i, c := range p.Changes {
 		out.Changes[i] = recheckChange(c, live, force)
 	}
-	out.Summary = Summarize(out.Changes)
+	out.Summary = SummarizePlan(&out)
 	return &out
 }
 
@@ -31,6 +33,8 @@ func recheckChange(c Change, live *Live, force bool) Change {
 		c.Conflict = ConflictGone
 	case c.Action == ActionMissing:
 	case lc.Config.Equal(c.Before):
+	case isWrite(c.Action) && lc.Config.Equal(c.After):
+		c.Before, c.Action = lc.Config.Clone(), ActionNone
 	case !force:
 		c.Conflict = ConflictDrifted
 	default:
@@ -41,6 +45,11 @@ func recheckChange(c Change, live *Live, force bool) Change {
 		c.ConnectionName, c.Strategy = orKnown(lc.Name, c.ConnectionName), orKnown(lc.Strategy, c.Strategy)
 	}
 	return c
+}
+
+// isWrite reports whether an action writes to the tenant.
+func isWrite(a Action) bool {
+	return a == ActionCreate || a == ActionUpdate || a == ActionDelete
 }
 
 // WriteAction is the action that takes a connection from cur to target:

@@ -21,7 +21,7 @@ func TestRecheck(t *testing.T) {
 		live.Put(scimtest.Conn(id, "live-"+id, "okta", cfg))
 	}
 	got := Recheck(p, live, false)
-	want := map[string]string{"con_drift": ConflictDrifted, "con_done": ConflictDrifted, "con_gone": ConflictGone}
+	want := map[string]string{"con_drift": ConflictDrifted, "con_gone": ConflictGone}
 	for _, c := range got.Changes {
 		if c.Conflict != want[c.ConnectionID] {
 			t.Errorf("%s: conflict %q, want %q", c.ConnectionID, c.Conflict, want[c.ConnectionID])
@@ -30,7 +30,7 @@ func TestRecheck(t *testing.T) {
 			t.Errorf("%s: the live name is not used: %q", c.ConnectionID, c.ConnectionName)
 		}
 	}
-	if got.Summary != (Summary{Update: 1, Missing: 1, Conflict: 3}) || p.Changes[1].Conflict != "" {
+	if got.Summary != (Summary{Update: 1, Unchanged: 1, Missing: 1, Conflict: 2}) || p.Changes[1].Conflict != "" {
 		t.Errorf("summary %+v (and the input plan must stay as it was)", got.Summary)
 	}
 	forced := Recheck(p, live, true)

@@ -3,11 +3,13 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/suggest"
 )
 
 // resolution is what resolving a manifest's entries against the tenant gives.
@@ -75,7 +77,8 @@ func explicitTarget(e *manifest.Entry, live *Live, names map[string][]*scim.Live
 	if e.ConnectionID != "" {
 		conn = live.Connections[e.ConnectionID]
 		if conn == nil {
-			return nil, &absentError{fmt.Sprintf("connection %s does not exist on tenant %s", e.ConnectionID, live.Tenant)}
+			return nil, &absentError{fmt.Sprintf("connection %s does not exist on tenant %s%s",
+				e.ConnectionID, live.Tenant, didYouMean(e.ConnectionID, slices.Collect(maps.Keys(live.Connections))))}
 		}
 	} else {
 		var err error
@@ -98,8 +101,8 @@ func byName(name string, names map[string][]*scim.LiveConnection, tenant string)
 	conns := names[name]
 	switch len(conns) {
 	case 0:
-		return nil, &absentError{fmt.Sprintf("no connection named %q with a SCIM strategy (%s) on tenant %s",
-			name, strings.Join(scim.SCIMStrategies, ", "), tenant)}
+		return nil, &absentError{fmt.Sprintf("no connection named %q with a SCIM strategy (%s) on tenant %s%s",
+			name, strings.Join(scim.SCIMStrategies, ", "), tenant, didYouMean(name, slices.Collect(maps.Keys(names))))}
 	case 1:
 		return conns[0], nil
 	}
@@ -108,6 +111,16 @@ func byName(name string, names map[string][]*scim.LiveConnection, tenant string)
 		ids[i] = c.ID
 	}
 	return nil, fmt.Errorf("connection_name %q is ambiguous: %s have that name; use connection_id", name, strings.Join(ids, " and "))
+}
+
+// didYouMean names the existing connection a missing one most likely
+// misspells (a typo, or a rename by a character or two), or says nothing.
+func didYouMean(word string, candidates []string) string {
+	slices.Sort(candidates) // the same answer on every run
+	if near := suggest.Closest(word, candidates); near != "" {
+		return fmt.Sprintf("; did you mean %q?", near)
+	}
+	return ""
 }
 
 // claim records that an explicit entry targets a connection, refusing a

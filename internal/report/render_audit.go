@@ -235,8 +235,12 @@ func auditSummaryLine(c scimtoken.AuditCounts) string {
 
 // auditFindings says what the audit found, count by count.
 func auditFindings(c scimtoken.AuditCounts) string {
-	return fmt.Sprintf("%d expired, %d expiring, %d never used, %d with no valid token, %d unread",
+	s := fmt.Sprintf("%d expired, %d expiring, %d never used, %d with no valid token, %d unread",
 		c.Expired, c.Expiring, c.NeverUsed, c.NoValidToken, c.Unread)
+	if c.NotFound > 0 { // only when there are: the line's shape stays for scripts
+		s += fmt.Sprintf(", %d not found", c.NotFound)
+	}
+	return s
 }
 
 // nothingFlagged is said when no token needs attention.
@@ -269,7 +273,11 @@ func auditConnectionBlock(c scimtoken.AuditedConnection, clk clock, s Style) str
 	var b strings.Builder
 	b.WriteString("  " + s.bold(auditConnectionTitle(c)) + "\n")
 	if c.Error != "" {
-		b.WriteString(entryIndent + s.paint(sgrRed, "could not be read:") + " " + sanitize(c.Error) + "\n")
+		label := "could not be read:"
+		if c.NotFound {
+			label = "not found:"
+		}
+		b.WriteString(entryIndent + s.paint(sgrRed, label) + " " + sanitize(c.Error) + "\n")
 		return b.String()
 	}
 	if slices.Contains(c.Flags, scimtoken.FlagNoValidToken) {

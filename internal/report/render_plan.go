@@ -55,15 +55,36 @@ func planJSON(p *plan.Plan) ([]byte, error) {
 // noChanges is said when applying the plan would write nothing.
 const noChanges = "No changes. The tenant matches the manifest."
 
+// noWrites says that nothing would be written, yet the tenant does not
+// match the manifest (noChanges when it does).
+func noWrites(s plan.Summary) string {
+	if s.NotFound == 0 {
+		return noChanges
+	}
+	return fmt.Sprintf("No changes to write, but the tenant does not match the manifest: %s.", notFoundText(s.NotFound))
+}
+
+// notFoundText counts the entries naming a connection the tenant lacks.
+func notFoundText(n int) string {
+	if n == 1 {
+		return "1 entry names a connection the tenant does not have"
+	}
+	return fmt.Sprintf("%d entries name connections the tenant does not have", n)
+}
+
 // summaryLine is the plan's last line. Its shape is a public contract:
 // scripts grep it, so it never changes with the plan's content.
+// Counts that only some plans have (delete, not found) are shown only there.
 func summaryLine(s plan.Summary) string {
+	line := fmt.Sprintf("Plan: %d to create, %d to update", s.Create, s.Update)
 	if s.Delete > 0 {
-		return fmt.Sprintf("Plan: %d to create, %d to update, %d to delete, %d unchanged, %d missing.",
-			s.Create, s.Update, s.Delete, s.Unchanged, s.Missing)
+		line += fmt.Sprintf(", %d to delete", s.Delete)
 	}
-	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged, %d missing.",
-		s.Create, s.Update, s.Unchanged, s.Missing)
+	line += fmt.Sprintf(", %d unchanged, %d missing", s.Unchanged, s.Missing)
+	if s.NotFound > 0 {
+		line += fmt.Sprintf(", %d not found", s.NotFound)
+	}
+	return line + "."
 }
 
 // planText renders the Terraform-like diff: a header, one block per
@@ -81,7 +102,7 @@ func planText(p *plan.Plan, s Style) string {
 	writeSection(&b, warningLines(notices(p), s))
 	b.WriteString("\n")
 	if !p.Summary.HasChanges() {
-		b.WriteString(noChanges + "\n")
+		b.WriteString(noWrites(p.Summary) + "\n")
 	}
 	b.WriteString(s.bold(summaryLine(p.Summary)) + "\n")
 	return b.String()

@@ -32,6 +32,12 @@ func mdTitle(p *plan.Plan) string {
 }
 
 func mdSummary(s plan.Summary) string {
+	if s.NotFound > 0 {
+		return "## Summary\n\n" +
+			"| create | update | unchanged | missing | not found |\n" +
+			"|---:|---:|---:|---:|---:|\n" +
+			fmt.Sprintf("| %d | %d | %d | %d | %d |\n", s.Create, s.Update, s.Unchanged, s.Missing, s.NotFound)
+	}
 	return "## Summary\n\n" +
 		"| create | update | unchanged | missing |\n" +
 		"|---:|---:|---:|---:|\n" +
@@ -44,7 +50,7 @@ func mdChanges(p *plan.Plan) string {
 	var b strings.Builder
 	b.WriteString("## Changes\n")
 	if !p.Summary.HasChanges() {
-		b.WriteString("\n" + noChanges + "\n")
+		b.WriteString("\n" + noWrites(p.Summary) + "\n")
 	}
 	for _, c := range p.Changes {
 		if willWrite(c) {

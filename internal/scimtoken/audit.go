@@ -43,6 +43,9 @@ type AuditedConnection struct {
 	// Error says why the connection's tokens could not be read; it then
 	// has no tokens and no flags.
 	Error string `json:"error,omitempty"`
+	// NotFound says the connection asked for is not on the tenant (Error
+	// says which and the nearest name): a finding, not a failure to read.
+	NotFound bool `json:"not_found,omitempty"`
 }
 
 // Audit is the result of auditing the tokens of some connections.
@@ -66,12 +69,14 @@ type AuditCounts struct {
 	NoValidToken int `json:"no_valid_token"`
 	// Unread counts the connections whose tokens could not be read.
 	Unread int `json:"unread"`
+	// NotFound counts the connections asked for that the tenant lacks.
+	NotFound int `json:"not_found,omitempty"`
 }
 
 // Flagged reports whether the audit found anything to act on.
 func (a *Audit) Flagged() bool {
 	c := a.Counts
-	return c.Expired+c.Expiring+c.NeverUsed+c.NoValidToken > 0
+	return c.Expired+c.Expiring+c.NeverUsed+c.NoValidToken+c.NotFound > 0
 }
 
 // FlagToken says what is worth knowing about one token at now: expired,
@@ -109,6 +114,10 @@ func AuditConnection(c AuditedConnection, tokens []Token, now time.Time, within 
 func (a *Audit) Count(c AuditedConnection) {
 	a.Connections = append(a.Connections, c)
 	a.Counts.Connections++
+	if c.NotFound {
+		a.Counts.NotFound++
+		return
+	}
 	if c.Error != "" {
 		a.Counts.Unread++
 		return
