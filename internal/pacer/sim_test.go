@@ -124,8 +124,8 @@ type bucket struct {
 	// carrying Retry-After; and a storm answering every request 429 with a
 	// reset within the second, whatever the bucket holds.
 	bare, zeroLimit, zeroRemaining, storm bool
-	skew                              time.Duration
-	retryAfter                        time.Duration
+	skew                                  time.Duration
+	retryAfter                            time.Duration
 
 	tokens float64
 	last   time.Time
