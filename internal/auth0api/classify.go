@@ -224,7 +224,13 @@ func classifyListing(err error) meaning {
 // uncertain reports whether a failed write may still have changed the
 // tenant: the tenant failed (5xx), the answer was lost or refused, or a
 // create was refused because an earlier attempt of it had already succeeded.
+// A 429, retried like a 5xx, is not among them: the rate limit refuses a
+// request before it does anything, so a write whose last attempt was
+// answered 429 failed.
 func uncertain(err error, action plan.Action) bool {
+	if statusOf(err) == http.StatusTooManyRequests {
+		return false
+	}
 	switch classify(err) {
 	case meaningRetry, meaningRefused, meaningCanceled:
 		return true
