@@ -90,8 +90,10 @@ func TestTransport_resetInThePastIsNow(t *testing.T) {
 // statusError is a Management API error of the given status.
 type statusError int
 
-func (e statusError) Status() int   { return int(e) }
-func (e statusError) Error() string { return fmt.Sprintf("%d %s: refused", int(e), http.StatusText(int(e))) }
+func (e statusError) Status() int { return int(e) }
+func (e statusError) Error() string {
+	return fmt.Sprintf("%d %s: refused", int(e), http.StatusText(int(e)))
+}
 
 // TestUncertain_429NeverApplies: a write whose last attempt was answered
 // 429 failed; one answered 5xx may have taken effect.
