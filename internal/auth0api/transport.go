@@ -57,8 +57,9 @@ type TransportOptions struct {
 	MaxRetries int
 	// AttemptTimeout bounds one attempt, including reading the answer.
 	AttemptTimeout time.Duration
-	// MaxPause caps one wait for the tenant's rate-limit reset, because Auth0
-	// may announce a reset that is far later than needed.
+	// MaxPause caps one wait for the tenant's rate-limit reset or
+	// Retry-After, because Auth0 may announce a reset that is far later than
+	// needed; the log says when it shortened one.
 	MaxPause time.Duration
 	// BaseBackoff is the first retry's backoff; it doubles on every attempt.
 	BaseBackoff time.Duration
