@@ -225,11 +225,17 @@ func classifyListing(err error) meaning {
 // tenant: the tenant failed (5xx), the answer was lost or refused, a create
 // was refused because an earlier attempt of it had already succeeded, or the
 // answer held a SCIM token's secret (a 400 that echoes the token issued).
+// A 429, retried like a 5xx, is not among them: the rate limit refuses a
+// request before it does anything, so a write whose last attempt was
+// answered 429 failed.
 func uncertain(err error, action plan.Action) bool {
 	if echoedSCIMToken(err) {
 		// Whatever the status, an answer holding a token's secret says the
 		// tenant may have issued that token.
 		return true
+	}
+	if statusOf(err) == http.StatusTooManyRequests {
+		return false
 	}
 	switch classify(err) {
 	case meaningRetry, meaningRefused, meaningCanceled:

@@ -57,8 +57,9 @@ type TransportOptions struct {
 	MaxRetries int
 	// AttemptTimeout bounds one attempt, including reading the answer.
 	AttemptTimeout time.Duration
-	// MaxPause caps one wait for the tenant's rate-limit reset, because Auth0
-	// may announce a reset that is far later than needed.
+	// MaxPause caps one wait for the tenant's rate-limit reset or
+	// Retry-After, because Auth0 may announce a reset that is far later than
+	// needed; the log says when it shortened one.
 	MaxPause time.Duration
 	// BaseBackoff is the first retry's backoff; it doubles on every attempt.
 	BaseBackoff time.Duration
@@ -116,23 +117,29 @@ func withTransportDefaults(o TransportOptions) TransportOptions {
 	return o
 }
 
-// noteworthyPause is how long a pause on an empty bucket must be to be
+// noteworthyPause is how long a pause on an empty bucket must last to be
 // logged at info level: a per-minute bucket, refilled in steps once a
 // second, is followed by emptying it at each step and waiting for the next,
-// which is the pace working, not news.
-const noteworthyPause = 2 * time.Second
+// which is the pace working, not news. Every pause longer than that, and
+// every pause after a 429, is.
+const noteworthyPause = time.Second
 
 // paused logs one line per pause of the run, whatever the number of
-// requests that wait through it: at info level for a 429 or a long wait,
-// at debug level for a short wait on an empty bucket.
+// requests that wait through it, with its cause: at info level for a 429 or
+// a wait longer than a second (saying so when MaxPause shortened what the
+// tenant announced), at debug level for a short wait on an empty bucket.
 func (t *Transport) paused(p pacer.Pause) {
 	t.Stats.Pauses.Add(1)
 	level := slog.LevelDebug
-	if p.Reason != pacer.ReasonEmpty || p.Length >= noteworthyPause {
+	if p.Reason != pacer.ReasonEmpty || p.Length > noteworthyPause {
 		level = slog.LevelInfo
 	}
-	t.opts.Logger.Log(context.Background(), level, "the tenant's rate limit is reached; every request waits", "bucket", p.Group,
-		"reason", p.Reason, "for", p.Length.Round(time.Millisecond), "until", p.Until.UTC().Format(time.RFC3339Nano))
+	attrs := []any{"bucket", p.Group, "reason", p.Reason, "cause", p.Cause, "for", p.Length.Round(time.Millisecond),
+		"until", p.Until.UTC().Format(time.RFC3339Nano)}
+	if p.Capped() {
+		attrs = append(attrs, "announced", p.Announced.Round(time.Second), "capped_by", "the longest pause ("+t.opts.MaxPause.String()+")")
+	}
+	t.opts.Logger.Log(context.Background(), level, "the tenant's rate limit is reached; every request waits", attrs...)
 }
 
 // Pace is the rate, in requests per second, the transport sends at now:
@@ -143,8 +150,18 @@ func (t *Transport) Pace() float64 {
 	return max(t.pacer.Snapshot().Rate, t.sends.rate(t.now()))
 }
 
-// PaceStatus says how the transport paces now, for the status line.
-func (t *Transport) PaceStatus() pacer.Status { return t.pacer.Snapshot() }
+// PaceStatus says how the transport paces now, for the status line: what
+// callers wait for, and as Rate the pace actually sent over the last few
+// seconds (what the pacer learned may be far from what leaves, during
+// pauses or below a bucket that never runs low); the learned pace only
+// before two requests were sent in that window.
+func (t *Transport) PaceStatus() pacer.Status {
+	st := t.pacer.Snapshot()
+	if sent := t.sends.rate(t.now()); sent > 0 || st.Waiting != "" {
+		st.Rate = sent
+	}
+	return st
+}
 
 // RoundTrip sends the request, retrying it as a whole (a PATCH carries the
 // complete desired state, so repeating it is safe) until it succeeds, fails
@@ -166,7 +183,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		reason := retryReason(resp, err)
-		backoff, wait := t.retryWait(attempt, resp)
+		backoff, wait := t.retryWait(attempt, req, resp)
 		t.Stats.Retries.Add(1)
 		t.opts.Logger.Warn("retrying request", "method", req.Method, "path", req.URL.Path,
 			"reason", reason, "attempt", attempt+1, "wait", wait.Round(time.Millisecond))
@@ -272,10 +289,31 @@ func (t *Transport) observe(group string, resp *http.Response, sent time.Time) {
 		t.Stats.RateLimited.Add(1)
 	}
 	h := resp.Header
-	t.pacer.Observe(group, pacer.Answer{
+	a := pacer.Answer{
 		Status: resp.StatusCode, Limit: headerInt(h, "X-Ratelimit-Limit"), Remaining: headerInt(h, "X-Ratelimit-Remaining"),
 		Reset: headerTime(h, "X-Ratelimit-Reset"), Sent: sent, Received: t.now(),
-	})
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		a.RetryAfter = retryAfter(h, a.Received)
+	}
+	t.pacer.Observe(group, a)
+}
+
+// retryAfter reads Retry-After, in seconds or as an HTTP date; 0 when
+// absent, malformed or past. The Management API does not document it, but
+// a proxy in front of it, or a newer API version, may send it.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.Duration(max(0, min(secs, 1<<30))) * time.Second
+	}
+	if at, err := http.ParseTime(v); err == nil && at.After(now) {
+		return at.Sub(now)
+	}
+	return 0
 }
 
 // rateGroup is the Auth0 rate-limit group a request counts in: the
@@ -307,15 +345,21 @@ func headerTime(h http.Header, name string) time.Time {
 }
 
 // retryWait is the backoff before a retry, and how long the retry really
-// waits, which the log says: after a 429 the pacer holds every request
-// until the tenant's reset, so the wait is that pause, not a backoff.
-func (t *Transport) retryWait(attempt int, resp *http.Response) (backoff, wait time.Duration) {
+// waits, which the log says: after a 429 the pacer holds every request of
+// the group until the tenant's reset (or Retry-After, or its own backoff
+// when neither was announced), so the wait is that pause, not a backoff of
+// the transport's; an unpaced request backs off itself.
+func (t *Transport) retryWait(attempt int, req *http.Request, resp *http.Response) (backoff, wait time.Duration) {
 	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
 		backoff = t.backoff(attempt)
 		return backoff, backoff
 	}
-	if st := t.pacer.Snapshot(); st.Until.After(t.now()) {
-		wait = st.Until.Sub(t.now())
+	if t.opts.Unpaced {
+		backoff = max(t.backoff(attempt), retryAfter(resp.Header, t.now()))
+		return backoff, backoff
+	}
+	if until := t.pacer.Until(rateGroup(req)); until.After(t.now()) {
+		wait = until.Sub(t.now())
 	}
 	return 0, wait
 }

@@ -49,7 +49,7 @@ func (t *Tenant) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	t.rec.finish(slot, rep.status, false, rep.status == http.StatusTooManyRequests)
 	if rep.contentType == "" { // the CDN's HTML pages carry no origin headers
-		for k, vs := range adm.headers {
+		for k, vs := range t.ctl.shape(adm.headers, rep.status, now) {
 			w.Header()[k] = vs
 		}
 	}
@@ -74,7 +74,7 @@ func (t *Tenant) admit(r *http.Request, rt route, now time.Time) admission {
 	case !ok:
 		rep := tooManyRequests()
 		adm.early = &rep
-	case plan.rateLimited:
+	case plan.rateLimited, plan.stormWrite:
 		rep := tooManyRequests()
 		adm.early, adm.headers = &rep, t.ctl.injected429Headers(rt.kind, now)
 	default:

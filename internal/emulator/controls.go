@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -21,6 +22,8 @@ type controls struct {
 	failKind map[string]bool // FailKinds; empty: every SCIM write
 	failLeft int             // FailTimes failures still to come; negative: no limit
 	rng      *rand.Rand
+	headers  HeaderBehaviour
+	odd      OddHeaders
 }
 
 func (c *controls) init(opts Options, now time.Time) {
@@ -29,6 +32,53 @@ func (c *controls) init(opts Options, now time.Time) {
 	c.setBuckets(opts.Buckets, false, now)
 	c.setLatency(opts.Latency)
 	c.setFaults(opts.Faults)
+	c.setHeaders(opts.Headers, opts.OddHeaders)
+}
+
+func (c *controls) setHeaders(h HeaderBehaviour, odd OddHeaders) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.headers, c.odd = h, odd
+}
+
+// shape makes an answer's rate-limit headers look as HeaderBehaviour and
+// OddHeaders say: Retry-After on a 429 (the seconds to the reset, at least
+// one), the x-ratelimit-* headers dropped, or contradicting the bucket.
+func (c *controls) shape(h http.Header, status int, now time.Time) http.Header {
+	c.mu.Lock()
+	hb, odd := c.headers, c.odd
+	c.mu.Unlock()
+	out := http.Header{}
+	for k, vs := range h {
+		out[k] = vs
+	}
+	reset, err := strconv.ParseInt(out.Get("X-Ratelimit-Reset"), 10, 64)
+	if status == http.StatusTooManyRequests && hb.RetryAfter {
+		secs := int64(1)
+		if err == nil {
+			secs = max(1, reset-now.Unix())
+		}
+		out.Set("Retry-After", strconv.FormatInt(secs, 10))
+	}
+	if hb.Omit {
+		for _, k := range []string{"X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset"} {
+			out.Del(k)
+		}
+		return out
+	}
+	if len(h) == 0 {
+		return out
+	}
+	if err == nil && odd.ResetShift != 0 {
+		out.Set("X-Ratelimit-Reset", strconv.FormatInt(reset+int64(odd.ResetShift/time.Second), 10))
+	}
+	if odd.ZeroRemaining {
+		out.Set("X-Ratelimit-Remaining", "0")
+	}
+	if odd.ZeroLimit {
+		out.Set("X-Ratelimit-Limit", "0")
+	}
+	return out
 }
 
 // setBucket replaces one group's bucket; it starts full.
@@ -172,6 +222,7 @@ type faultPlan struct {
 	failWrite   int  // FailStatus for a SCIM write that FailWrites and FailKinds designate, else 0
 	failAfter   bool // FailAfterEffect
 	failDrop    bool // FailDrop
+	stormWrite  bool // RateLimitWrites, on a SCIM write
 }
 
 // decide draws the same number of values for every request so that a sequential
@@ -191,6 +242,7 @@ func (c *controls) decide(connID, kind string) faultPlan {
 		drop:        u[2] >= f.ServerErrorRate && u[2] < f.ServerErrorRate+f.DropRate,
 		after:       u[3] < f.AfterWriteShare,
 		status:      pickServerError(u[4]),
+		stormWrite:  f.RateLimitWrites && isSCIMWrite(kind),
 	}
 	if u[1] < f.SlowRate {
 		p.delay += f.SlowLatency

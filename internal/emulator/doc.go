@@ -14,7 +14,8 @@
 //     one is available, including requests that are then answered 401 or 403;
 //     the answer precedence is 401 (missing, malformed, unknown or expired
 //     bearer token) before 429 (bucket empty, no effect).
-//  3. Injected 429 (Faults.RateLimitedRate).
+//  3. Injected 429 (Faults.RateLimitedRate), and the write storm
+//     (Faults.RateLimitWrites: every SCIM write 429, reset within the second).
 //  4. Routing (404 for unknown routes and wrong methods, as Auth0's router does),
 //     scope (403 insufficient_scope), path validation (400 invalid_uri).
 //  5. Latency (Options.Latency plus injected slowness), honouring the request
@@ -60,12 +61,17 @@
 // per-second limits) or by Rate tokens at every whole Unix second (its
 // per-minute limits), and announces as x-ratelimit-reset either the second at
 // which the next token arrives or the second at which the bucket will be full
-// again, which Auth0 users have seen up to a minute ahead.
+// again, which Auth0 users have seen up to a minute ahead. How the answers
+// look where the reference is silent or proxies differ is Options.Headers
+// (HeaderBehaviour: no x-ratelimit-* headers at all, Retry-After on 429s)
+// and, for headers that contradict the bucket, Options.OddHeaders (a reset
+// shifted into the past, remaining: 0, limit: 0); both also by SetHeaders.
 //
 // # What is not reproduced
 //
 // Access tokens are opaque strings, not signed JWTs. Of Auth0's rate limits,
-// only the two groups above exist: no other endpoint groups, no Retry-After, no
+// only the two groups above exist: no other endpoint groups, Retry-After only
+// when HeaderBehaviour asks for it, no
 // limit on /oauth/token, and the phase of per-second refill steps is the whole
 // Unix second, which Auth0 does not document. Only the connection routes the
 // recordings use exist (no connection PATCH), and created connections echo their

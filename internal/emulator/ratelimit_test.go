@@ -116,3 +116,41 @@ func TestMaxRequestsIn(t *testing.T) {
 		}
 	}
 }
+
+func TestHeaderBehaviourAndOddHeaders(t *testing.T) {
+	clock := newFakeClock()
+	clock.Advance(250 * time.Millisecond)
+	f := newFixture(t, Options{Rate: 2, Burst: 1, Clock: clock.Now, Headers: HeaderBehaviour{Omit: true, RetryAfter: true}}, testConns...)
+	got := f.api("GET", oktaPath, "")
+	if l, r, rs := rateHeaders(got); got.status != 200 || l+r+rs != "" {
+		t.Errorf("Omit: %d with limit=%q remaining=%q reset=%q", got.status, l, r, rs)
+	}
+	got = f.api("GET", oktaPath, "")
+	if l, r, rs := rateHeaders(got); got.status != 429 || l+r+rs != "" || got.header.Get("Retry-After") != "1" {
+		t.Errorf("Omit, empty bucket: %d %v", got.status, got.header)
+	}
+	clock.Advance(time.Second)
+	past := strconv.FormatInt(clock.Now().Unix()+1-10, 10) // the next token, 10 s early
+	f.tenant.SetHeaders(HeaderBehaviour{}, OddHeaders{ResetShift: -10 * time.Second, ZeroRemaining: true, ZeroLimit: true})
+	got = f.api("GET", oktaPath, "")
+	if l, r, rs := rateHeaders(got); got.status != 200 || l != "0" || r != "0" || rs != past || got.header.Get("Retry-After") != "" {
+		t.Errorf("odd headers: %d limit=%q remaining=%q reset=%q (want %s)", got.status, l, r, rs, past)
+	}
+}
+
+func TestRateLimitWritesStorm(t *testing.T) {
+	clock := newFakeClock()
+	clock.Advance(250 * time.Millisecond)
+	f := newFixture(t, Options{Rate: 16, Burst: 50, Clock: clock.Now, Faults: Faults{RateLimitWrites: true}}, testConns...)
+	expect(t, f.api("GET", oktaPath, ""), 200, "")
+	for range 3 {
+		got := f.api("PATCH", oktaPath, `{"user_id_attribute":"x","mapping":[]}`)
+		expect(t, got, 429, tooManyBody)
+		if l, r, rs := rateHeaders(got); l != "50" || r != "0" || rs != strconv.FormatInt(clock.Now().Unix()+1, 10) {
+			t.Errorf("storm 429 headers limit=%s remaining=%s reset=%s", l, r, rs)
+		}
+	}
+	if cfg, _ := f.tenant.SCIMConfig(oktaConn.ID); cfg.UserIDAttribute != "externalId" {
+		t.Error("a stormed PATCH had an effect")
+	}
+}

@@ -96,6 +96,9 @@ func (t *Tenant) TenantName() string {
 // SetFaults replaces the injected faults and restarts their random sequence from f.Seed.
 func (t *Tenant) SetFaults(f Faults) { t.ctl.setFaults(f) }
 
+// SetHeaders replaces how the rate-limit answers look.
+func (t *Tenant) SetHeaders(h HeaderBehaviour, odd OddHeaders) { t.ctl.setHeaders(h, odd) }
+
 // SetRateLimit replaces the global bucket (rate 0: unlimited) with one that
 // refills continuously and announces the next token as reset; the bucket
 // starts full. Other groups' buckets are kept.

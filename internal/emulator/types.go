@@ -90,10 +90,33 @@ type Options struct {
 	// as on tenants without the feature.
 	DisableSCIMListing bool
 	Faults             Faults
+	// Headers is how the rate-limit answers look (default: as Auth0's).
+	Headers HeaderBehaviour
+	// OddHeaders makes the rate-limit headers contradict the bucket (tests).
+	OddHeaders OddHeaders
 	// Clock replaces time.Now for token expiry, timestamps, rate limiting and the
 	// request log (tests use it to expire tokens without sleeping). Latency waits
 	// always use real time.
 	Clock func() time.Time
+}
+
+// HeaderBehaviour is how the tenant's rate-limit answers look where Auth0's reference is silent or proxies differ.
+type HeaderBehaviour struct {
+	Omit       bool // no x-ratelimit-* headers at all; an empty bucket answers a bare 429
+	RetryAfter bool // 429s carry Retry-After (seconds) as well
+}
+
+// OddHeaders are rate-limit headers that say something other than the
+// bucket, as a proxy, a skewed clock or a misconfigured gateway may: the
+// answers only, never the bucket itself.
+type OddHeaders struct {
+	// ResetShift is added to every x-ratelimit-reset (negative: a reset in
+	// the past, as from a tenant whose clock is behind).
+	ResetShift time.Duration
+	// ZeroRemaining announces x-ratelimit-remaining: 0 on every answer.
+	ZeroRemaining bool
+	// ZeroLimit announces x-ratelimit-limit: 0 (unknown) on every answer.
+	ZeroLimit bool
 }
 
 // Faults describes injected failures. Shares are probabilities in [0,1].
@@ -126,6 +149,11 @@ type Faults struct {
 	// FailTimes, when positive, is how many FailWrites writes fail after the
 	// Faults are set (Options or SetFaults); the ones after them succeed.
 	FailTimes int
+	// RateLimitWrites is a storm on writes: every SCIM write (as for
+	// FailWrites) is answered 429, before any effect, with headers
+	// announcing an empty bucket and a reset within the second; reads are
+	// served as usual.
+	RateLimitWrites bool
 }
 
 // RequestRecord is one entry of the request log. ConnectionID is the connection id

@@ -39,11 +39,42 @@
 //
 // A 429 lowers the rate by 30% and restarts the fit; an empty bucket
 // (remaining: 0) lowers it by 2%. Both pause every caller of the group until
-// the announced reset: at least 250 ms (a burst 429's reset can be "now"),
-// at most MaxWait (a reset can be announced as when the bucket will be full
-// again, up to a minute ahead). One pause calls OnPause once, however many
-// answers in flight confirm it. Whatever the model says, a group never goes
-// silent for longer than MaxWait, so a wrong model is always corrected.
+// the announced reset, or Retry-After when a 429 carries one (the later of
+// the two): at least 250 ms (a burst 429's reset can be "now", and a reset
+// in the past is taken for now), at most MaxWait (a reset can be announced
+// as when the bucket will be full again, up to a minute ahead; the pause
+// then says it was capped). One pause calls OnPause once, however many
+// answers in flight confirm it. When a 429's pause ends (or an empty
+// bucket's whose reset was already past) one request goes whatever the
+// model says: the tenant announced requests are added then. Whatever the
+// model says, a group never goes silent for longer than MaxWait, so a wrong
+// model is always corrected.
+//
+// # The floor
+//
+// 429s never push the pace below what the tenant's answers promise. A 429
+// or an empty bucket announcing a wait d (reset or Retry-After) says at
+// least one request is taken after d, so the pace never falls below one
+// request per d, d counted as at least one second (the reset's resolution,
+// which also makes a reset in the past worth a request a second) and at
+// most MaxWait; the latest such answer sets it, and nothing goes below one
+// request a minute. Without it, a tenant refusing every write (a storm
+// whose resets are a second away) drove the pace down 30% per 429 until a
+// handful of retries took minutes; with it, such a storm costs about a
+// second per attempt and every request fails after its attempts.
+// x-ratelimit-limit is a size, not a rate, so it sets no floor; limit: 0
+// means unknown, never "no limit".
+//
+// # Blind pacing
+//
+// A group whose answers do not describe its bucket (no x-ratelimit-*
+// headers, or limit: 0), and that the tenant refuses, is paced blind: a 429
+// pauses it (until Retry-After or the reset when announced, else a backoff
+// of one second doubling to two), and sets its pace to 90% of what the
+// tenant accepted over the last four seconds, which is the refill rate
+// while some requests are refused; successes raise it again, quickly up to
+// just under that rate, slowly beyond. A group answered without any header
+// and never refused is not paced (only the Ceiling applies).
 //
 // Callers of a group are served in arrival order and only the first waits on
 // a timer, so there is no herd to wake and no busy loop; the Ceiling spaces

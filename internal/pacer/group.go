@@ -8,8 +8,12 @@ import (
 // What a group knows about its bucket.
 const (
 	learning  = iota // no answer with rate-limit headers yet
-	unlimited        // answers announce no bucket
+	unlimited        // answers announce no bucket, and none was refused
 	bucketed         // answers announce a bucket, modelled below
+	// blind: the tenant limits the group but its answers do not describe
+	// the bucket (no x-ratelimit-* headers, or limit: 0); the pace is
+	// learned from its 429s (see blind.go).
+	blind
 )
 
 // probeEvery lets another first request go while the first answer is missing
@@ -39,11 +43,20 @@ type group struct {
 	held     bool    // a request was held back for the bucket since the last answer
 	failed   float64 // the rate when the bucket last ran empty, 0 before
 	margin   float64 // how far answers stray from the fitted line, beyond remaining's rounding
+	floor    float64 // the least pace the tenant's announced waits promise (see floor.go)
+
+	ok     []time.Time // blind: when recent successes arrived
+	first  time.Time   // when the group's first request left
+	streak int         // blind: 429 pauses in a row without a success between them
 
 	pauseStart  time.Time
 	pauseUntil  time.Time
 	pauseReason string
+	pauseCause  string
 	pauseFar    bool // the announced reset was beyond MaxWait
+	// pauseProbe lets one request go when the pause ends: the tenant
+	// announced that more requests are added then.
+	pauseProbe bool
 
 	queue    queue
 	deadline time.Time // when the head's current timer fires
@@ -62,12 +75,26 @@ func (g *group) readyAt(now time.Time, maxWait time.Duration) time.Time {
 		}
 		return later(now, g.sends.last().Add(probeEvery))
 	case unlimited:
-		return now
+		return later(now, g.pauseUntil)
+	case blind:
+		return g.blindReadyAt(now, maxWait)
+	}
+	if g.probeDue() {
+		return later(now, g.pauseUntil)
 	}
 	// However wrong the model, the group never goes silent for longer than
 	// maxWait: the next answer corrects it.
 	at := earlier(now.Add(g.bucketWait(now, maxWait)), later(now, g.sends.last().Add(maxWait)))
 	return later(at, g.pauseUntil)
+}
+
+// probeDue reports that the pause's end lets one request go whatever the
+// model says: nothing left since the pause began, and the tenant announced
+// that requests are added when it ends. Without it a bucket model that 429s
+// drove below zero would keep the group silent long after the tenant said
+// it could take a request, a request every pause at worst.
+func (g *group) probeDue() bool {
+	return g.pauseProbe && g.sends.n > 0 && !g.sends.last().After(g.pauseStart)
 }
 
 // hold notes that the head is about to wait; when the bucket is why, a full
@@ -112,12 +139,16 @@ func (g *group) spend(now time.Time) {
 	if g.state == bucketed {
 		g.level, g.at = g.levelAt(now)-1, now
 	}
+	if g.sends.n == 0 {
+		g.first = now
+	}
 	g.sends.add(sendRecord{at: now, level: g.level, corr: g.corr})
 }
 
-// pace is the group's current pace, requests per second; 0 without a bucket.
+// pace is the group's current pace, requests per second; 0 while none is
+// known.
 func (g *group) pace() float64 {
-	if g.state != bucketed {
+	if g.state != bucketed && g.state != blind {
 		return 0
 	}
 	return g.rate
@@ -134,8 +165,11 @@ func (g *group) waiting(now time.Time) (string, time.Time) {
 		return "the tenant's first answer (learning the " + g.name + " bucket)", g.deadline
 	case g.pauseUntil.After(now):
 		what := g.name + " bucket: " + g.pauseReason
-		if g.pauseFar {
-			what += ", announced reset capped"
+		switch {
+		case g.pauseFar:
+			what += ", announced " + g.pauseCause + " capped"
+		case g.pauseCause == CauseBackoff:
+			what += ", " + CauseBackoff
 		}
 		return "the tenant's rate-limit reset (" + what + ")", g.pauseUntil
 	}

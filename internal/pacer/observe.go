@@ -16,8 +16,9 @@ const upperEdge = 0.75
 // it starts one (an answer that extends a running pause starts none).
 func (g *group) observe(a Answer, now time.Time, maxWait time.Duration) (Pause, bool) {
 	if a.Limit < 1 || a.Remaining < 0 {
-		return g.observeBare(a, now)
+		return g.observeBare(a, now, maxWait)
 	}
+	g.promise(a, now, maxWait)
 	c, known := g.sends.find(a.Sent)
 	switch {
 	case g.state != bucketed || a.Limit != g.limit:
@@ -32,17 +33,35 @@ func (g *group) observe(a Answer, now time.Time, maxWait time.Duration) (Pause, 
 	return g.maybePause(a, now, maxWait)
 }
 
-// observeBare handles an answer without rate-limit headers: a success means
-// the tenant announces no bucket for this group (a 5xx may come from a proxy
-// and says nothing); a 429 still pauses.
-func (g *group) observeBare(a Answer, now time.Time) (Pause, bool) {
-	if a.Status == http.StatusTooManyRequests {
-		return g.pause(a, now, now.Add(pause429), Reason429, false)
-	}
-	if g.state == learning && a.Status < http.StatusInternalServerError {
+// observeBare handles an answer that does not describe the bucket: no
+// rate-limit headers, or limit: 0 (unknown). A success without any such
+// header means the tenant announces no bucket for this group (a 5xx may come
+// from a proxy and says nothing); a 429, or headers without a bucket size,
+// mean it limits the group without saying how: the group is then paced
+// blind, from its 429s (blind.go). A group that knows its bucket keeps its
+// model and only pauses.
+func (g *group) observeBare(a Answer, now time.Time, maxWait time.Duration) (Pause, bool) {
+	refused := a.Status == http.StatusTooManyRequests
+	described := a.Limit == 0 || a.Remaining >= 0 || !a.Reset.IsZero()
+	switch {
+	case g.state == bucketed:
+		if refused {
+			return g.pause(a, now, announcedEnd(a, now, maxWait, 0), Reason429)
+		}
+		return Pause{}, false
+	case refused || (described && g.state == learning):
+		g.goBlind()
+	case g.state == learning && a.Status < http.StatusInternalServerError:
 		g.state = unlimited
 	}
-	return Pause{}, false
+	if !refused && a.Status < http.StatusInternalServerError {
+		g.accepted(now) // counted before any 429, to know the rate when one comes
+	}
+	if g.state != blind {
+		return Pause{}, false
+	}
+	g.promise(a, now, maxWait)
+	return g.maybePause(a, now, maxWait)
 }
 
 // start (re)builds the model from the first answer that announces the

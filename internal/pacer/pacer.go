@@ -48,16 +48,37 @@ type Pause struct {
 	Reason string // "429 Too Many Requests" or "bucket empty (x-ratelimit-remaining: 0)"
 	Until  time.Time
 	Length time.Duration
+	// Cause is what set the length: CauseReset, CauseRetryAfter or
+	// CauseBackoff (a 429 that announced no wait).
+	Cause string
+	// Announced is the wait the tenant announced, from the answer; longer
+	// than Length when MaxWait capped it, 0 when none was announced.
+	Announced time.Duration
 }
+
+// Causes of a pause's length (Pause.Cause).
+const (
+	CauseReset      = "x-ratelimit-reset"
+	CauseRetryAfter = "Retry-After"
+	CauseBackoff    = "backoff (no wait announced)"
+)
+
+// Capped reports whether MaxWait shortened the wait the tenant announced.
+func (p Pause) Capped() bool { return p.Announced > p.Length }
 
 // Answer is what the pacer needs from one answer of the tenant.
 type Answer struct {
-	Status    int       // HTTP status
-	Limit     int       // x-ratelimit-limit, -1 when absent
+	Status int // HTTP status
+	// Limit is x-ratelimit-limit, -1 when absent. 0, which no bucket can
+	// mean, is taken for unknown (a proxy's placeholder), never for "no
+	// limit".
+	Limit     int
 	Remaining int       // x-ratelimit-remaining, -1 when absent
-	Reset     time.Time // x-ratelimit-reset, zero when absent
-	Sent      time.Time // when the request left (after Wait returned)
-	Received  time.Time // when its answer arrived
+	Reset     time.Time // x-ratelimit-reset, zero when absent; in the past means now
+	// RetryAfter is the Retry-After of a 429, 0 when absent.
+	RetryAfter time.Duration
+	Sent       time.Time // when the request left (after Wait returned)
+	Received   time.Time // when its answer arrived
 }
 
 // Status is a snapshot for the status line and tests.
@@ -66,8 +87,10 @@ type Status struct {
 	// let a request go.
 	Group string
 	// Rate is that group's current pace in requests per second (its learned
-	// refill rate, never above the ceiling); 0 while nothing is known, and the
-	// ceiling (or 0) for a group whose answers announce no bucket.
+	// refill rate, or for a group whose answers do not describe its bucket
+	// the rate learned from its 429s; never above the ceiling); 0 while
+	// nothing is known, and the ceiling (or 0) for a group that was never
+	// refused.
 	Rate float64
 	// Waiting is "" or what callers are waiting for, e.g. "the tenant's
 	// rate-limit reset (api bucket: 429 Too Many Requests)"; Until is when that
@@ -233,6 +256,16 @@ func (p *Pacer) Snapshot() Status {
 		}
 	}
 	return st
+}
+
+// Until is when the group's next request may go, as things stand now: the
+// end of its pause, or the wait its bucket model asks for. It is what a
+// retry of a request the group refused really waits.
+func (p *Pacer) Until(group string) time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.opts.Clock.Now()
+	return p.readyAt(p.group(group), now)
 }
 
 func (p *Pacer) group(name string) *group {

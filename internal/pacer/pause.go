@@ -9,8 +9,10 @@ const (
 	// minPause keeps a reset of "now" (Auth0 sends it with burst 429s) from
 	// making callers spin.
 	minPause = 250 * time.Millisecond
-	// pause429 is the pause after a 429 that announces no reset.
-	pause429 = time.Second
+	// pause429 is the first pause after a 429 that announces no wait; each
+	// such pause in a row doubles it, up to maxBackoff.
+	pause429   = time.Second
+	maxBackoff = 2 * time.Second
 	// slower429 and slowerEmpty lower the pace when a pause starts: a 429
 	// means the pace was clearly too high, an empty bucket that it was a
 	// little high.
@@ -27,7 +29,7 @@ const (
 )
 
 // maybePause pauses the group on a 429 or an empty bucket, until the
-// announced reset.
+// announced reset (or Retry-After).
 func (g *group) maybePause(a Answer, now time.Time, maxWait time.Duration) (Pause, bool) {
 	var reason string
 	switch {
@@ -38,43 +40,70 @@ func (g *group) maybePause(a Answer, now time.Time, maxWait time.Duration) (Paus
 	default:
 		return Pause{}, false
 	}
-	until, far := resetEnd(a.Reset, now, maxWait)
-	return g.pause(a, now, until, reason, far)
+	return g.pause(a, now, announcedEnd(a, now, maxWait, g.streak), reason)
 }
 
-// resetEnd is when a pause for the announced reset ends: at least minPause
-// from now (a reset of "now" must not spin), at most maxWait (a reset
+// end is when a pause ends and why.
+type end struct {
+	until     time.Time
+	cause     string
+	announced time.Duration // what the tenant announced, 0 when nothing
+	far       bool          // announced beyond MaxWait, so capped
+}
+
+// announcedEnd is when a pause for an answer ends: at the later of the
+// announced reset and Retry-After, at least minPause from now (a reset of
+// "now", or one in the past, must not spin), at most maxWait (a reset
 // announced far ahead, such as when the bucket will be full again, must not
-// stall the run: the bucket model takes over from there). No jitter: callers
-// leave one at a time at the group's pace after a pause, so there is no herd
-// to spread.
-func resetEnd(reset, now time.Time, maxWait time.Duration) (time.Time, bool) {
-	wait := minPause
-	if d := reset.Sub(now); !reset.IsZero() && d > wait {
-		wait = d
+// stall the run: the bucket model takes over from there). A 429 that
+// announces neither is backed off: pause429, doubled for each such pause in
+// a row (streak), at most maxBackoff. No jitter: callers leave one at a
+// time at the group's pace after a pause, so there is no herd to spread.
+func announcedEnd(a Answer, now time.Time, maxWait time.Duration, streak int) end {
+	e := end{cause: CauseReset}
+	if !a.Reset.IsZero() {
+		e.announced = max(a.Reset.Sub(now), 0)
+	}
+	if a.RetryAfter > 0 && a.RetryAfter >= e.announced {
+		e.cause, e.announced = CauseRetryAfter, a.RetryAfter
+	}
+	wait := max(e.announced, minPause)
+	if a.Reset.IsZero() && a.RetryAfter <= 0 {
+		e.cause = CauseBackoff
+		wait = min(pause429<<min(streak, 8), maxBackoff)
 	}
 	if wait > maxWait {
-		return now.Add(maxWait), true
+		wait, e.far = maxWait, true
 	}
-	return now.Add(wait), false
+	e.until = now.Add(wait)
+	return e
 }
 
-// pause makes every caller of the group wait until until. A new pause also
-// lowers the pace: a lot after a 429, a little after an empty bucket, and
-// after a 429 the rate fit starts over, so the lower pace holds until new
-// answers show it can rise. An answer that arrives while a pause runs, or
-// whose request left before the last pause began, only extends the pause:
-// requests in flight together are one mistake, paid once.
-func (g *group) pause(a Answer, now, until time.Time, reason string, far bool) (Pause, bool) {
+// pause makes every caller of the group wait until e.until. When it ends, one
+// request may go whatever the bucket model says (probeDue) if the tenant
+// announced that requests are added by then: after a 429 with a reset or a
+// Retry-After within MaxWait, after an empty bucket whose reset is already
+// past (a reset in the past means now), and always when the group is paced
+// blind. An empty bucket with a reset ahead leaves the model in charge: it
+// was just corrected by remaining: 0, and is right. A new pause also
+// lowers the pace: a lot after a 429, a little after an empty bucket, never
+// below the floor the tenant's announced waits promise, and after a 429 the
+// rate fit starts over, so the lower pace holds until new answers show it
+// can rise. An answer that arrives while a pause runs, or whose request left
+// before the last pause began, only extends the pause: requests in flight
+// together are one mistake, paid once.
+func (g *group) pause(a Answer, now time.Time, e end, reason string) (Pause, bool) {
 	if g.pauseUntil.After(now) || a.Sent.Before(g.pauseStart) {
-		if until.After(g.pauseUntil) && g.pauseUntil.After(now) {
-			g.pauseUntil = until
+		if e.until.After(g.pauseUntil) && g.pauseUntil.After(now) {
+			g.pauseUntil = e.until
 		}
 		return Pause{}, false
 	}
-	g.pauseStart, g.pauseUntil = now, until
-	g.pauseReason, g.pauseFar = reason, far
-	if g.state == bucketed {
+	g.pauseStart, g.pauseUntil = now, e.until
+	g.pauseReason, g.pauseCause, g.pauseFar = reason, e.cause, e.far
+	g.pauseProbe = g.state == blind || !e.far && e.cause != CauseBackoff && (reason == Reason429 || e.announced == 0)
+	switch g.state {
+	case bucketed:
 		g.failed = g.rate
 		slower := slowerEmpty
 		if a.Status == http.StatusTooManyRequests {
@@ -82,6 +111,10 @@ func (g *group) pause(a Answer, now, until time.Time, reason string, far bool) (
 			g.trend.reset()
 		}
 		g.rate = g.clampRate(g.rate * slower)
+	case blind:
+		if a.Status == http.StatusTooManyRequests {
+			g.refused(now)
+		}
 	}
-	return Pause{Group: g.name, Reason: reason, Until: until, Length: until.Sub(now)}, true
+	return Pause{Group: g.name, Reason: reason, Until: e.until, Length: e.until.Sub(now), Cause: e.cause, Announced: e.announced}, true
 }

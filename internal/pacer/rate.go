@@ -75,6 +75,12 @@ func (g *group) probe() float64 {
 	if g.tiny() {
 		return math.Min(g.rate*fastProbe, math.Max(g.rate, g.tinyRate()))
 	}
+	return g.probeUp()
+}
+
+// probeUp is the next rate to try after a success: quickly up to just under
+// the rate that last failed, slowly beyond.
+func (g *group) probeUp() float64 {
 	if g.failed == 0 {
 		return g.rate * fastProbe
 	}
@@ -85,7 +91,9 @@ func (g *group) probe() float64 {
 }
 
 // clampRate keeps the rate within what a bucket of this size can mean: at
-// least one token per minute, at most the whole bucket four times a second.
+// least one token per minute and never below the floor the tenant's
+// announced waits promise (floor.go), at most the whole bucket four times a
+// second.
 func (g *group) clampRate(r float64) float64 {
-	return math.Max(1.0/60, math.Min(r, 4*float64(g.limit)))
+	return math.Max(g.lowest(), math.Min(r, 4*float64(g.limit)))
 }

@@ -118,6 +118,15 @@ type bucket struct {
 	steps bool // refilled once per whole second, as Auth0's per-minute limits
 	full  bool // reset announces when the bucket is full again, not the next token
 
+	// How the answers look where Auth0's reference is silent or proxies
+	// differ: no x-ratelimit-* headers at all (bare), limit: 0, remaining
+	// always 0, a reset shifted by skew (negative: in the past), 429s
+	// carrying Retry-After; and a storm answering every request 429 with a
+	// reset within the second, whatever the bucket holds.
+	bare, zeroLimit, zeroRemaining, storm bool
+	skew                                  time.Duration
+	retryAfter                            time.Duration
+
 	tokens float64
 	last   time.Time
 }
@@ -143,12 +152,32 @@ func (b *bucket) take(now time.Time) Answer {
 	}
 	b.refill(now)
 	status := 200
-	if b.tokens >= 1 {
+	switch {
+	case b.storm:
+		return b.headers(Answer{Status: 429, Limit: b.burst, Remaining: 0, Reset: time.Unix(now.Unix()+1, 0)})
+	case b.tokens >= 1:
 		b.tokens--
-	} else {
+	default:
 		status = 429
 	}
-	return Answer{Status: status, Limit: b.burst, Remaining: int(math.Floor(b.tokens)), Reset: b.reset(now)}
+	return b.headers(Answer{Status: status, Limit: b.burst, Remaining: int(math.Floor(b.tokens)), Reset: b.reset(now).Add(b.skew)})
+}
+
+// headers makes an answer look as the bucket's odd headers say.
+func (b *bucket) headers(a Answer) Answer {
+	switch {
+	case b.bare:
+		a.Limit, a.Remaining, a.Reset = -1, -1, time.Time{}
+	case b.zeroLimit:
+		a.Limit = 0
+	}
+	if b.zeroRemaining && !b.bare {
+		a.Remaining = 0
+	}
+	if b.retryAfter > 0 && a.Status == 429 {
+		a.RetryAfter = b.retryAfter
+	}
+	return a
 }
 
 // reset is x-ratelimit-reset: now while a token is left (or, for "full",
@@ -193,6 +222,10 @@ type scenario struct {
 	// oneBucket makes every group draw on one bucket, as on Auth0 plans with
 	// a single global limit; by default each group has its own.
 	oneBucket bool
+	// attempts, when set, is how many times a request is sent before it is
+	// given up (a 429 on the last attempt fails it); 0: retried until it
+	// succeeds.
+	attempts int
 }
 
 // outcome is what a scenario measured.
@@ -207,6 +240,9 @@ type outcome struct {
 	longest    time.Duration // the longest single timer
 	waiting    []snapshot    // snapshots taken while callers waited for something
 	sent       []time.Time   // when each request left, all groups together
+	failed     int           // requests given up after their attempts
+	took       time.Duration // from the start to the last answer
+	pace       float64       // Snapshot().Rate at the end
 }
 
 // snapshot is a Status and when it was taken.
@@ -226,6 +262,8 @@ type sim struct {
 	buckets    map[string]*bucket
 	next       int // requests claimed by workers
 	ok, our429 int
+	failed     int
+	lastAnswer time.Time
 	other      int
 	other429   int
 	first      time.Time // first successful request handled
@@ -313,13 +351,19 @@ func (s *sim) worker(ctx context.Context, group string) {
 		s.mu.Unlock()
 	}()
 	for s.claim() {
-		for {
+		for attempt := 1; ; attempt++ {
 			if err := s.pacer.Wait(ctx, group); err != nil {
 				return
 			}
 			a := s.send(group)
 			s.pacer.Observe(group, a)
 			if a.Status != 429 {
+				break
+			}
+			if attempt == s.sc.attempts {
+				s.mu.Lock()
+				s.failed++
+				s.mu.Unlock()
 				break
 			}
 		}
@@ -347,6 +391,9 @@ func (s *sim) send(group string) Answer {
 		a := s.handle(group, s.clock.Now())
 		s.clock.at(s.clock.Now().Add(down), func() {
 			a.Sent, a.Received = sent, s.clock.Now()
+			s.mu.Lock()
+			s.lastAnswer = a.Received
+			s.mu.Unlock()
 			answer <- a
 		})
 	})
@@ -440,6 +487,9 @@ func (s *sim) outcome() outcome {
 		pauses:     s.pauses,
 		waiting:    s.snapshots,
 		sent:       s.sent,
+		failed:     s.failed,
+		took:       s.lastAnswer.Sub(epoch),
+		pace:       s.pacer.Snapshot().Rate,
 	}
 	if s.other > 0 {
 		o.other429 = float64(s.other429) / float64(s.other)
