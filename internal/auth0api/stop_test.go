@@ -125,3 +125,28 @@ func (m *memRecorder) Result(r runlog.Result) error {
 	m.results = append(m.results, r)
 	return nil
 }
+
+// TestTransport_retryRefusedAfterASentAttemptIsNotNotSent: a write answered
+// 500 may have taken effect; when the interrupt comes before its retry, the
+// retry never leaves, but the write is not "not sent" (rollback must
+// consider it), while one refused with 429 before the interrupt is.
+func TestTransport_retryRefusedAfterASentAttemptIsNotNotSent(t *testing.T) {
+	for _, tc := range []struct {
+		status      int
+		wantNotSent bool
+	}{{http.StatusInternalServerError, false}, {http.StatusTooManyRequests, true}} {
+		stop := make(chan struct{})
+		tr := NewTransport(roundTripFunc(func(*http.Request) (*http.Response, error) {
+			close(stop) // the interrupt comes while the first answer is read
+			return &http.Response{StatusCode: tc.status, Body: http.NoBody, Header: http.Header{}}, nil
+		}), TransportOptions{MaxRetries: 3, BaseBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+		req, _ := http.NewRequestWithContext(execute.WithStop(context.Background(), stop), http.MethodPatch, "https://t.example/api/v2/x", nil)
+		_, err := tr.RoundTrip(req)
+		if got := errors.Is(err, execute.ErrNotSent); got != tc.wantNotSent {
+			t.Errorf("status %d then interrupt: error %v, not sent %v, want %v", tc.status, err, got, tc.wantNotSent)
+		}
+		if !tc.wantNotSent && !uncertain(err, plan.ActionUpdate) {
+			t.Errorf("status %d then interrupt: %v is not uncertain", tc.status, err)
+		}
+	}
+}

@@ -174,8 +174,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	turn, release := turnContext(ctx)
 	defer release()
+	mayHaveApplied := "" // why an earlier attempt may have taken effect
 	for attempt := 0; ; attempt++ {
 		resp, err := t.attempt(ctx, turn, req, body)
+		if mayHaveApplied != "" && errors.Is(err, execute.ErrNotSent) {
+			// This retry never left, but an earlier attempt did and may
+			// have taken effect: never "not sent".
+			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", mayHaveApplied, context.Canceled)
+		}
 		if !t.shouldRetry(ctx, resp, err) || attempt >= t.opts.MaxRetries {
 			if err != nil && t.opts.OnGiveUp != nil && !errors.Is(err, execute.ErrNotSent) {
 				t.opts.OnGiveUp(err)
@@ -183,6 +189,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		reason := retryReason(resp, err)
+		if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+			mayHaveApplied = reason // a 429 refuses a request before it does anything
+		}
 		backoff, wait := t.retryWait(attempt, req, resp)
 		t.Stats.Retries.Add(1)
 		t.opts.Logger.Warn("retrying request", "method", req.Method, "path", req.URL.Path,
