@@ -3,7 +3,6 @@ package auth0api
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
+	"golang.org/x/oauth2"
 )
 
 // MaxAnswerBytes caps how much of one answer the tool reads into memory. The
@@ -67,9 +67,6 @@ type TransportOptions struct {
 	Logger     *slog.Logger
 	// Unpaced sends without waiting for a pace (the token endpoint).
 	Unpaced bool
-	// OnGiveUp, when set, is told of every request that failed for good
-	// without an answer, after its retries.
-	OnGiveUp func(error)
 }
 
 // Transport is the http.RoundTripper every Management API request of a run
@@ -83,6 +80,9 @@ type Transport struct {
 	opts  TransportOptions
 	now   func() time.Time
 	sends sendRate
+	// auth, when set, gives each attempt its access token (see
+	// accessTokens); the Client sets it.
+	auth  *accessTokens
 	Stats TransportStats
 }
 
@@ -148,7 +148,11 @@ func (t *Transport) PaceStatus() pacer.Status { return t.pacer.Snapshot() }
 
 // RoundTrip sends the request, retrying it as a whole (a PATCH carries the
 // complete desired state, so repeating it is safe) until it succeeds, fails
-// for good, or MaxRetries is spent.
+// for good, or MaxRetries is spent. An answer 401 to a renewable token
+// renews it and resends the request at once, without counting an attempt
+// (a 401 never takes effect, so even a send-once request may be resent),
+// unless the token was renewed for that very attempt: a fresh token refused
+// is returned as it is, and is fatal.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	body, err := requestBody(req)
 	if err != nil {
@@ -157,12 +161,19 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	turn, release := turnContext(ctx)
 	defer release()
+	renewed := false
 	for attempt := 0; ; attempt++ {
 		resp, err := t.attempt(ctx, turn, req, body)
-		if !t.shouldRetry(ctx, resp, err) || attempt >= t.opts.MaxRetries {
-			if err != nil && t.opts.OnGiveUp != nil && !errors.Is(err, execute.ErrNotSent) {
-				t.opts.OnGiveUp(err)
+		if !renewed && t.refusedToken(resp) {
+			if err := t.renewToken(turn, req, resp); err != nil {
+				return nil, err
 			}
+			renewed = true
+			attempt--
+			continue
+		}
+		renewed = false
+		if !t.shouldRetry(ctx, resp, err) || attempt >= t.opts.MaxRetries {
 			return resp, err
 		}
 		reason := retryReason(resp, err)
@@ -208,8 +219,15 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	if turn.Err() != nil {
 		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, turn.Err())
 	}
+	tok, err := t.token(turn)
+	if err != nil {
+		return nil, err
+	}
 	actx, cancel := context.WithTimeout(ctx, t.opts.AttemptTimeout)
 	r := req.Clone(actx)
+	if tok != nil {
+		tok.SetAuthHeader(r)
+	}
 	if body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
@@ -234,6 +252,42 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 		return nil, err
 	}
 	return resp, nil
+}
+
+// token is the access token an attempt is sent with (nil when the
+// transport does not authenticate: the token transport). A wait for it
+// ended by the run means the request never left.
+func (t *Transport) token(turn context.Context) (*oauth2.Token, error) {
+	if t.auth == nil {
+		return nil, nil
+	}
+	tok, err := t.auth.Token(turn)
+	if err != nil && turn.Err() != nil {
+		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
+	}
+	return tok, err
+}
+
+// refusedToken reports an answer 401 to a token that can be renewed.
+func (t *Transport) refusedToken(resp *http.Response) bool {
+	return resp != nil && resp.StatusCode == http.StatusUnauthorized && t.auth != nil && t.auth.renewable()
+}
+
+// renewToken drops the token the tenant refused (expired or revoked before
+// the time it announced), so that the next attempt is sent with a new one.
+func (t *Transport) renewToken(turn context.Context, req *http.Request, resp *http.Response) error {
+	refused := ""
+	if resp.Request != nil {
+		_, refused, _ = strings.Cut(resp.Request.Header.Get("Authorization"), " ")
+	}
+	discard(resp)
+	t.opts.Logger.Debug("the tenant refused the access token; resending the request with a new one",
+		"method", req.Method, "path", req.URL.Path, "status", resp.Status)
+	_, err := t.auth.Renew(turn, refused)
+	if err != nil && turn.Err() != nil {
+		return fmt.Errorf("%w: %w", execute.ErrNotSent, err)
+	}
+	return err
 }
 
 // wait waits the request's turn: the pacer's, unless unpaced.
