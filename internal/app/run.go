@@ -61,6 +61,7 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
 	prog := newProgress(spec.tasks, spec.header.Command, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
+	e.stage.Store(stageWriting)
 	out := spec.execute(ctx, w, prog)
 	prog.Close()
 	if err := w.Summary(summaryOf(out, e.deps.Now(), s.client.Stats().Attempts.Load())); err != nil {
