@@ -62,6 +62,15 @@
 // which the next token arrives or the second at which the bucket will be full
 // again, which Auth0 users have seen up to a minute ahead.
 //
+// # Access tokens
+//
+// /oauth/token issues opaque tokens that live Options.TokenLifetime of the
+// tenant's clock (Options.Clock) and announce Options.AdvertisedLifetime.
+// A refused token gets the 401 body Auth0 sends (auth0-api.md §2): "Expired
+// token received for JSON Web Token validation" once it has expired or after
+// Tenant.ExpireTokens, "Invalid token" when unknown or, for tokens issued
+// before it, after Tenant.RevokeAccessTokens.
+//
 // # What is not reproduced
 //
 // Access tokens are opaque strings, not signed JWTs. Of Auth0's rate limits,
