@@ -188,3 +188,32 @@ func TestAccessToken_waitEndsWithTheContext(t *testing.T) {
 		t.Fatal("the token request was not ended")
 	}
 }
+
+// TestAccessToken_interruptDuringARenewalAfterASend: a write answered 5xx,
+// whose retry finds its token revoked, is interrupted while the new token
+// is requested. The first attempt may have taken effect, so the write is
+// uncertain, never "not sent".
+func TestAccessToken_interruptDuringARenewalAfterASend(t *testing.T) {
+	stop := make(chan struct{})
+	var tokens atomic.Int32
+	opts := emulator.Options{Faults: emulator.Faults{FailWrites: []string{"con_A1"}, FailStatus: http.StatusServiceUnavailable}}
+	_, c := wrappedTenant(t, opts, 3, func(tenant *emulator.Tenant, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/oauth/token" && tokens.Add(1) > 1 {
+				_, _ = io.Copy(io.Discard, r.Body)
+				close(stop) // the first interrupt, while the token is requested
+				<-r.Context().Done()
+				return
+			}
+			next.ServeHTTP(w, r)
+			if r.Method == http.MethodPatch {
+				tenant.RevokeAccessTokens()
+			}
+		})
+	})
+	ctx := execute.WithStop(context.Background(), stop)
+	err := c.Write(ctx, execute.Write{ConnectionID: "con_A1", Action: plan.ActionUpdate, After: scimtest.Config("u", "a", "b")})
+	if !isUncertainErr(err) || errors.Is(err, execute.ErrNotSent) || !strings.Contains(err.Error(), "503") {
+		t.Fatalf("want an uncertain write naming its 503: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package auth0api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -161,22 +162,27 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	turn, release := turnContext(ctx)
 	defer release()
-	renewed := false
+	renewed, reason := false, ""
 	for attempt := 0; ; attempt++ {
 		resp, err := t.attempt(ctx, turn, req, body)
 		if !renewed && t.refusedToken(resp) {
-			if err := t.renewToken(turn, req, resp); err != nil {
-				return nil, err
+			if err = t.renewToken(turn, req, resp); err == nil {
+				renewed = true
+				attempt--
+				continue
 			}
-			renewed = true
-			attempt--
-			continue
+			resp = nil
 		}
 		renewed = false
+		if attempt > 0 && errors.Is(err, execute.ErrNotSent) && turn.Err() != nil {
+			// An earlier attempt was sent, so it may have taken effect: not
+			// "not sent", though this one never left.
+			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", reason, turn.Err())
+		}
 		if !t.shouldRetry(ctx, resp, err) || attempt >= t.opts.MaxRetries {
 			return resp, err
 		}
-		reason := retryReason(resp, err)
+		reason = retryReason(resp, err)
 		backoff, wait := t.retryWait(attempt, resp)
 		t.Stats.Retries.Add(1)
 		t.opts.Logger.Warn("retrying request", "method", req.Method, "path", req.URL.Path,
