@@ -104,6 +104,9 @@ func (a *accessTokens) Token(ctx context.Context) (*oauth2.Token, error) {
 		select {
 		case <-done:
 			a.leave(done)
+			if tok := a.fetched(); tok != nil {
+				return tok, nil
+			}
 		case <-ctx.Done():
 			a.leave(done)
 			return nil, fmt.Errorf("waiting for an access token: %w", ctx.Err())
@@ -122,6 +125,18 @@ func (a *accessTokens) Renew(ctx context.Context, refused string) (*oauth2.Token
 	}
 	a.mu.Unlock()
 	return a.Token(ctx)
+}
+
+// fetched is the token a waiter's token request brought, whatever its
+// renewal time: a token whose life is shorter than its request took is
+// still sent once rather than requested again and again.
+func (a *accessTokens) fetched() *oauth2.Token {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.failed != nil {
+		return nil
+	}
+	return a.tok
 }
 
 // usable reports whether the token held may be sent now. Locked.
@@ -173,7 +188,7 @@ func renewTime(sent, expiry time.Time) time.Time {
 	if expiry.IsZero() {
 		return time.Time{}
 	}
-	return expiry.Add(-min(expiry.Sub(sent)/4, 10*time.Second))
+	return expiry.Add(-min(max(expiry.Sub(sent)/4, 0), 10*time.Second))
 }
 
 // tokenFailure is the fatal error of a token request that failed for good:

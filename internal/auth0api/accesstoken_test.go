@@ -217,3 +217,17 @@ func TestAccessToken_interruptDuringARenewalAfterASend(t *testing.T) {
 		t.Fatalf("want an uncertain write naming its 503: %v", err)
 	}
 }
+
+// TestAccessToken_shortLivedTokenIsStillSent: a token announced to expire
+// sooner than its renewal margin is used, not requested again forever.
+func TestAccessToken_shortLivedTokenIsStillSent(t *testing.T) {
+	tenant, c := wrappedTenant(t, emulator.Options{TokenLifetime: time.Hour, AdvertisedLifetime: time.Second}, 2,
+		func(_ *emulator.Tenant, next http.Handler) http.Handler { return next })
+	c.transport.auth.now = func() time.Time { return time.Now().Add(time.Hour) } // every token looks stale at once
+	if _, err := c.Read(context.Background(), []string{"con_A1"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := tenant.Stats().TokensIssued; n != 1 {
+		t.Errorf("%d tokens issued for one request", n)
+	}
+}
