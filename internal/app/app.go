@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
@@ -83,6 +84,9 @@ type env struct {
 	jsonLogs bool
 	// logger is the command's logger once it is built.
 	logger *slog.Logger
+	// stage is how far the command has gone towards writing (a stage),
+	// for what an interrupt says; the signal's goroutine reads it.
+	stage atomic.Int32
 	// doc, set by a command run with --format json, makes the one JSON
 	// document stdout carries, from the exit code and the error.
 	doc func(code int, err error) any
@@ -177,7 +181,7 @@ func (e *env) logOutcome(err error, problems manifest.Problems) {
 // noticeInterrupt tells the person at the terminal, or the log, that the
 // first interrupt was taken.
 func (e *env) noticeInterrupt() {
-	const msg = "Interrupted: no new write is sent; finishing the writes in flight; interrupt again to stop at once."
+	msg := interruptNotice(e.stage.Load())
 	if e.jsonLogs {
 		slog.New(slog.NewJSONHandler(e.stderr, nil)).Warn(msg)
 		return

@@ -101,6 +101,7 @@ func (e *env) startWriting(command string, w writeOptions, c connectOptions, doc
 	doc.Tenant = s.tenant()
 	release := confirm.close
 	if !w.dryRun {
+		e.stage.Store(stageBeforeWrite)
 		lock, err := e.lockTenant(s, command)
 		if err != nil {
 			confirm.close()

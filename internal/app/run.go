@@ -71,6 +71,7 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	}
 	prog := newProgress(progressSpec{total: spec.tasks, checks: spec.checks, verb: spec.header.Command,
 		every: e.deps.StatusEvery, now: e.deps.Now}, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
+	e.stage.Store(stageWriting)
 	out := spec.execute(ctx, w, prog)
 	prog.Close()
 	var handoff *runlog.Handoff

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"sync/atomic"
 
 	"github.com/auth0/go-auth0/management"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
-	"golang.org/x/oauth2"
 )
 
 // Credentials authenticate the tool to the Management API: either a client
@@ -50,24 +48,17 @@ type Settings struct {
 
 // Client is the Management API client of one run. Every request it sends,
 // token requests aside, goes through one Transport, so one limiter covers
-// reads, writes and retries alike.
+// reads, writes and retries alike; that transport also gives each attempt
+// its access token (see accessTokens).
 type Client struct {
 	settings  Settings
 	transport *Transport
 	http      *http.Client
-
-	mu  sync.Mutex
-	api *management.Management
-	gen int // increases every time the API client (and so the token) is renewed
+	api       *management.Management
 
 	// rangeReads is cleared once the listing has shown it cannot serve
 	// reads of a range of connections (see Read).
 	rangeReads atomic.Bool
-
-	// tokenFailures counts the token requests given up on, and tokenErr is
-	// the last one's error.
-	tokenFailures atomic.Int64
-	tokenErr      atomic.Pointer[error]
 }
 
 // NewClient builds a client. It sends nothing: the first request fetches the
@@ -78,6 +69,7 @@ func NewClient(s Settings) (*Client, error) {
 	}
 	s.Transport = withTransportDefaults(s.Transport)
 	t := NewTransport(s.Base, s.Transport)
+	t.auth = newAccessTokens(s)
 	c := &Client{
 		settings:  s,
 		transport: t,
@@ -95,6 +87,25 @@ func NewClient(s Settings) (*Client, error) {
 	return c, nil
 }
 
+// newAccessTokens picks where the access tokens come from: the static token,
+// or the client credentials grant. Token requests go through a transport
+// of their own: retried in one series like API requests, but not paced,
+// because Auth0 limits /oauth/token apart from the Management API, and far
+// above it.
+func newAccessTokens(s Settings) *accessTokens {
+	if s.Credentials.Token != "" {
+		return staticTokens(s.Credentials.Token)
+	}
+	tokenTransport := NewTransport(s.Base, TransportOptions{
+		MaxRetries: s.Transport.MaxRetries, AttemptTimeout: s.Transport.AttemptTimeout, Logger: s.Transport.Logger,
+		BaseBackoff: s.Transport.BaseBackoff, MaxBackoff: s.Transport.MaxBackoff, Unpaced: true,
+	})
+	client := &http.Client{Transport: tokenTransport, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	return clientCredentialTokens(s.Tenant, s.Credentials, s.Audience, client, s.Transport.Logger)
+}
+
 // Tenant is the tenant the client talks to.
 func (c *Client) Tenant() Tenant { return c.settings.Tenant }
 
@@ -108,16 +119,21 @@ func (c *Client) PaceStatus() pacer.Status { return c.transport.PaceStatus() }
 // Stats are the transport's counters.
 func (c *Client) Stats() *TransportStats { return &c.transport.Stats }
 
-// newAPI builds a go-auth0 Management client with the SDK's retries off (the
-// transport retries) and a fresh token source.
+// sdkToken is what the SDK's own token source holds: the SDK can only fetch
+// and cache tokens, not renew one the tenant refused in the middle of a
+// retry series, so the tool's transport overwrites each attempt's
+// Authorization with the token of accessTokens; this value never leaves.
+const sdkToken = "set-by-the-transport"
+
+// newAPI builds a go-auth0 Management client with the SDK's retries off
+// (the transport retries, and authenticates each attempt).
 func (c *Client) newAPI() (*management.Management, error) {
 	s := c.settings
 	opts := []management.Option{}
 	if s.Tenant.Insecure() {
-		// Must come before the credentials: it replaces the token source.
 		opts = append(opts, management.WithInsecure())
 	}
-	opts = append(opts, c.authOption(), management.WithClient(c.http), management.WithNoRetries())
+	opts = append(opts, management.WithStaticToken(sdkToken), management.WithClient(c.http), management.WithNoRetries())
 	if s.UserAgent != "" {
 		opts = append(opts, management.WithUserAgent(s.UserAgent))
 	}
@@ -128,100 +144,15 @@ func (c *Client) newAPI() (*management.Management, error) {
 	return api, nil
 }
 
-// authOption picks the SDK's authentication. Token requests go through an
-// http.Client carried in the token source's context (the SDK's design); it
-// retries like API requests but does not share their rate limit, because
-// Auth0 counts /oauth/token separately.
-func (c *Client) authOption() management.Option {
-	s := c.settings
-	if s.Credentials.Token != "" {
-		return management.WithStaticToken(s.Credentials.Token)
-	}
-	// Auth0 limits /oauth/token apart from the Management API, and far
-	// above it: token requests are not paced. They are retried here only:
-	// when this transport gives up, every request of the run fails fatally
-	// (see Do) instead of retrying a token request again.
-	tokenTransport := NewTransport(s.Base, TransportOptions{
-		MaxRetries: s.Transport.MaxRetries, AttemptTimeout: s.Transport.AttemptTimeout, Logger: s.Transport.Logger,
-		Unpaced: true, OnGiveUp: c.tokenGaveUp,
-	})
-	// The SDK keeps this context for every later token refresh, so it must
-	// outlive the run's cancellable context.
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: tokenTransport})
-	if s.Audience != "" {
-		return management.WithClientCredentialsAndAudience(ctx, s.Credentials.ClientID, s.Credentials.ClientSecret, s.Audience)
-	}
-	return management.WithClientCredentials(ctx, s.Credentials.ClientID, s.Credentials.ClientSecret)
-}
-
-// current returns the API client and its generation.
-func (c *Client) current() (*management.Management, int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.api, c.gen
-}
-
-// renew replaces the API client (and so its cached token) once per
-// generation, so many workers seeing the same 401 renew it only once.
-func (c *Client) renew(gen int) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		return nil
-	}
-	api, err := c.newAPI()
-	if err != nil {
-		return err
-	}
-	c.api, c.gen = api, c.gen+1
-	return nil
-}
-
-// maxRenewals bounds how often one call renews the token: a token can
-// expire while a request waits for the rate limiter, so the renewed one may
-// itself be stale by the time the retry is sent.
-const maxRenewals = 2
-
-// Do calls fn with the API client. When the tenant answers 401 and the
-// client holds client credentials, the token is renewed and fn is called
-// again; a 401 that renewing does not cure, or any 401 on a static token, is
-// fatal. Every error comes back classified (see Classify).
+// Do calls fn with the API client and returns its error classified (see
+// Classify). A token the tenant refused was already renewed and the request
+// resent by the transport; a 401 that reaches here was answered to a token
+// just issued, or to a static one, and is fatal.
 func (c *Client) Do(ctx context.Context, fn func(*management.Management) error) error {
-	api, gen := c.current()
-	failures := c.tokenFailures.Load()
-	err := fn(api)
-	if err != nil && c.tokenFailures.Load() > failures {
-		return c.tokenUnavailable()
-	}
-	for i := 0; i < maxRenewals && c.renewable(ctx, err); i++ {
-		c.settings.Transport.Logger.Debug("the tenant refused the token; renewing it", "error", err)
-		if rerr := c.renew(gen); rerr != nil {
-			return Classify(rerr)
-		}
-		api, gen = c.current()
-		err = fn(api)
+	err := fn(c.api)
+	if classify(err) == meaningUnauthorized && c.transport.auth.renewable() {
+		return &execute.FatalError{Err: fmt.Errorf("the tenant refused an access token it had just issued: %w", err),
+			Hint: "check --audience (the tenant's /api/v2/) and that the application is authorized for the Management API"}
 	}
 	return Classify(err)
-}
-
-// tokenGaveUp records a token request the token transport gave up on.
-func (c *Client) tokenGaveUp(err error) {
-	c.tokenErr.Store(&err)
-	c.tokenFailures.Add(1)
-}
-
-// tokenUnavailable is the error of every request once no access token could
-// be had: fatal, since every other request needs one too.
-func (c *Client) tokenUnavailable() error {
-	err := *c.tokenErr.Load()
-	if f := Classify(err); execute.IsFatal(f) {
-		return f
-	}
-	return &execute.FatalError{Err: fmt.Errorf("could not get an access token from %s: %w", c.Tenant().Name(), err),
-		Hint: "check the network to the tenant, then run again"}
-}
-
-// renewable reports whether err is a 401 that a new token may cure.
-func (c *Client) renewable(ctx context.Context, err error) bool {
-	return classify(err) == meaningUnauthorized && c.settings.Credentials.Token == "" && ctx.Err() == nil
 }

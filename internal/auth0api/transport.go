@@ -16,6 +16,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
+	"golang.org/x/oauth2"
 )
 
 // MaxAnswerBytes caps how much of one answer the tool reads into memory. The
@@ -68,9 +69,6 @@ type TransportOptions struct {
 	Logger     *slog.Logger
 	// Unpaced sends without waiting for a pace (the token endpoint).
 	Unpaced bool
-	// OnGiveUp, when set, is told of every request that failed for good
-	// without an answer, after its retries.
-	OnGiveUp func(error)
 }
 
 // Transport is the http.RoundTripper every Management API request of a run
@@ -84,6 +82,9 @@ type Transport struct {
 	opts  TransportOptions
 	now   func() time.Time
 	sends sendRate
+	// auth, when set, gives each attempt its access token (see
+	// accessTokens); the Client sets it.
+	auth  *accessTokens
 	Stats TransportStats
 }
 
@@ -165,7 +166,11 @@ func (t *Transport) PaceStatus() pacer.Status {
 
 // RoundTrip sends the request, retrying it as a whole (a PATCH carries the
 // complete desired state, so repeating it is safe) until it succeeds, fails
-// for good, or MaxRetries is spent.
+// for good, or MaxRetries is spent. An answer 401 to a renewable token
+// renews it and resends the request at once, without counting an attempt
+// (a 401 never takes effect, so even a send-once request may be resent),
+// unless the token was renewed for that very attempt: a fresh token refused
+// is returned as it is, and is fatal.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	body, err := requestBody(req)
 	if err != nil {
@@ -174,18 +179,25 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	turn, release := turnContext(ctx)
 	defer release()
+	renewed := false
 	mayHaveApplied := "" // why an earlier attempt may have taken effect
 	for attempt := 0; ; attempt++ {
 		resp, err := t.attempt(ctx, turn, req, body)
+		if !renewed && t.refusedToken(resp) {
+			if err = t.renewToken(turn, req, resp); err == nil {
+				renewed = true
+				attempt--
+				continue
+			}
+			resp = nil
+		}
+		renewed = false
 		if mayHaveApplied != "" && errors.Is(err, execute.ErrNotSent) {
 			// This retry never left, but an earlier attempt did and may
 			// have taken effect: never "not sent".
 			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", mayHaveApplied, context.Canceled)
 		}
 		if !t.shouldRetry(ctx, resp, err) || attempt >= t.opts.MaxRetries {
-			if err != nil && t.opts.OnGiveUp != nil && !errors.Is(err, execute.ErrNotSent) {
-				t.opts.OnGiveUp(err)
-			}
 			return resp, err
 		}
 		reason := retryReason(resp, err)
@@ -198,8 +210,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			"reason", reason, "attempt", attempt+1, "wait", wait.Round(time.Millisecond))
 		discard(resp)
 		if err := sleep(turn, backoff); err != nil {
-			// Sent before, so it may have taken effect: not "not sent".
-			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", reason, err)
+			if mayHaveApplied == "" { // only 429s so far: nothing was done
+				return nil, fmt.Errorf("%w: %s, and the run stopped before the retry: %w", execute.ErrNotSent, reason, err)
+			}
+			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", mayHaveApplied, err)
 		}
 	}
 }
@@ -248,11 +262,18 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	if err := t.wait(turn, group); err != nil {
 		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
 	}
+	tok, err := t.token(turn)
+	if err != nil {
+		return nil, err
+	}
 	if err := turnTaken(ctx, turn); err != nil {
 		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
 	}
 	actx, cancel := context.WithTimeout(ctx, t.opts.AttemptTimeout)
 	r := req.Clone(actx)
+	if tok != nil {
+		tok.SetAuthHeader(r)
+	}
 	if body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
@@ -278,6 +299,42 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 		return nil, err
 	}
 	return resp, nil
+}
+
+// token is the access token an attempt is sent with (nil when the
+// transport does not authenticate: the token transport). A wait for it
+// ended by the run means the request never left.
+func (t *Transport) token(turn context.Context) (*oauth2.Token, error) {
+	if t.auth == nil {
+		return nil, nil
+	}
+	tok, err := t.auth.Token(turn)
+	if err != nil && turn.Err() != nil {
+		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
+	}
+	return tok, err
+}
+
+// refusedToken reports an answer 401 to a token that can be renewed.
+func (t *Transport) refusedToken(resp *http.Response) bool {
+	return resp != nil && resp.StatusCode == http.StatusUnauthorized && t.auth != nil && t.auth.renewable()
+}
+
+// renewToken drops the token the tenant refused (expired or revoked before
+// the time it announced), so that the next attempt is sent with a new one.
+func (t *Transport) renewToken(turn context.Context, req *http.Request, resp *http.Response) error {
+	refused := ""
+	if resp.Request != nil {
+		_, refused, _ = strings.Cut(resp.Request.Header.Get("Authorization"), " ")
+	}
+	discard(resp)
+	t.opts.Logger.Debug("the tenant refused the access token; resending the request with a new one",
+		"method", req.Method, "path", req.URL.Path, "status", resp.Status)
+	_, err := t.auth.Renew(turn, refused)
+	if err != nil && turn.Err() != nil {
+		return fmt.Errorf("%w: %w", execute.ErrNotSent, err)
+	}
+	return err
 }
 
 // wait waits the request's turn: the pacer's, unless unpaced.

@@ -12,6 +12,7 @@ type accessToken struct {
 	scopes  map[string]bool
 	expires time.Time // zero: never (static tokens)
 	gen     int       // expired when older than Tenant.tokenGen
+	revoke  int       // revoked when issued (expires set) and older than Tenant.revokeGen
 }
 
 func scopeSet(scopes []string) map[string]bool {
@@ -54,6 +55,17 @@ func (t *Tenant) ExpireTokens() {
 	t.tokenGen++
 }
 
+// RevokeAccessTokens revokes every access token issued so far by
+// /oauth/token, as an administrator rotating the application's credentials
+// or a tenant invalidating its signing key would: each is refused with the
+// 401 "Invalid token" body from now on. Static tokens and tokens issued
+// later are valid.
+func (t *Tenant) RevokeAccessTokens() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.revokeGen++
+}
+
 const expiredMessage = "Expired token received for JSON Web Token validation"
 
 // authenticate checks the bearer token and returns its scopes, or the 401 Auth0 sends.
@@ -71,10 +83,10 @@ func (t *Tenant) authenticate(r *http.Request, now time.Time) (map[string]bool, 
 	}
 	t.mu.RLock()
 	tok, known := t.tokens[token]
-	gen := t.tokenGen
+	gen, revoke := t.tokenGen, t.revokeGen
 	t.mu.RUnlock()
 	switch {
-	case !known:
+	case !known, !tok.expires.IsZero() && tok.revoke < revoke:
 		rep := unauthorized("Invalid token", true)
 		return nil, &rep
 	case tok.gen < gen || (!tok.expires.IsZero() && !now.Before(tok.expires)):

@@ -104,3 +104,17 @@ func TestScopes(t *testing.T) {
 		}
 	}
 }
+
+func TestRevokeAccessTokens(t *testing.T) {
+	f := newFixture(t, Options{})
+	issued := f.tenant.issue("cid", allScopes).AccessToken
+	f.tenant.AddStaticToken(StaticToken{Token: "static-before", Scopes: allScopes})
+	f.tenant.RevokeAccessTokens()
+	expect(t, f.call("GET", "/api/v2/connections", issued, ""), 401, invalidTokenBody)
+	expect(t, f.call("GET", "/api/v2/connections", "static-before", ""), 200, "")
+	fresh := f.tenant.issue("cid", allScopes).AccessToken
+	expect(t, f.call("GET", "/api/v2/connections", fresh, ""), 200, "")
+	f.tenant.ExpireTokens()
+	expect(t, f.call("GET", "/api/v2/connections", issued, ""), 401, invalidTokenBody)
+	expect(t, f.call("GET", "/api/v2/connections", fresh, ""), 401, expiredTokenBody)
+}

@@ -67,6 +67,15 @@
 // and, for headers that contradict the bucket, Options.OddHeaders (a reset
 // shifted into the past, remaining: 0, limit: 0); both also by SetHeaders.
 //
+// # Access tokens
+//
+// /oauth/token issues opaque tokens that live Options.TokenLifetime of the
+// tenant's clock (Options.Clock) and announce Options.AdvertisedLifetime.
+// A refused token gets the 401 body Auth0 sends (auth0-api.md §2): "Expired
+// token received for JSON Web Token validation" once it has expired or after
+// Tenant.ExpireTokens, "Invalid token" when unknown or, for tokens issued
+// before it, after Tenant.RevokeAccessTokens.
+//
 // # What is not reproduced
 //
 // Access tokens are opaque strings, not signed JWTs. Of Auth0's rate limits,

@@ -26,6 +26,7 @@ type Tenant struct {
 	clients    map[string]Client
 	tokens     map[string]accessToken
 	tokenGen   int // tokens issued before the current generation are expired
+	revokeGen  int // issued tokens stamped with an older one are revoked
 	lifetime   time.Duration
 	advertised time.Duration
 	noListing  bool

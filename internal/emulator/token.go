@@ -107,7 +107,7 @@ func (t *Tenant) issue(clientID string, scopes []string) tokenResponse {
 	value := base64.RawURLEncoding.EncodeToString(raw)
 	now := t.now()
 	t.mu.Lock()
-	t.tokens[value] = accessToken{client: clientID, scopes: scopeSet(scopes), expires: now.Add(t.lifetime), gen: t.tokenGen}
+	t.tokens[value] = accessToken{client: clientID, scopes: scopeSet(scopes), expires: now.Add(t.lifetime), gen: t.tokenGen, revoke: t.revokeGen}
 	advertised := t.advertised
 	t.mu.Unlock()
 	t.rec.addIssued()
