@@ -481,6 +481,9 @@ func retryReason(resp *http.Response, err error) string {
 	if err != nil {
 		return err.Error()
 	}
+	if resp.Status == "" {
+		return fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
 	return resp.Status
 }
 
