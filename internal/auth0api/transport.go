@@ -292,7 +292,7 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	t.opts.Logger.Debug("request", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode,
 		"duration", t.now().Sub(sent).Round(time.Millisecond))
 	t.observe(group, resp, sent)
-	redactAnswer(req, body, resp)
+	redactAnswer(r, body, resp) // r carries the access token this attempt was sent with
 	resp.Body = &cancelOnClose{ReadCloser: limitBody(resp.Body), cancel: cancel}
 	if err := refuseUnexpected(resp); err != nil {
 		discard(resp)
