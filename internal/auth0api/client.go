@@ -60,9 +60,10 @@ type Client struct {
 	api *management.Management
 	gen int // increases every time the API client (and so the token) is renewed
 
-	// rangeReads is cleared once the listing has shown it cannot serve
-	// reads of a range of connections (see Read).
-	rangeReads atomic.Bool
+	// listed is what Listed answers; refusedOnce says once that the
+	// listing was refused to a run's reads.
+	listed      atomic.Int64
+	refusedOnce sync.Once
 
 	// tokenFailures counts the token requests given up on, and tokenErr is
 	// the last one's error.
@@ -91,7 +92,6 @@ func NewClient(s Settings) (*Client, error) {
 		return nil, err
 	}
 	c.api = api
-	c.rangeReads.Store(true)
 	return c, nil
 }
 

@@ -158,7 +158,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	turn, release := turnContext(ctx)
 	defer release()
 	for attempt := 0; ; attempt++ {
-		resp, err := t.attempt(ctx, turn, req, body)
+		resp, err := t.attempt(firstSend(ctx, attempt), turn, req, body)
 		if !t.shouldRetry(ctx, resp, err) || attempt >= t.opts.MaxRetries {
 			if err != nil && t.opts.OnGiveUp != nil && !errors.Is(err, execute.ErrNotSent) {
 				t.opts.OnGiveUp(err)
@@ -176,6 +176,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", reason, err)
 		}
 	}
+}
+
+// firstSend keeps the check of a write's read (execute.CheckSend) for its
+// first attempt: a retry follows a send that may have taken effect, so it
+// goes whatever its read's age.
+func firstSend(ctx context.Context, attempt int) context.Context {
+	if attempt == 0 {
+		return ctx
+	}
+	return execute.WithSendCheck(ctx, nil)
 }
 
 // turnContext is the context a request waits its turn under: the request's
@@ -207,6 +217,11 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	}
 	if turn.Err() != nil {
 		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, turn.Err())
+	}
+	// The moment the request leaves: a write whose read is too old by now
+	// does not (execute.ErrStale), and the run reads it again.
+	if err := execute.CheckSend(ctx); err != nil {
+		return nil, err
 	}
 	actx, cancel := context.WithTimeout(ctx, t.opts.AttemptTimeout)
 	r := req.Clone(actx)

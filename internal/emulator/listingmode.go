@@ -223,3 +223,12 @@ func decodeCursor(s string) (string, *reply) {
 	}
 	return id, nil
 }
+
+// SetListingDisabled makes GET /api/v2/connections-scim-configurations
+// answer 404 from now on (as DisableSCIMListing does from the start), or
+// serve again: a tenant that refuses its listing in the middle of a run.
+func (t *Tenant) SetListingDisabled(disabled bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.noListing = disabled
+}
