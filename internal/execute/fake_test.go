@@ -42,11 +42,11 @@ type fakeTenant struct {
 	beforeWrite func(Write)
 	// afterWrite, when set, runs once a write took effect.
 	afterWrite func(Write)
-	writes      []Write
-	reads       [][]string // each read: a page's ids, or the one id read
-	pages       int        // listing pages read
-	gets        []string   // connections read on their own
-	takes       []int      // the take of each page
+	writes     []Write
+	reads      [][]string // each read: a page's ids, or the one id read
+	pages      int        // listing pages read
+	gets       []string   // connections read on their own
+	takes      []int      // the take of each page
 }
 
 func newFake(state map[string]*scim.Config) *fakeTenant {
