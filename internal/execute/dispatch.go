@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
@@ -15,6 +16,10 @@ import (
 
 // maxPages guards against a tenant that hands out cursors forever.
 const maxPages = 100_000
+
+// unknownPace is the pace pages are sized for before the tenant's is
+// known: the slowest of Auth0's plans (Free, 2 requests per second).
+const unknownPace = 2
 
 // maxStaleReads bounds how often one write is read again because its turn
 // came too late: at a pace under about one request per ReadWindow, no read
@@ -54,7 +59,7 @@ func (r *run) work(ctx, gctx context.Context, q *queue) error {
 		if !ok || !r.mayStart(gctx) {
 			return nil
 		}
-		if err := r.handle(ctx, it); err != nil {
+		if err := r.handle(ctx, it, sync.OnceFunc(q.left)); err != nil {
 			return err
 		}
 	}
@@ -111,7 +116,10 @@ func (r *run) take(listed, rest int) int {
 		return max(r.opts.Take(), 1)
 	}
 	pace := r.opts.Pace()
-	if pace <= 0 || listed <= 0 || rest <= 0 {
+	if pace <= 0 {
+		pace = unknownPace
+	}
+	if listed <= 0 || rest <= 0 {
 		return maxTake
 	}
 	density := min(float64(listed)/float64(rest), 1)
@@ -235,8 +243,10 @@ func (r *run) readOne(ctx context.Context, id string) (Fresh, time.Time, error) 
 }
 
 // handle reads a connection when its item was not read yet, then decides
-// and makes its write. It returns an error only when the run must stop.
-func (r *run) handle(ctx context.Context, it item) error {
+// and makes its write, calling left once the write left or was decided
+// without one. It returns an error only when the run must stop.
+func (r *run) handle(ctx context.Context, it item, left func()) error {
+	defer left()
 	if !it.read {
 		fresh, at, err := r.readOne(ctx, r.tasks[it.i].Conn.ID)
 		if err != nil {
@@ -244,7 +254,7 @@ func (r *run) handle(ctx context.Context, it item) error {
 		}
 		it.fresh, it.readAt = fresh, at
 	}
-	return r.write(ctx, it.i, it.fresh, it.readAt)
+	return r.write(ctx, it.i, it.fresh, it.readAt, left)
 }
 
 // unread fails a task whose connection could not be read again: nothing
@@ -263,7 +273,7 @@ func (r *run) unread(i int, err error) error {
 // records its result. When the write's turn comes too late after the read
 // (ErrStale), the connection is read again and the write decided again. It
 // returns an error only when the run must stop.
-func (r *run) write(ctx context.Context, i int, fresh Fresh, readAt time.Time) error {
+func (r *run) write(ctx context.Context, i int, fresh Fresh, readAt time.Time, left func()) error {
 	t := &r.tasks[i]
 	start := r.opts.Now()
 	res := newResult(t)
@@ -275,7 +285,7 @@ func (r *run) write(ctx context.Context, i int, fresh Fresh, readAt time.Time) e
 			res.Status, res.Error = d.outcome, d.note
 			break
 		}
-		stale, err := r.send(ctx, t, d, &res, readAt, reads < maxStaleReads)
+		stale, err := r.send(ctx, t, d, &res, readAt, reads < maxStaleReads, left)
 		if fatal = err; !stale {
 			break
 		}
@@ -300,7 +310,7 @@ func (r *run) write(ctx context.Context, i int, fresh Fresh, readAt time.Time) e
 // check is set the write does not leave once its read is older than
 // ReadWindow: send then reports it stale, and the result stays unsettled
 // but for NotSent (a decision made again without a write keeps it).
-func (r *run) send(ctx context.Context, t *Task, d decision, res *runlog.Result, readAt time.Time, check bool) (stale bool, fatal error) {
+func (r *run) send(ctx context.Context, t *Task, d decision, res *runlog.Result, readAt time.Time, check bool, left func()) (stale bool, fatal error) {
 	intent := runlog.Intent{
 		ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
 		Action: d.action, Before: d.before, After: d.after, At: r.opts.Now().UTC(),
@@ -317,6 +327,7 @@ func (r *run) send(ctx context.Context, t *Task, d decision, res *runlog.Result,
 			return ErrStale
 		}
 		sentAt = now
+		left()
 		return nil
 	})
 	err := r.tenant.Write(wctx, Write{ConnectionID: t.Conn.ID, Action: d.action, After: d.after})

@@ -35,9 +35,10 @@ const DefaultConcurrency = 4
 const ReadWindow = 5 * time.Second
 
 // pageWindow is how many seconds of writes at the run's pace one listing
-// page may make writable: the page's last write then leaves within about
-// that long of the page's answer, less than ReadWindow.
-const pageWindow = 4 * time.Second
+// page may make writable, on average: the page's last write then leaves
+// within about that long of the page's answer, less than ReadWindow with
+// room for a page that holds more pending writes than the average.
+const pageWindow = 3 * time.Second
 
 // maxTake is the most configurations a listing page is asked for: the
 // most Auth0's listing serves.

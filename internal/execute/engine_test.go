@@ -299,7 +299,7 @@ func TestTake(t *testing.T) {
 		pace         float64
 		listed, rest int
 		want         int
-	}{{16, 100, 500, 100}, {2, 40, 200, 40}, {2, 200, 200, 8}, {0.5, 10, 100, 20}, {0, 10, 100, 100}, {math.Inf(1), 1, 1, 100}, {0.01, 100, 100, 1}} {
+	}{{16, 100, 500, 100}, {2, 40, 200, 30}, {2, 200, 200, 6}, {0.5, 10, 100, 15}, {0, 10, 100, 60}, {math.Inf(1), 1, 1, 100}, {0.01, 100, 100, 1}} {
 		r := &run{opts: Options{Pace: func() float64 { return tc.pace }}}
 		if got := r.take(tc.listed, tc.rest); got != tc.want {
 			t.Errorf("take at %v with %d of %d = %d, want %d", tc.pace, tc.listed, tc.rest, got, tc.want)

@@ -20,6 +20,7 @@ type item struct {
 type queue struct {
 	mu      sync.Mutex
 	items   []item
+	unsent  int // items pushed whose write has not left, nor been decided without one
 	closed  bool
 	changed chan struct{} // closed and replaced at every change
 	stop    <-chan struct{}
@@ -42,6 +43,15 @@ func (q *queue) push(items ...item) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.items = append(q.items, items...)
+	q.unsent += len(items)
+	q.notifyLocked()
+}
+
+// left counts an item's write as gone (sent, or decided without one).
+func (q *queue) left() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.unsent--
 	q.notifyLocked()
 }
 
@@ -73,11 +83,12 @@ func (q *queue) pop(ctx context.Context) (item, bool) {
 	}
 }
 
-// waitBelow waits until at most n items are queued.
+// waitBelow waits until at most n items are queued or held by workers
+// whose writes have not left yet (waiting their turn).
 func (q *queue) waitBelow(ctx context.Context, n int) {
 	for {
 		q.mu.Lock()
-		short, changed := len(q.items) <= n, q.changed
+		short, changed := q.unsent <= n, q.changed
 		q.mu.Unlock()
 		if short || !q.wait(ctx, changed) {
 			return
