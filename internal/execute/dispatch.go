@@ -134,7 +134,7 @@ func (r *run) take(listed, rest int) int {
 // (not fatally). It returns the pending tasks it did not queue.
 func (r *run) walk(ctx context.Context, q *queue, pending []int) ([]int, error) {
 	w := newWalkState(r, pending)
-	cursor := ""
+	cursor, rtt := "", time.Duration(math.MaxInt64)
 	for range maxPages {
 		if !r.mayStart(ctx) {
 			return nil, nil
@@ -156,7 +156,8 @@ func (r *run) walk(ctx context.Context, q *queue, pending []int) ([]int, error) 
 		}
 		cursor = page.Next
 		// The next page is read a round trip before the pool runs dry.
-		q.waitBelow(ctx, r.lead(at.Sub(start)))
+		rtt = min(rtt, at.Sub(start))
+		q.waitBelow(ctx, r.lead(rtt))
 	}
 	return w.left(), nil
 }
@@ -217,14 +218,17 @@ func (w *walkState) left() []int {
 	return out
 }
 
-// lead is how many queued writes are left when the next page is read:
+// lead is how many writes are left to leave when the next page is read:
 // enough to cover a read's round trip at the run's pace, and one more.
-func (r *run) lead(took time.Duration) int {
+// The round trip is the shortest a page took: a page waits its turn behind
+// the writes still to leave anyway, so counting that wait would read pages
+// ever earlier, and their writes would leave ever later.
+func (r *run) lead(rtt time.Duration) int {
 	pace := r.opts.Pace()
 	if pace <= 0 {
 		return max(r.opts.Concurrency, 1)
 	}
-	return int(math.Ceil(min(pace, maxTake)*took.Seconds())) + 1
+	return int(math.Ceil(min(pace, maxTake)*rtt.Seconds())) + 1
 }
 
 // countRead counts a read made just before writes.
