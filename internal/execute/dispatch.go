@@ -335,12 +335,13 @@ func (r *run) send(ctx context.Context, t *Task, d decision, res *runlog.Result,
 		return nil
 	})
 	err := r.tenant.Write(wctx, Write{ConnectionID: t.Conn.ID, Action: d.action, After: d.after})
-	res.Attempts += int(attempts.Load())
 	if errors.Is(err, ErrStale) {
+		res.Attempts += int(attempts.Load())
 		res.NotSent = true
 		return true, nil
 	}
 	res.Status, res.Error = r.settle(actx, t.Conn.ID, d.after, err)
+	res.Attempts += int(attempts.Load())
 	res.NotSent = errors.Is(err, ErrNotSent)
 	r.count(res, err, readAt, sentAt)
 	if IsFatal(err) {
