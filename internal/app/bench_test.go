@@ -45,7 +45,7 @@ func BenchmarkApplyEfficiency(b *testing.B) {
 			kept = append(kept, c)
 			entries = append(entries, fmt.Sprintf(`{"connection_id": %q, "mode": "merge", "mapping": [{"scim": "title", "auth0": %q}]}`, c.ID, title))
 		}
-		h := newHarness(t, emulator.Options{Rate: rate, Burst: burst, Latency: latency}, kept...)
+		h := newHarness(t, emulator.Options{Rate: rate, Burst: burst, Latency: latency, Listing: benchListing()}, kept...)
 		m := h.file("bench.json", `{"connections": [`+strings.Join(entries, ",\n")+`]}`)
 		b.StartTimer()
 		start := time.Now()

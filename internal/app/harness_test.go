@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,6 +46,9 @@ type harness struct {
 	openReport runlog.Opener
 	// stderr is what the last process started by startWith wrote there.
 	stderr *lockedBuffer
+	// skew, when set, is added to the real time the app is given
+	// (Deps.Now): a test moves the app's clock on without sleeping.
+	skew *atomic.Int64
 }
 
 // newHarness starts an emulator seeded with the demo tenant unless conns are
@@ -140,10 +144,19 @@ func (h *harness) runRaw(args ...string) result {
 		Version:      "test",
 		Getenv:       func(k string) string { return h.env[k] },
 		Stop:         h.stop,
+		Now:          h.now(),
 		OpenReport:   h.openReport,
 		OpenTerminal: noTerminal,
 	})
 	return result{stdout: out.String(), stderr: errb.String(), code: code}
+}
+
+// now is the app's clock: the real one, moved on by skew when set.
+func (h *harness) now() func() time.Time {
+	if h.skew == nil {
+		return nil
+	}
+	return func() time.Time { return time.Now().Add(time.Duration(h.skew.Load())) }
 }
 
 // file writes a file in the test's directory and returns its path.

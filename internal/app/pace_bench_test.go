@@ -36,6 +36,20 @@ var paceScenarios = []paceScenario{
 	{name: "enterprise-shared", buckets: emulator.PlanEnterprise(), rate: 10, burst: 50, conns: 400, changed: 300, other: 6},
 }
 
+// benchListing is the listing behaviour of the benchmarks' tenants:
+// BENCH_LISTING=own-shuffled makes them accept only their own cursors and
+// list in a stable shuffle (pages of at most 50 with own-shuffled-50); the
+// default is the emulator's zero value.
+func benchListing() emulator.ListingBehaviour {
+	switch os.Getenv("BENCH_LISTING") {
+	case "own-shuffled":
+		return emulator.ListingBehaviour{OwnCursorsOnly: true, Order: emulator.OrderShuffled}
+	case "own-shuffled-50":
+		return emulator.ListingBehaviour{OwnCursorsOnly: true, Order: emulator.OrderShuffled, PageCap: 50}
+	}
+	return emulator.ListingBehaviour{}
+}
+
 // paceLatency is each answer's latency in the scenarios.
 const paceLatency = 100 * time.Millisecond
 
@@ -135,7 +149,7 @@ func paceTenant(t *testing.T, sc paceScenario) (*harness, string) {
 			entries = append(entries, fmt.Sprintf(`{"connection_id": %q, "mode": "merge", "mapping": [{"scim": "title", "auth0": "app_metadata.pace_title"}]}`, c.ID))
 		}
 	}
-	h := newHarness(t, emulator.Options{Buckets: sc.buckets, Latency: paceLatency}, kept...)
+	h := newHarness(t, emulator.Options{Buckets: sc.buckets, Latency: paceLatency, Listing: benchListing()}, kept...)
 	h.tenant.AddStaticToken(emulator.StaticToken{Token: "other-client-token-0123456789", Scopes: allScopes, Client: "other"})
 	return h, h.file("pace.json", `{"connections": [`+strings.Join(entries, ",\n")+`]}`)
 }

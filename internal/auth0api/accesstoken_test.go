@@ -111,7 +111,7 @@ func TestAccessToken_freshTokenRefusedIsFatal(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	})
-	_, err := c.Read(context.Background(), []string{"con_A1"})
+	_, err := c.ReadConnection(context.Background(), "con_A1")
 	if !execute.IsFatal(err) || !strings.Contains(err.Error(), "just issued") || !strings.Contains(err.Error(), "Invalid token") {
 		t.Fatalf("want a fatal refusal of a fresh token: %v", err)
 	}
@@ -142,7 +142,7 @@ func TestAccessToken_oneSeriesForEveryWaiter(t *testing.T) {
 	if strings.Contains(err.Error(), testClientSecret) {
 		t.Fatal("the error shows the client secret")
 	}
-	if _, err := c.Read(context.Background(), []string{"con_A1"}); !execute.IsFatal(err) {
+	if _, err := c.ReadConnection(context.Background(), "con_A1"); !execute.IsFatal(err) {
 		t.Fatalf("a later request gets the same error: %v", err)
 	}
 	if n := tokenRequests.Load(); n != 3 {
@@ -169,7 +169,7 @@ func TestAccessToken_waitEndsWithTheContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() {
-		_, err := c.Read(ctx, []string{"con_A1"})
+		_, err := c.ReadConnection(ctx, "con_A1")
 		done <- err
 	}()
 	<-arrived
@@ -224,7 +224,7 @@ func TestAccessToken_shortLivedTokenIsStillSent(t *testing.T) {
 	tenant, c := wrappedTenant(t, emulator.Options{TokenLifetime: time.Hour, AdvertisedLifetime: time.Second}, 2,
 		func(_ *emulator.Tenant, next http.Handler) http.Handler { return next })
 	c.transport.auth.now = func() time.Time { return time.Now().Add(time.Hour) } // every token looks stale at once
-	if _, err := c.Read(context.Background(), []string{"con_A1"}); err != nil {
+	if _, err := c.ReadConnection(context.Background(), "con_A1"); err != nil {
 		t.Fatal(err)
 	}
 	if n := tenant.Stats().TokensIssued; n != 1 {

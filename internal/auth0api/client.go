@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"sync/atomic"
 
 	"github.com/auth0/go-auth0/management"
@@ -56,9 +57,10 @@ type Client struct {
 	http      *http.Client
 	api       *management.Management
 
-	// rangeReads is cleared once the listing has shown it cannot serve
-	// reads of a range of connections (see Read).
-	rangeReads atomic.Bool
+	// listed is what Listed answers; refusedOnce says once that the
+	// listing was refused to a run's reads.
+	listed      atomic.Int64
+	refusedOnce sync.Once
 }
 
 // NewClient builds a client. It sends nothing: the first request fetches the
@@ -83,7 +85,6 @@ func NewClient(s Settings) (*Client, error) {
 		return nil, err
 	}
 	c.api = api
-	c.rangeReads.Store(true)
 	return c, nil
 }
 

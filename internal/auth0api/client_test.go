@@ -112,15 +112,15 @@ func TestClient_readAndWrite(t *testing.T) {
 		if err := c.Write(ctx, w); err != nil {
 			t.Fatalf("%s %s: %v", w.Action, w.ConnectionID, err)
 		}
-		got, err := c.Read(ctx, []string{w.ConnectionID})
-		if f := got[w.ConnectionID]; err != nil || !f.Found || !f.Config.Equal(w.After) {
+		f, err := c.ReadConnection(ctx, w.ConnectionID)
+		if err != nil || !f.Found || !f.Config.Equal(w.After) {
 			t.Errorf("%s: read back %+v %v", w.ConnectionID, f, err)
 		}
 	}
 	if _, ok := tenant.SCIMConfig("con_B2"); ok {
 		t.Error("the delete did not take effect")
 	}
-	if got, err := c.Read(ctx, []string{"con_Z9"}); got["con_Z9"].Found || err != nil {
+	if got, err := c.ReadConnection(ctx, "con_Z9"); got.Found || err != nil {
 		t.Errorf("a connection that does not exist: %+v, %v", got, err)
 	}
 	if err := c.Write(ctx, execute.Write{ConnectionID: "con_../x", Action: plan.ActionUpdate, After: want}); err == nil {
@@ -153,11 +153,11 @@ func TestClient_faultsAreUncertainOrFatal(t *testing.T) {
 func TestClient_renewsAnExpiredToken(t *testing.T) {
 	tenant, c := testTenant(t, emulator.Options{}, allScopes)
 	ctx := context.Background()
-	if _, err := c.Read(ctx, []string{"con_A1"}); err != nil {
+	if _, err := c.ReadConnection(ctx, "con_A1"); err != nil {
 		t.Fatal(err)
 	}
 	tenant.ExpireTokens()
-	if _, err := c.Read(ctx, []string{"con_A1"}); err != nil {
+	if _, err := c.ReadConnection(ctx, "con_A1"); err != nil {
 		t.Fatalf("the token was not renewed: %v", err)
 	}
 	if n := len(tenant.IssuedTokens()); n != 2 {
@@ -174,7 +174,7 @@ func TestClient_refusedCredentialsAreFatal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Read(context.Background(), []string{"con_A1"})
+	_, err = c.ReadConnection(context.Background(), "con_A1")
 	if !execute.IsFatal(err) || strings.Contains(err.Error(), "wrong-secret") {
 		t.Errorf("refused credentials: %v", err)
 	}
@@ -250,7 +250,7 @@ func TestClient_plainHTTPPortIsFatalAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Read(context.Background(), []string{"con_A1"})
+	_, err = c.ReadConnection(context.Background(), "con_A1")
 	if !execute.IsFatal(err) || !strings.Contains(err.Error(), "http://127.0.0.1:PORT") {
 		t.Fatalf("want a fatal error with the hint, got %v", err)
 	}
@@ -274,7 +274,7 @@ func TestClient_unknownDomainIsFatalAtOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = c.Read(context.Background(), []string{"con_A1"})
+			_, err = c.ReadConnection(context.Background(), "con_A1")
 			if !execute.IsFatal(err) || !strings.Contains(err.Error(), "tenant.invalid does not resolve") {
 				t.Fatalf("want a fatal error naming the domain, got %v", err)
 			}

@@ -33,6 +33,7 @@ func (c *Client) ReadLive(ctx context.Context, refs manifest.Refs, concurrency i
 	}
 	needed := neededIDs(refs, live)
 	complete, err := c.listConfigs(ctx, live, needed, len(refs.Selectors) == 0)
+	c.listed.Store(int64(configured(live)))
 	if classifyListing(err) == meaningUnavailable {
 		c.settings.Transport.Logger.Warn("the tenant refused the tenant-wide SCIM listing; reading each connection on its own",
 			"error", err, "connections", len(needed))
@@ -48,6 +49,18 @@ func (c *Client) ReadLive(ctx context.Context, refs manifest.Refs, concurrency i
 		return nil, err
 	}
 	return live, nil
+}
+
+// configured counts the connections of live that have a configuration:
+// after the tenant-wide listing, the configurations it went through.
+func configured(live *plan.Live) int {
+	n := 0
+	for _, lc := range live.Connections {
+		if lc.Config != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // neededIDs lists the connections the manifest reaches: its ids, the ids of
@@ -167,7 +180,9 @@ func (c *Client) listConfigs(ctx context.Context, live *plan.Live, needed []stri
 }
 
 // listPage reads one page of the tenant-wide SCIM configuration listing,
-// from a cursor ("" for the first page) or a connection id.
+// from a cursor the tenant returned ("" for the first page): Auth0
+// documents from as a checkpoint to continue from, and answers 400
+// "Invalid pagination cursor" to one it does not know.
 func (c *Client) listPage(ctx context.Context, from string, take int) ([]*scim.LiveConnection, string, error) {
 	var page scimListPage
 	q := url.Values{"take": {itoa(take)}}

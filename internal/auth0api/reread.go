@@ -3,107 +3,51 @@ package auth0api
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/scim-migrate/scim-migrate/internal/execute"
-	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
-// Read reads the configurations of connections now (execute.Tenant), for
-// the run to decide each write against the state just before it. A run of
-// consecutive connections (in id order, the listing's order) costs one page
-// of the tenant-wide listing, started at the first id; a lone connection,
-// and any the page did not settle, cost one GET each. When the tenant's
-// listing cannot serve this (refused, or not in id order), the client reads
-// one by one from then on.
-func (c *Client) Read(ctx context.Context, ids []string) (map[string]execute.Fresh, error) {
-	ids = slices.Sorted(slices.Values(ids))
-	out := make(map[string]execute.Fresh, len(ids))
-	rest := ids
-	for len(rest) > 1 && c.rangeReads.Load() {
-		next, err := c.readRange(ctx, rest, out)
-		if err != nil {
-			return nil, err
-		}
-		if len(next) == len(rest) {
-			break
-		}
-		rest = next
+// ListConfigPage reads one page of the tenant-wide SCIM configuration
+// listing for a run's reads just before its writes (execute.Tenant): the
+// first page for an empty cursor, else the page after the one whose next
+// value the cursor is. It relies only on what Auth0 documents: a cursor is
+// always one the tenant returned, never made from a connection id, and the
+// page is taken in the tenant's order, whatever it is. A listing the tenant
+// refuses (400, 403, 404) is an error wrapping execute.ErrListingRefused,
+// said once in the log.
+func (c *Client) ListConfigPage(ctx context.Context, cursor string, take int) (execute.ConfigPage, error) {
+	page, next, err := c.listPage(ctx, cursor, take)
+	if m := classifyListing(err); m == meaningUnavailable || m == meaningRejected {
+		c.refusedOnce.Do(func() {
+			c.settings.Transport.Logger.Info("reading each connection on its own just before its write: the tenant refused its SCIM configuration listing", "error", err)
+		})
+		return execute.ConfigPage{}, fmt.Errorf("%w: %w", execute.ErrListingRefused, err)
 	}
-	for _, id := range rest {
-		lc, found, err := c.readConfig(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		f := execute.Fresh{Found: found}
-		if found {
-			f.Config = lc.Config
-		}
-		out[id] = f
+	if err != nil {
+		return execute.ConfigPage{}, err
+	}
+	out := execute.ConfigPage{Configs: make([]execute.Listed, len(page)), Next: next}
+	for i, lc := range page {
+		out.Configs[i] = execute.Listed{ID: lc.ID, Config: lc.Config}
 	}
 	return out, nil
 }
 
-// readRange reads one listing page from ids[0] and settles, into out, the
-// ids the page covers: each one listed, and each one absent from a stretch
-// the page spans (it has no configuration). ids[0] itself is settled only
-// when listed, since whether a page starts at its "from" or after it is not
-// documented. It returns the ids left to read.
-func (c *Client) readRange(ctx context.Context, ids []string, out map[string]execute.Fresh) ([]string, error) {
-	page, next, err := c.listPage(ctx, ids[0], pageSize)
-	if m := classifyListing(err); m == meaningUnavailable || m == meaningRejected || (err == nil && !inIDOrder(page, ids[0])) {
-		c.stopRangeReads(err)
-		return ids, nil
-	}
+// ReadConnection reads one connection's configuration now, with one GET
+// (execute.Tenant).
+func (c *Client) ReadConnection(ctx context.Context, id string) (execute.Fresh, error) {
+	lc, found, err := c.readConfig(ctx, id)
 	if err != nil {
-		return nil, err
+		return execute.Fresh{}, err
 	}
-	listed := make(map[string]*scim.Config, len(page))
-	for _, lc := range page {
-		listed[lc.ID] = lc.Config
+	f := execute.Fresh{Found: found}
+	if found {
+		f.Config = lc.Config
 	}
-	var rest []string
-	for _, id := range ids {
-		cfg, ok := listed[id]
-		switch {
-		case ok:
-			out[id] = execute.Fresh{Found: true, Config: cfg}
-		case id != ids[0] && covers(page, next, id):
-			out[id] = execute.Fresh{Found: true}
-		default:
-			rest = append(rest, id)
-		}
-	}
-	return rest, nil
+	return f, nil
 }
 
-// covers reports whether a page read in id order spans id: the listing has
-// no further page, or its last id is past id.
-func covers(page []*scim.LiveConnection, next, id string) bool {
-	return next == "" || (len(page) > 0 && page[len(page)-1].ID > id)
-}
-
-// inIDOrder reports whether a page lists connections from "from" on in
-// strictly increasing id order, as reading ranges needs.
-func inIDOrder(page []*scim.LiveConnection, from string) bool {
-	prev := from
-	for i, lc := range page {
-		if lc.ID < prev || (i > 0 && lc.ID == prev) {
-			return false
-		}
-		prev = lc.ID
-	}
-	return true
-}
-
-// stopRangeReads makes every later read one GET per connection, saying why
-// once.
-func (c *Client) stopRangeReads(err error) {
-	if c.rangeReads.Swap(false) {
-		reason := "its pages are not in connection id order"
-		if err != nil {
-			reason = fmt.Sprintf("it refused a page from a connection id (%v)", err)
-		}
-		c.settings.Transport.Logger.Info("reading connections again one by one before their writes: the tenant-wide listing cannot serve ranges, " + reason)
-	}
-}
+// Listed is how many SCIM configurations the client's last live read went
+// through in the tenant-wide listing (execute.Options.Listed); 0 when it
+// did not walk it (refused).
+func (c *Client) Listed() int { return int(c.listed.Load()) }

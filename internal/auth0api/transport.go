@@ -182,7 +182,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	renewed := false
 	mayHaveApplied := "" // why an earlier attempt may have taken effect
 	for attempt := 0; ; attempt++ {
-		resp, err := t.attempt(ctx, turn, req, body)
+		resp, err := t.attempt(firstSend(ctx, attempt), turn, req, body)
 		if !renewed && t.refusedToken(resp) {
 			if err = t.renewToken(turn, req, resp); err == nil {
 				renewed = true
@@ -216,6 +216,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", mayHaveApplied, err)
 		}
 	}
+}
+
+// firstSend keeps the check of a write's read (execute.CheckSend) for its
+// first attempt: a retry follows a send that may have taken effect, so it
+// goes whatever its read's age.
+func firstSend(ctx context.Context, attempt int) context.Context {
+	if attempt == 0 {
+		return ctx
+	}
+	return execute.WithSendCheck(ctx, nil)
 }
 
 // turnContext is the context a request waits its turn under: the request's
@@ -268,6 +278,11 @@ func (t *Transport) attempt(ctx, turn context.Context, req *http.Request, body [
 	}
 	if err := turnTaken(ctx, turn); err != nil {
 		return nil, fmt.Errorf("%w: %w", execute.ErrNotSent, err)
+	}
+	// The moment the request leaves: a write whose read is too old by now
+	// does not (execute.ErrStale), and the run reads it again.
+	if err := execute.CheckSend(ctx); err != nil {
+		return nil, err
 	}
 	actx, cancel := context.WithTimeout(ctx, t.opts.AttemptTimeout)
 	r := req.Clone(actx)

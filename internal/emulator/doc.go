@@ -86,4 +86,15 @@
 // recordings use exist (no connection PATCH), and created connections echo their
 // options without Auth0's enrichment; checkpoint cursors never expire; the
 // inbound SCIM protocol (/scim/v2) is not served (see UseSCIMToken).
+//
+// # Where the reference is silent
+//
+// Auth0 documents the checkpoint listings' from as a cursor to continue from
+// (400 "Invalid pagination cursor" to one it does not know), but not their
+// order, nor whether a connection id is taken for a cursor. Options.Listing
+// (ListingBehaviour) plays each choice: only the tenant's own next values
+// accepted, order by id, by creation or a stable shuffle, pages capped at 50
+// or 100. Its zero value accepts connection ids, lists by id, caps at 100.
+// Cursors carry the listing key of the last connection a page returned, so
+// a walk lists every connection that exists throughout it exactly once.
 package emulator

@@ -18,7 +18,7 @@ type connQuery struct {
 	checkpoint    bool // from or take present: checkpoint mode, offset parameters ignored
 	page, perPage int
 	totals        bool
-	after, name   string
+	from, name    string
 	take          int
 	strategies    map[string]bool
 	proj          projection
@@ -37,7 +37,7 @@ func parseConnQuery(raw string) (connQuery, *reply) {
 		func() (r *reply) { cq.perPage, r = q.integer("per_page", 1, maxPageSize, defaultPageSize); return },
 		func() (r *reply) { cq.totals, r = q.boolean("include_totals", false); return },
 		func() (r *reply) { cq.take, r = q.integer("take", 1, maxPageSize, defaultPageSize); return },
-		func() (r *reply) { cq.after, r = q.cursor(); return },
+		func() (r *reply) { cq.from, r = q.from(); return },
 		func() (r *reply) { cq.name, r = q.text("name"); return },
 		func() (r *reply) { cq.proj, r = q.projection(); return },
 		func() (r *reply) { cq.strategies, r = strategyFilter(q); return },
@@ -78,7 +78,11 @@ func (t *Tenant) listConnections(r *http.Request) reply {
 		return *rep
 	}
 	var out reply
-	t.withIndex(func(ids []string) {
+	order := t.withIndex
+	if cq.checkpoint {
+		order = t.withOrder
+	}
+	order(func(ids []string) {
 		if cq.name != "" { // names are unique: look the one candidate up instead of scanning
 			ids = nil
 			if id := t.byName[cq.name]; id != "" {
@@ -120,13 +124,17 @@ func after(ids []string, cursor string) int {
 }
 
 func (t *Tenant) connCheckpointLocked(ids []string, cq connQuery) reply {
-	page, more := t.scanLocked(ids, after(ids, cq.after), cq.take, cq.match)
+	start, rep := t.startFromLocked(ids, cq.from, false)
+	if rep != nil {
+		return *rep
+	}
+	page, more := t.scanLocked(ids, start, min(cq.take, t.listing.pageCap()), cq.match)
 	body := struct {
 		Connections []json.RawMessage `json:"connections"`
 		Next        string            `json:"next,omitempty"`
 	}{Connections: renderAll(page, cq.proj)}
 	if more {
-		body.Next = encodeCursor(page[len(page)-1].id)
+		body.Next = t.listing.cursorAfter(page[len(page)-1])
 	}
 	return jsonReply(http.StatusOK, body)
 }
@@ -171,7 +179,8 @@ func renderAll(page []*connRecord, p projection) []json.RawMessage {
 }
 
 // listSCIMConfigs answers GET /api/v2/connections-scim-configurations: checkpoint
-// pages of the connections that have a configuration, sorted by connection id.
+// pages of the connections that have a configuration, in the order and with
+// the cursors of the tenant's ListingBehaviour (by connection id by default).
 func (t *Tenant) listSCIMConfigs(r *http.Request) reply {
 	q, rep := parseQuery(r.URL.RawQuery, "from", "take")
 	if rep != nil {
@@ -182,14 +191,18 @@ func (t *Tenant) listSCIMConfigs(r *http.Request) reply {
 		return *rep
 	}
 	var out reply
-	t.withIndex(func(ids []string) {
-		start, rep := q.startAt(ids)
+	from, rep := q.from()
+	if rep != nil {
+		return *rep
+	}
+	t.withOrder(func(ids []string) {
+		start, rep := t.startFromLocked(ids, from, true)
 		if rep != nil {
 			out = *rep
 			return
 		}
 		hasConfig := func(c *connRecord) bool { return c.scim != nil }
-		page, more := t.scanLocked(ids, start, take, hasConfig)
+		page, more := t.scanLocked(ids, start, min(take, t.listing.pageCap()), hasConfig)
 		body := struct {
 			Configs []configBody `json:"scim_configurations"`
 			Next    string       `json:"next,omitempty"`
@@ -198,7 +211,7 @@ func (t *Tenant) listSCIMConfigs(r *http.Request) reply {
 			body.Configs = append(body.Configs, t.configBodyLocked(c))
 		}
 		if more {
-			body.Next = encodeCursor(page[len(page)-1].id)
+			body.Next = t.listing.cursorAfter(page[len(page)-1])
 		}
 		out = jsonReply(http.StatusOK, body)
 	})

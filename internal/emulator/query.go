@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -134,31 +133,13 @@ func encodeCursor(lastID string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + lastID))
 }
 
-// startAt reads the from parameter of the SCIM configuration listing, which
-// Auth0's reference describes as an "Id from which to start selection": a
-// connection id starts the page at that connection (inclusive; extrapolated),
-// and the cursor a page's next gave continues after its last connection.
-// It returns the position of the first connection of the page in ids.
-func (q query) startAt(ids []string) (int, *reply) {
-	if s, ok, rep := q.single("from", "string"); ok && rep == nil && connIDPattern.MatchString(s) {
-		return sort.SearchStrings(ids, s), nil
-	}
-	cursor, rep := q.cursor()
-	return after(ids, cursor), rep
-}
-
-// cursor reads the from parameter: "" when absent or empty (the first page, as
-// go-auth0's From("") asks; extrapolated), or the 400 "Invalid pagination cursor".
-func (q query) cursor() (string, *reply) {
+// from reads the from parameter: "" when absent or empty (the first page,
+// as go-auth0's From("") asks; extrapolated). What it means is the
+// listing's to say (see startFromLocked).
+func (q query) from() (string, *reply) {
 	s, ok, rep := q.single("from", "string")
-	if !ok || rep != nil || s == "" {
+	if !ok || rep != nil {
 		return "", rep
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	id, found := strings.CutPrefix(string(raw), cursorPrefix)
-	if err != nil || !found || !connIDPattern.MatchString(id) {
-		r := invalidCursor()
-		return "", &r
-	}
-	return id, nil
+	return s, nil
 }

@@ -17,6 +17,7 @@ type connRecord struct {
 	enabledClients, realms          []string
 	scim                            *scimState
 	tokens                          []scimToken
+	seq                             uint64 // creation number: the place in OrderByCreation
 }
 
 // scimState is a stored SCIM configuration.
@@ -71,6 +72,9 @@ func (t *Tenant) insertLocked(c *connRecord) {
 	delete(t.deleted, c.id)
 	t.index = append(t.index, c.id)
 	t.indexDirty = true
+	t.listing.seq++
+	c.seq = t.listing.seq
+	t.listing.orderDirty = true
 }
 
 func (t *Tenant) removeLocked(id string) {
@@ -79,6 +83,7 @@ func (t *Tenant) removeLocked(id string) {
 	delete(t.byName, c.name)
 	t.deleted[id] = true
 	t.indexDirty = true
+	t.listing.orderDirty = true
 }
 
 // withIndex runs fn with the sorted id index under the tenant lock: a read lock

@@ -30,6 +30,7 @@ type Tenant struct {
 	lifetime   time.Duration
 	advertised time.Duration
 	noListing  bool
+	listing    listingState
 
 	ctl   controls
 	rec   recorder
@@ -62,6 +63,7 @@ func New(opts Options) *Tenant {
 	if t.advertised <= 0 {
 		t.advertised = t.lifetime
 	}
+	t.listing.init(opts.Listing, opts.Faults.Seed)
 	t.ctl.init(opts, t.now())
 	t.rec.reset()
 	return t

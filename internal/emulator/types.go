@@ -89,11 +89,15 @@ type Options struct {
 	// DisableSCIMListing makes GET /api/v2/connections-scim-configurations answer 404,
 	// as on tenants without the feature.
 	DisableSCIMListing bool
-	Faults             Faults
 	// Headers is how the rate-limit answers look (default: as Auth0's).
 	Headers HeaderBehaviour
 	// OddHeaders makes the rate-limit headers contradict the bucket (tests).
 	OddHeaders OddHeaders
+	// Listing is how the checkpoint listings choose where Auth0's reference
+	// is silent (cursors, order, page cap); the zero value accepts connection
+	// ids as from, lists by id and caps pages at 100.
+	Listing ListingBehaviour
+	Faults  Faults
 	// Clock replaces time.Now for token expiry, timestamps, rate limiting and the
 	// request log (tests use it to expire tokens without sleeping). Latency waits
 	// always use real time.

@@ -1,7 +1,8 @@
 // Package execute owns the rules of a writing run: which connections are
 // written and which are not, the intent recorded before every write, one
-// result for every connection whatever happens, and what a failed, lost or
-// interrupted write means. It works against the small Tenant interface, so
-// its rules are tested with a fake tenant; internal/auth0api implements it
-// over HTTP.
+// result for every connection whatever happens, what a failed, lost or
+// interrupted write means, and when the state a write is decided on was
+// read: just before it, within ReadWindow of the moment it leaves. It works
+// against the small Tenant interface, so its rules are tested with a fake
+// tenant; internal/auth0api implements it over HTTP.
 package execute

@@ -26,30 +26,23 @@ type Observer interface {
 // to hide the tenant's latency at the rates Auth0 allows.
 const DefaultConcurrency = 4
 
-// DefaultBatch is how many connections are read again at once, just before
-// their writes, when Options.Batch does not say.
-const DefaultBatch = 20
-
-// ReadWindow is the time a batch of writes takes at the run's pace: a
-// batch read again just before its writes is written within about that
-// long of the read (plus the writes in flight ahead of it). A change someone
-// else makes in that window is the only one a run can still overwrite, and
-// Auth0 offers no conditional write to close it.
+// ReadWindow is the longest time a write may leave after the answer of the
+// read it was decided on: a change someone else makes before that is seen
+// and respected. A write whose turn comes later (a pause, a slow tenant,
+// another client) is read again first (ErrStale). A change made within the
+// window is the only one a run can still overwrite, and Auth0 offers no
+// conditional write to close it.
 const ReadWindow = 5 * time.Second
 
-// Batch bounds: one read per minBatch writes at most (at the slowest
-// paces, where ReadWindow holds fewer writes, the window grows instead),
-// and maxBatch is the most one listing page returns.
-const (
-	minBatch = 10
-	maxBatch = 100
-)
+// pageWindow is how many seconds of writes at the run's pace one listing
+// page may make writable, on average: the page's last write then leaves
+// within about that long of the page's answer, less than ReadWindow with
+// room for a page that holds more pending writes than the average.
+const pageWindow = 3 * time.Second
 
-// BatchFor is the batch of connections to read again at once at a pace of
-// so many requests per second: what can be written within ReadWindow.
-func BatchFor(pace float64) int {
-	return min(max(int(min(pace, maxBatch)*ReadWindow.Seconds()), minBatch), maxBatch)
-}
+// maxTake is the most configurations a listing page is asked for: the
+// most Auth0's listing serves.
+const maxTake = 100
 
 // Options configures a run.
 type Options struct {
@@ -64,12 +57,17 @@ type Options struct {
 	Observer Observer
 	Now      func() time.Time
 	// Pace returns the rate, in requests per second, the tenant is sent at
-	// now: the batches read again before their writes are sized by it (see
-	// BatchFor), and the next batch is read a round trip ahead.
+	// now (0: unknown): the listing pages read again before the writes are
+	// sized by it, and the next page is read a round trip ahead.
 	Pace func() float64
-	// Batch, when set, says how many connections to read again at once
-	// instead (tests).
-	Batch func() int
+	// Listed is how many SCIM configurations the tenant-wide listing held
+	// as far as the plan's live read walked it (plan.Plan.Listed); 0 when
+	// unknown or refused. With the pending writes it tells whether walking
+	// the listing again costs fewer requests than one read per connection.
+	Listed int
+	// Take, when set, is the page size asked of the listing instead of the
+	// one the pace makes (tests).
+	Take func() int
 	// Attempts, when set, returns a context under which the tenant counts
 	// the requests it sends, and the counter, so each result can say how
 	// many requests its connection took.
@@ -90,17 +88,20 @@ type Outcome struct {
 	// answer, or read back); WritesRefused those the tenant refused outright,
 	// which changed nothing.
 	WritesSent, WritesConfirmed, WritesRefused int
-	// Rereads counts the reads made just before writes; ReadAge is the
-	// longest time between such a read and its write.
+	// Rereads counts the reads made just before writes (listing pages and
+	// single reads); ReadAge is the longest time from the answer of such a
+	// read to the moment its write left.
 	Rereads int
 	ReadAge time.Duration
 }
 
 // Execute runs the tasks: the decided ones (unchanged, conflict, ...) are
-// recorded at once; the writes go in batches, in connection id order, each
-// batch read again just before its writes are sent through the worker pool
-// (at most Concurrency at once). Each write's intent is recorded before the
-// write is sent, and every task gets exactly one result, whatever happens.
+// recorded at once; the writes are read again just before they are sent
+// through the worker pool (at most Concurrency at once): by walking the
+// tenant-wide listing, each page's connections written as it arrives, or
+// one read per connection when that is cheaper or the listing is refused
+// (see dispatch). Each write's intent is recorded before the write is sent,
+// and every task gets exactly one result, whatever happens.
 func Execute(ctx context.Context, tenant Tenant, tasks []Task, opts Options) Outcome {
 	r := newRun(tenant, tasks, opts)
 	var pending []int
@@ -134,13 +135,8 @@ func newRun(tenant Tenant, tasks []Task, opts Options) *run {
 	if opts.Attempts == nil {
 		opts.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
 	}
-	if opts.Batch == nil {
-		opts.Batch = func() int {
-			if opts.Pace == nil {
-				return DefaultBatch
-			}
-			return BatchFor(opts.Pace())
-		}
+	if opts.Pace == nil {
+		opts.Pace = func() float64 { return 0 }
 	}
 	return &run{ledger: newLedger(len(tasks), opts.Recorder, opts.Observer, opts.Now, opts.Stop),
 		tenant: tenant, tasks: tasks, opts: opts}

@@ -292,13 +292,17 @@ func TestForEach_boundsConcurrencyAndStopsAtTheFirstError(t *testing.T) {
 	}
 }
 
-func TestBatchFor(t *testing.T) {
+// TestTake: a page holds at most pageWindow of writes at the pace, at the
+// density of pending writes among the listed configurations.
+func TestTake(t *testing.T) {
 	for _, tc := range []struct {
-		pace float64
-		want int
-	}{{2, 10}, {2.5, 12}, {16, 80}, {100, 100}, {0.5, 10}, {0, 10}, {math.Inf(1), 100}} {
-		if got := BatchFor(tc.pace); got != tc.want {
-			t.Errorf("BatchFor(%v) = %d, want %d", tc.pace, got, tc.want)
+		pace         float64
+		listed, rest int
+		want         int
+	}{{16, 100, 500, 100}, {2, 40, 200, 30}, {2, 200, 200, 6}, {0.5, 10, 100, 15}, {0, 10, 100, 60}, {math.Inf(1), 1, 1, 100}, {0.01, 100, 100, 1}} {
+		r := &run{opts: Options{Pace: func() float64 { return tc.pace }}}
+		if got := r.take(tc.listed, tc.rest); got != tc.want {
+			t.Errorf("take at %v with %d of %d = %d, want %d", tc.pace, tc.listed, tc.rest, got, tc.want)
 		}
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -21,43 +24,104 @@ type fakeTenant struct {
 	// the write took effect anyway (a lost answer, a 5xx after the effect).
 	writeErr map[string]error
 	landed   map[string]bool
-	// readErr fails the read with that number (1 for the first read).
+	// readErr fails the read with that number (1 for the first read, a
+	// page or a single read).
 	readErr map[int]error
-	// beforeWrite, when set, runs as a write arrives (to check the intent
-	// is durable first, or to interrupt the run).
-	beforeWrite func(Write)
+	// listErr, when set, is every listing page's answer.
+	listErr error
+	// order, when set, puts the listed ids in the listing's order (the
+	// default is id order).
+	order func(ids []string)
 	// beforeRead, when set, runs as a read arrives, under the lock: a
-	// second writer changing the tenant just before the read.
+	// second writer changing the tenant just before the read. ids are the
+	// connection read, or nil for a listing page.
 	beforeRead func(ids []string)
+	// beforeWrite, when set, runs as a write arrives, before its turn's
+	// check (to check the intent is durable first, to interrupt the run, or
+	// to let time pass).
+	beforeWrite func(Write)
+	// afterWrite, when set, runs once a write took effect.
+	afterWrite func(Write)
 	writes     []Write
-	reads      [][]string
+	reads      [][]string // each read: a page's ids, or the one id read
+	pages      int        // listing pages read
+	gets       []string   // connections read on their own
+	takes      []int      // the take of each page
 }
 
 func newFake(state map[string]*scim.Config) *fakeTenant {
 	return &fakeTenant{state: state, writeErr: map[string]error{}, landed: map[string]bool{}, readErr: map[int]error{}}
 }
 
-func (f *fakeTenant) Read(_ context.Context, ids []string) (map[string]Fresh, error) {
+// ListConfigPage lists the configured connections in the fake's order; its
+// cursor is the position of the next page, as text (opaque to the run).
+func (f *fakeTenant) ListConfigPage(_ context.Context, cursor string, take int) (ConfigPage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.reads = append(f.reads, ids)
+	f.pages++
+	f.takes = append(f.takes, take)
 	if f.beforeRead != nil {
-		f.beforeRead(ids)
+		f.beforeRead(nil)
+	}
+	if f.listErr != nil {
+		return ConfigPage{}, f.listErr
+	}
+	var ids []string
+	for id, cfg := range f.state {
+		if cfg != nil {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if f.order != nil {
+		f.order(ids)
+	}
+	start := 0
+	if cursor != "" {
+		var err error
+		if start, err = strconv.Atoi(strings.TrimPrefix(cursor, "p")); err != nil || !strings.HasPrefix(cursor, "p") {
+			return ConfigPage{}, fmt.Errorf("400 Bad Request: Invalid pagination cursor")
+		}
+	}
+	end := min(start+take, len(ids))
+	var page ConfigPage
+	for _, id := range ids[min(start, end):end] {
+		page.Configs = append(page.Configs, Listed{ID: id, Config: f.state[id].Clone()})
+	}
+	f.reads = append(f.reads, ids[min(start, end):end])
+	if err := f.readErr[len(f.reads)]; err != nil {
+		return ConfigPage{}, err
+	}
+	if end < len(ids) {
+		page.Next = "p" + strconv.Itoa(end)
+	}
+	return page, nil
+}
+
+func (f *fakeTenant) ReadConnection(_ context.Context, id string) (Fresh, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reads = append(f.reads, []string{id})
+	f.gets = append(f.gets, id)
+	if f.beforeRead != nil {
+		f.beforeRead([]string{id})
 	}
 	if err := f.readErr[len(f.reads)]; err != nil {
-		return nil, err
+		return Fresh{}, err
 	}
-	out := map[string]Fresh{}
-	for _, id := range ids {
-		cfg, found := f.state[id]
-		out[id] = Fresh{Found: found, Config: cfg.Clone()}
-	}
-	return out, nil
+	cfg, found := f.state[id]
+	return Fresh{Found: found, Config: cfg.Clone()}, nil
 }
 
 func (f *fakeTenant) Write(ctx context.Context, w Write) error {
 	if f.beforeWrite != nil {
 		f.beforeWrite(w)
+	}
+	if f.afterWrite != nil {
+		defer f.afterWrite(w)
+	}
+	if err := CheckSend(ctx); err != nil {
+		return err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

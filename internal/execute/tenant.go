@@ -3,26 +3,54 @@ package execute
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
-// Tenant is what a run needs of the tenant: read the current configuration
-// of some connections, and write one.
+// Tenant is what a run needs of the tenant: walk the tenant-wide listing of
+// SCIM configurations page by page, read one connection, and write one.
+// The listing is used only as Auth0 documents it: from its start, following
+// the next values it returned, in whatever order it lists; a run never
+// makes a cursor of its own.
 type Tenant interface {
-	// Read reads the configurations of the given connections (sorted by
-	// id) now, with as few requests as the tenant allows. Every id is in the
-	// answer.
-	Read(ctx context.Context, ids []string) (map[string]Fresh, error)
+	// ListConfigPage reads one page of the tenant-wide SCIM configuration
+	// listing: the first for an empty cursor, else the page a previous
+	// page's Next points to. take is the most configurations asked for; the
+	// tenant may give fewer. A tenant that refuses the listing (400, 403,
+	// 404) answers an error wrapping ErrListingRefused.
+	ListConfigPage(ctx context.Context, cursor string, take int) (ConfigPage, error)
+	// ReadConnection reads one connection's configuration now (one request).
+	ReadConnection(ctx context.Context, id string) (Fresh, error)
 	// Write makes one write. It returns nil only when the tenant's answer
 	// shows the connection in the state asked for. A write that never left
-	// (the run was interrupted while it waited its turn) is ErrNotSent; one
-	// that may have reached the tenant although it failed (a 5xx, a lost
-	// answer) is an *UncertainError; one that every other connection would
-	// meet too is a *FatalError.
+	// (the run was interrupted while it waited its turn, or its read grew
+	// too old meanwhile: ErrStale) wraps ErrNotSent; one that may have
+	// reached the tenant although it failed (a 5xx, a lost answer) is an
+	// *UncertainError; one that every other connection would meet too is a
+	// *FatalError. Just before the request leaves, it calls CheckSend.
 	Write(ctx context.Context, w Write) error
 }
+
+// ConfigPage is one page of the tenant-wide SCIM configuration listing, in
+// the tenant's order.
+type ConfigPage struct {
+	Configs []Listed
+	// Next is the cursor of the next page; empty on the last.
+	Next string
+}
+
+// Listed is one connection a listing page holds, with its configuration.
+type Listed struct {
+	ID     string
+	Config *scim.Config
+}
+
+// ErrListingRefused is a tenant that does not serve its tenant-wide SCIM
+// configuration listing (a 400, 403 or 404 answer to it): each connection
+// is then read on its own.
+var ErrListingRefused = errors.New("the tenant refused its SCIM configuration listing")
 
 // Fresh is a connection's state as just read.
 type Fresh struct {
@@ -55,6 +83,32 @@ type stopKey struct{}
 // affected, so a write in flight finishes.
 func WithStop(ctx context.Context, stop <-chan struct{}) context.Context {
 	return context.WithValue(ctx, stopKey{}, stop)
+}
+
+// ErrStale is a write kept from leaving because the read it was decided on
+// is older than ReadWindow by the time its turn came: the run reads the
+// connection again and decides again. It wraps ErrNotSent: nothing left.
+var ErrStale = fmt.Errorf("the read this write was decided on is older than %v: %w", ReadWindow, ErrNotSent)
+
+// sendCheckKey carries a write's check of its read's age.
+type sendCheckKey struct{}
+
+// WithSendCheck returns a context whose request calls check right before
+// it first leaves, after waiting its turn: an error keeps it from leaving.
+// The run checks there that the read deciding the write is recent enough,
+// and notes the moment the write leaves (its read-to-write window).
+func WithSendCheck(ctx context.Context, check func() error) context.Context {
+	return context.WithValue(ctx, sendCheckKey{}, check)
+}
+
+// CheckSend is called by the transport right before a request first
+// leaves: nil when the request may go (or carries no check), else the
+// error to answer without sending it (ErrStale).
+func CheckSend(ctx context.Context) error {
+	if check, _ := ctx.Value(sendCheckKey{}).(func() error); check != nil {
+		return check()
+	}
+	return nil
 }
 
 // StopOf returns the channel WithStop attached, or nil.
