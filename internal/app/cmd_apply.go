@@ -77,6 +77,9 @@ func (e *env) applyPlan(ctx context.Context, s *session, o applyOptions) (*plan.
 	}
 	p, err := plan.ReadPlanFile(o.planFile)
 	if err != nil {
+		if wrong := wrongKind(o.planFile, "--plan", kindPlan, kindOfFile(o.planFile)); wrong != nil {
+			return nil, wrong
+		}
 		return nil, err
 	}
 	if !auth0api.SameTenant(p.Tenant, s.tenant()) {

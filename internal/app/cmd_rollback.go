@@ -26,6 +26,9 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	doc := e.newRunDoc("rollback", o.writeOptions)
 	run, err := runlog.ReadRunFile(o.from)
 	if err != nil {
+		if wrong := wrongKind(o.from, "--from", kindReport, kindOfFile(o.from)); wrong != nil {
+			return wrong
+		}
 		return err
 	}
 	kind, err := rollbackKind(run, o.from)

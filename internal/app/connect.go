@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
@@ -112,11 +113,30 @@ func reserveOption(reserve float64) float64 {
 // telling JSON from CSV by content there.
 func (e *env) readManifest(path string) (*manifest.Manifest, error) {
 	if !isStdin(path) {
-		return manifest.ReadManifest(path)
+		m, err := readManifestFile(path)
+		if err != nil {
+			if wrong := wrongKind(path, "-f", kindManifest, kindOfFile(path)); wrong != nil {
+				return nil, wrong
+			}
+		}
+		return m, err
 	}
 	data, err := io.ReadAll(io.LimitReader(e.streams.In, manifest.MaxManifestBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read the manifest from standard input: %w", err)
 	}
 	return manifest.ParseManifestDetect(stdinName, data)
+}
+
+// readManifestFile reads the manifest at path. A name without an extension
+// (a pipe: -f /dev/stdin, -f <(command)) is told JSON from CSV by content.
+func readManifestFile(path string) (*manifest.Manifest, error) {
+	if filepath.Ext(path) != "" {
+		return manifest.ReadManifest(path)
+	}
+	data, err := fileutil.ReadLimited(path, manifest.MaxManifestBytes)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	return manifest.ParseManifestDetect(path, data)
 }

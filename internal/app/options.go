@@ -234,7 +234,8 @@ var planFormats = []report.Format{report.FormatText, report.FormatJSON, report.F
 func planFlags() []cli.Flag {
 	return append([]cli.Flag{
 		manifestFlag(),
-		outFlag("the plan (PLAN.json: what apply --plan reads; stdout still shows it as text)", planFormats...),
+		&cli.StringFlag{Name: "out", Usage: "save the plan to `PATH` (created 0600) as JSON, what apply --plan reads, whatever its name; " +
+			"stdout still shows it as text. With --format markdown or html, or a name ending .md or .html: the audit view instead"},
 		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json (the saved plan), markdown or html (the audit view: one self-contained page)"},
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "plan the creation of the SCIM configuration where a listed connection has none, as apply --create-missing does"},
@@ -249,6 +250,11 @@ func parsePlan(c *cli.Context) (planOptions, error) {
 	}
 	if o.format, o.out, err = parseOutput(c, report.FormatText, planFormats...); err != nil {
 		return o, err
+	}
+	if o.out != "" && o.format == report.FormatText {
+		// As terraform plan -out: the saved plan is the one apply reads,
+		// whatever the file is called (tfplan, plan.txt).
+		o.format = report.FormatJSON
 	}
 	o.connectOptions, err = parseConnect(c)
 	return o, err
