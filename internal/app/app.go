@@ -83,6 +83,8 @@ type env struct {
 	jsonLogs bool
 	// logger is the command's logger once it is built.
 	logger *slog.Logger
+	// noColor is --no-color: renderings for people carry no colour.
+	noColor bool
 	// doc, set by a command run with --format json, makes the one JSON
 	// document stdout carries, from the exit code and the error.
 	doc func(code int, err error) any
@@ -222,8 +224,21 @@ func newApp(e *env) *cli.App {
 	}
 	for _, c := range app.Commands {
 		withUsageErrors(c)
+		withOutputFlags(e, c)
 	}
 	return app
+}
+
+// withOutputFlags reads, before a command runs, the output flags its
+// renderings follow (--no-color), so that no command passes them down.
+func withOutputFlags(e *env, c *cli.Command) {
+	c.Before = func(ctx *cli.Context) error {
+		e.noColor = e.noColor || ctx.Bool("no-color")
+		return nil
+	}
+	for _, sub := range c.Subcommands {
+		withOutputFlags(e, sub)
+	}
 }
 
 // withUsageErrors makes a command and its subcommands refuse a mistake on

@@ -171,5 +171,5 @@ func (e *env) makePlan(ctx context.Context, s *session, m *manifest.Manifest, cr
 
 // style is how renderings for people look on stdout.
 func (e *env) style() report.Style {
-	return report.Style{Color: report.ColorAllowed(e.streams.OutTerminal, e.deps.Getenv)}
+	return report.Style{Color: !e.noColor && report.ColorAllowed(e.streams.OutTerminal, e.deps.Getenv)}
 }

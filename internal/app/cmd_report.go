@@ -38,7 +38,11 @@ func (e *env) report(_ context.Context, o reportOptions) error {
 	if err := report.RenderSaved(&out, data, o.from, o.format); err != nil {
 		return fmt.Errorf("%s: %w", o.from, err)
 	}
-	return e.writeRendering(o.out, out.Bytes(), "the report", func(path string) { fmt.Fprintf(e.stderr, "Wrote %s\n", path) })
+	return e.writeRendering(o.out, out.Bytes(), "the report", func(path string) {
+		if !o.quiet {
+			fmt.Fprintf(e.stderr, "Wrote %s\n", path)
+		}
+	})
 }
 
 // noHTMLOnTerminal refuses to print an HTML page (what, for the message) on

@@ -26,7 +26,7 @@ type session struct {
 // connect builds the logger and the tenant's client. Nothing is sent yet:
 // the first request fetches the token.
 func (e *env) connect(o connectOptions) (*session, error) {
-	logger := newLogger(e.stderr, o)
+	logger := newLogger(e.stderr, o, e.streams.ErrTerminal)
 	e.logger = logger
 	creds, err := e.credentials(o.tokenFile)
 	if err != nil {
@@ -88,8 +88,14 @@ func (e *env) addSecret(s string) {
 }
 
 // newLogger builds the run's logger on stderr; --quiet keeps errors only.
-func newLogger(w io.Writer, o connectOptions) *slog.Logger {
+// On a terminal the log is quiet unless a level was asked for (-v,
+// --log-level), as terraform, gh and kubectl are; without one (cron, CI) it
+// keeps its status lines.
+func newLogger(w io.Writer, o connectOptions, terminal bool) *slog.Logger {
 	lvl := o.logLevel
+	if terminal && !o.levelAsked && !o.jsonLogs() {
+		lvl = max(lvl, slog.LevelWarn)
+	}
 	if o.quiet {
 		lvl = max(lvl, slog.LevelError)
 	}

@@ -41,15 +41,59 @@ type connectOptions struct {
 	concurrency int
 	maxRetries  int
 	timeout     time.Duration
-	logFormat   string
-	logLevel    slog.Level
-	quiet       bool
+	logOptions
+}
+
+// logOptions are the logging and output flags every command takes, so that
+// one set of habits works everywhere (validate --log-format json, report
+// --quiet).
+type logOptions struct {
+	logFormat string
+	logLevel  slog.Level
+	// levelAsked says a level was asked for (--log-level, its variable,
+	// -v): on a terminal, the log is otherwise quiet (warnings and errors).
+	levelAsked bool
+	quiet      bool
+	noColor    bool
 }
 
 // jsonLogs reports whether stderr carries JSON log lines.
-func (o *connectOptions) jsonLogs() bool { return o.logFormat == "json" }
+func (o *logOptions) jsonLogs() bool { return o.logFormat == "json" }
 
-func connectFlags() []cli.Flag {
+// loggingFlags are the logging and output flags of every command.
+func loggingFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: []string{"SCIM_MIGRATE_LOG_FORMAT"}, Usage: "log format on stderr: text or json"},
+		&cli.StringFlag{Name: "log-level", Value: "info", EnvVars: []string{"SCIM_MIGRATE_LOG_LEVEL"},
+			Usage: "log level: debug, info, warn or error (on a terminal, only warnings and errors unless asked)"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log what the run does (--log-level info), on a terminal too"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"SCIM_MIGRATE_QUIET"}, Usage: "print only errors and the summary"},
+		&cli.BoolFlag{Name: "no-color", Usage: "no colours on the terminal (NO_COLOR works too)"},
+	}
+}
+
+// parseLogging reads the logging and output flags.
+func parseLogging(c *cli.Context) (logOptions, error) {
+	o := logOptions{logFormat: c.String("log-format"), quiet: c.Bool("quiet"), noColor: c.Bool("no-color"),
+		levelAsked: c.IsSet("log-level") || c.Bool("verbose")}
+	level := c.String("log-level")
+	if c.Bool("verbose") && !c.IsSet("log-level") {
+		level = "info"
+	}
+	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
+		return o, &usageError{err: fmt.Errorf("--log-level %q: give debug, info, warn or error", level)}
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return o, &usageError{err: fmt.Errorf("--log-format %q: give text or json", o.logFormat)}
+	}
+	if o.quiet && c.Bool("verbose") {
+		return o, &usageError{err: errors.New("--quiet and --verbose ask for opposite things: give one")}
+	}
+	return o, nil
+}
+
+// tenantFlags are the flags that say which tenant and how to talk to it.
+func tenantFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "domain", EnvVars: []string{"AUTH0_DOMAIN"}, Usage: "tenant domain, e.g. `acme.eu.auth0.com` (https); http:// only for a loopback emulator"},
 		&cli.StringFlag{Name: "audience", EnvVars: []string{"AUTH0_AUDIENCE"}, Usage: "Management API audience (default https://<domain>/api/v2/)"},
@@ -59,17 +103,18 @@ func connectFlags() []cli.Flag {
 		&cli.IntFlag{Name: "concurrency", Value: execute.DefaultConcurrency, EnvVars: []string{"SCIM_MIGRATE_CONCURRENCY"}, Usage: "connections worked on at once"},
 		&cli.IntFlag{Name: "max-retries", Value: auth0api.DefaultMaxRetries, EnvVars: []string{"SCIM_MIGRATE_MAX_RETRIES"}, Usage: "retries of a request answered 429, 5xx or lost on the network"},
 		&cli.DurationFlag{Name: "timeout", Value: auth0api.DefaultAttemptTimeout, EnvVars: []string{"SCIM_MIGRATE_TIMEOUT"}, Usage: "time limit for one request, as a `DURATION` such as 30s"},
-		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: []string{"SCIM_MIGRATE_LOG_FORMAT"}, Usage: "log format on stderr: text or json"},
-		&cli.StringFlag{Name: "log-level", Value: "info", EnvVars: []string{"SCIM_MIGRATE_LOG_LEVEL"}, Usage: "log level: debug, info, warn or error"},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors and the summary"},
 	}
 }
+
+// connectFlags are the flags of every command that talks to a tenant: the
+// tenant's, then the logging and output flags.
+func connectFlags() []cli.Flag { return append(tenantFlags(), loggingFlags()...) }
 
 func parseConnect(c *cli.Context) (connectOptions, error) {
 	o := connectOptions{
 		audience: c.String("audience"), tokenFile: c.String("token-file"), reserve: c.Float64("reserve"),
 		concurrency: c.Int("concurrency"), maxRetries: c.Int("max-retries"),
-		timeout: c.Duration("timeout"), logFormat: c.String("log-format"), quiet: c.Bool("quiet"),
+		timeout: c.Duration("timeout"),
 	}
 	var err error
 	if o.rps, err = parseRPS(c.String("rps")); err != nil {
@@ -78,7 +123,7 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 	if err := o.checkLimits(); err != nil {
 		return o, err
 	}
-	if err := o.parseLogging(c.String("log-level")); err != nil {
+	if o.logOptions, err = parseLogging(c); err != nil {
 		return o, err
 	}
 	if o.tenant, err = auth0api.ParseDomain(c.String("domain")); err != nil {
@@ -115,32 +160,28 @@ func parseRPS(s string) (float64, error) {
 	return rps, nil
 }
 
-func (o *connectOptions) parseLogging(level string) error {
-	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
-		return &usageError{err: fmt.Errorf("--log-level %q: give debug, info, warn or error", level)}
-	}
-	if o.logFormat != "text" && o.logFormat != "json" {
-		return &usageError{err: fmt.Errorf("--log-format %q: give text or json", o.logFormat)}
-	}
-	return nil
-}
-
 func manifestFlag() *cli.StringFlag {
 	return &cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "manifest `FILE` (.json or .csv)"}
 }
 
 // validateOptions are validate's flags.
 type validateOptions struct {
+	logOptions
 	manifest string
 	format   report.Format
 }
 
-func validateFlags() []cli.Flag { return []cli.Flag{manifestFlag(), resultFormatFlag()} }
+func validateFlags() []cli.Flag {
+	return append([]cli.Flag{manifestFlag(), resultFormatFlag()}, loggingFlags()...)
+}
 
 func parseValidate(c *cli.Context) (validateOptions, error) {
 	var o validateOptions
 	var err error
 	if o.manifest, err = fileArgument(c, "manifest"); err != nil {
+		return o, err
+	}
+	if o.logOptions, err = parseLogging(c); err != nil {
 		return o, err
 	}
 	o.format, err = parseResultFormat(c)
@@ -492,6 +533,7 @@ func parseStrategies(values []string) ([]string, error) {
 
 // reportOptions are report's flags.
 type reportOptions struct {
+	logOptions
 	from   string
 	format report.Format
 	out    string
@@ -501,17 +543,20 @@ type reportOptions struct {
 var reportFormats = []report.Format{report.FormatHTML, report.FormatMarkdown, report.FormatCSV}
 
 func reportFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
 		&cli.StringFlag{Name: "format", Value: string(reportFormats[0]), Usage: "output format: html, markdown or csv"},
 		outFlag("the rendering, instead of stdout,", reportFormats...),
-	}
+	}, loggingFlags()...)
 }
 
 func parseReport(c *cli.Context) (reportOptions, error) {
 	var o reportOptions
 	var err error
 	if o.from, err = fileArgument(c, "from"); err != nil {
+		return o, err
+	}
+	if o.logOptions, err = parseLogging(c); err != nil {
 		return o, err
 	}
 	o.format, o.out, err = parseOutput(c, reportFormats[0], reportFormats...)

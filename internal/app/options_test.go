@@ -46,7 +46,7 @@ func TestParseApply_defaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := connectOptions{rps: 0, reserve: pacer.DefaultReserve, concurrency: execute.DefaultConcurrency, maxRetries: auth0api.DefaultMaxRetries,
-		timeout: auth0api.DefaultAttemptTimeout, logFormat: "text", logLevel: slog.LevelInfo}
+		timeout: auth0api.DefaultAttemptTimeout, logOptions: logOptions{logFormat: "text", logLevel: slog.LevelInfo}}
 	got := o.connectOptions
 	got.tenant = auth0api.Tenant{}
 	if got != want {
