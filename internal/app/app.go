@@ -112,7 +112,7 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	err := repeatedFileFlag(args)
 	app := newApp(e)
 	if err == nil {
-		err = unknownCommand(app.RunContext(ctx, args), app.Commands)
+		err = unknownCommand(app.RunContext(ctx, helpOfSubcommand(args)), args, app.Commands)
 	}
 	code := exitCode(err)
 	e.printOutcome(err)
@@ -260,20 +260,42 @@ const exitCodeHelp = `Exit codes:
 
 // unknownCommand turns urfave/cli's answer to an unknown command ("No help
 // topic for 'plna'") into a usage error naming the nearest command.
-func unknownCommand(err error, commands []*cli.Command) error {
+// A mistyped subcommand (tokens audti) is looked for among its parent's
+// subcommands.
+func unknownCommand(err error, args []string, commands []*cli.Command) error {
 	var exit cli.ExitCoder
 	const prefix = "No help topic for '"
 	if !errors.As(err, &exit) || !strings.HasPrefix(err.Error(), prefix) {
 		return err
 	}
 	name, _, _ := strings.Cut(strings.TrimPrefix(err.Error(), prefix), "'")
+	parent := "scim-migrate"
+	for _, c := range commands {
+		if len(c.Subcommands) > 0 && len(args) > 2 && c.HasName(args[1]) && args[2] == name {
+			parent, commands = "scim-migrate "+c.Name, c.Subcommands
+		}
+	}
 	var names []string
 	for _, c := range commands {
 		names = append(names, c.Name)
 	}
-	msg := fmt.Sprintf("%q is not a scim-migrate command", name)
+	msg := fmt.Sprintf("%q is not a %s command", name, parent)
 	if near := suggest.Closest(name, names); near != "" {
 		msg += fmt.Sprintf("; did you mean %q?", near)
 	}
-	return &usageError{err: errors.New(msg), hint: "Run 'scim-migrate --help' for the commands."}
+	return &usageError{err: errors.New(msg), hint: fmt.Sprintf("Run '%s --help' for the commands.", parent)}
+}
+
+// helpOfSubcommand makes help tokens audit show the help of tokens audit:
+// urfave/cli's help command shows only its first argument's.
+func helpOfSubcommand(args []string) []string {
+	if len(args) < 4 || args[1] != "help" && args[1] != "h" {
+		return args
+	}
+	for _, a := range args[2:] {
+		if strings.HasPrefix(a, "-") {
+			return args
+		}
+	}
+	return append(append([]string{args[0]}, args[2:]...), "--help")
 }

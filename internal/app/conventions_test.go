@@ -164,7 +164,7 @@ func TestUsage_oneLineAHintAndNothingOnStdout(t *testing.T) {
 		want string
 	}{
 		"unknown command":  {[]string{"plna"}, `"plna" is not a scim-migrate command; did you mean "plan"?`},
-		"unknown flag":     {[]string{"plan", "--bogus", "-f", "m.json"}, "flag provided but not defined: -bogus"},
+		"unknown flag":     {[]string{"plan", "--bogus", "-f", "m.json"}, "unknown flag --bogus"},
 		"bad duration":     {[]string{"plan", "--timeout", "5", "-f", "m.json"}, `--timeout "5": give a duration with its unit, such as 30s`},
 		"repeated -f":      {[]string{"validate", "-f", "a.json", "-f", "b.json"}, "--manifest is given twice"},
 		"repeated --from":  {[]string{"rollback", "--from", "a", "--from=b"}, "--from is given twice"},

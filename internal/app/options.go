@@ -197,7 +197,7 @@ func resultFormatFlag() cli.Flag {
 func parseResultFormat(c *cli.Context) (report.Format, error) {
 	f, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON)
 	if err != nil {
-		return f, &usageError{err: fmt.Errorf("--format: %w", err)}
+		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(report.FormatText, report.FormatJSON)))}
 	}
 	return f, nil
 }
@@ -207,6 +207,15 @@ func parseResultFormat(c *cli.Context) (report.Format, error) {
 // the file's extension names.
 func outFlag(what string, formats ...report.Format) cli.Flag {
 	return &cli.StringFlag{Name: "out", Usage: "write " + what + " to `PATH` (created 0600), in the --format given or the one the extension names: " + extensionsOf(formats)}
+}
+
+// formatNames are the names of formats, for a suggestion.
+func formatNames(formats ...report.Format) []string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = string(f)
+	}
+	return names
 }
 
 // formatExtensions are the extensions that name each format, in the order
@@ -247,7 +256,7 @@ func parseOutput(c *cli.Context, def report.Format, allowed ...report.Format) (r
 	}
 	f, err := report.ParseFormat(cmp.Or(c.String("format"), string(def)), allowed...)
 	if err != nil {
-		return f, out, &usageError{err: fmt.Errorf("--format: %w", err)}
+		return f, out, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(allowed...)))}
 	}
 	if out != "" && known && byExt != f && !c.IsSet("format") {
 		return f, out, &usageError{err: fmt.Errorf("--out %s names a %s file, which %s does not write: give --out a name ending in one of %s",
@@ -521,8 +530,8 @@ func parseStrategies(values []string) ([]string, error) {
 	for _, s := range values {
 		s = strings.TrimSpace(s)
 		if !scim.SupportsSCIM(s) {
-			return nil, &usageError{err: fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration",
-				s, strings.Join(scim.SCIMStrategies, ", "))}
+			return nil, &usageError{err: fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration%s",
+				s, strings.Join(scim.SCIMStrategies, ", "), didYouMean(s, scim.SCIMStrategies))}
 		}
 		if !slices.Contains(out, s) {
 			out = append(out, s)
