@@ -102,7 +102,7 @@ func tenantFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "reserve", Value: pacer.DefaultReserve, EnvVars: []string{"SCIM_MIGRATE_RESERVE"}, Usage: "share of the tenant's rate-limit bucket left unspent for its other clients (Actions, other automation), from 0 to 0.9"},
 		&cli.IntFlag{Name: "concurrency", Value: execute.DefaultConcurrency, EnvVars: []string{"SCIM_MIGRATE_CONCURRENCY"}, Usage: "connections worked on at once"},
 		&cli.IntFlag{Name: "max-retries", Value: auth0api.DefaultMaxRetries, EnvVars: []string{"SCIM_MIGRATE_MAX_RETRIES"}, Usage: "retries of a request answered 429, 5xx or lost on the network"},
-		&cli.DurationFlag{Name: "timeout", Value: auth0api.DefaultAttemptTimeout, EnvVars: []string{"SCIM_MIGRATE_TIMEOUT"}, Usage: "time limit for one request, as a `DURATION` such as 30s"},
+		durationFlag("timeout", auth0api.DefaultAttemptTimeout, "time limit for one request, as a `DURATION` such as 30s", "SCIM_MIGRATE_TIMEOUT"),
 	}
 }
 
@@ -114,7 +114,7 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 	o := connectOptions{
 		audience: c.String("audience"), tokenFile: c.String("token-file"), reserve: c.Float64("reserve"),
 		concurrency: c.Int("concurrency"), maxRetries: c.Int("max-retries"),
-		timeout: c.Duration("timeout"),
+		timeout: flagDuration(c, "timeout"),
 	}
 	var err error
 	if o.rps, err = parseRPS(c.String("rps")); err != nil {
@@ -419,14 +419,14 @@ func applyFlags() []cli.Flag {
 		&cli.StringFlag{Name: "plan", Usage: "apply `PLAN.json` saved by plan --out; connections whose live state changed since are conflicts"},
 		&cli.BoolFlag{Name: "force", Usage: "write connections whose live state changed since the plan (a saved plan, or someone else during the run); their report records the state overwritten"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "create the SCIM configuration where a listed connection has none"},
-		&cli.DurationFlag{Name: "max-plan-age", Value: defaultMaxPlanAge, Usage: "refuse a saved plan older than `DURATION` (such as 24h or 90m)"},
+		durationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved plan older than `DURATION` (such as 24h, 90m or 2d)"),
 	}
 	flags = append(flags, writeFlags("written")...)
 	return append(flags, connectFlags()...)
 }
 
 func parseApply(c *cli.Context) (applyOptions, error) {
-	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: c.Duration("max-plan-age")}
+	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: flagDuration(c, "max-plan-age")}
 	if o.maxPlanAge <= 0 {
 		return o, &usageError{err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
 	}

@@ -67,7 +67,7 @@ var badValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z-]+): (.
 
 // badEnvValue matches urfave/cli's message for an environment variable whose
 // value its flag cannot parse.
-var badEnvValue = regexp.MustCompile(`^could not parse "(.*)" as [a-z0-9]+ value from environment variable "([^"]+)" for flag ([a-z-]+): (.*)$`)
+var badEnvValue = regexp.MustCompile(`^could not parse "(.*)" (?:as [a-z0-9]+ value )?from environment variable "([^"]+)" (?:as value )?for flag ([a-z-]+): (.*)$`)
 
 // durationFlags are the flags whose values are durations.
 var durationFlags = map[string]bool{"timeout": true, "max-plan-age": true, "within": true, "lifetime": true, "older-than": true}
@@ -94,7 +94,7 @@ var wholeNumberFlags = map[string]bool{"concurrency": true, "max-retries": true,
 func valueForm(flag, complaint string) string {
 	switch {
 	case durationFlags[flag]:
-		return "give a duration with its unit, such as 30s, 5m, 24h or 720h"
+		return "give a duration with its unit, such as 30s, 5m, 24h, 30d or 52w"
 	case wholeNumberFlags[flag], strings.Contains(complaint, "strconv.ParseInt"), strings.Contains(complaint, "strconv.ParseUint"):
 		return "give a whole number"
 	case flag == "reserve", strings.Contains(complaint, "strconv.ParseFloat"):
