@@ -150,4 +150,3 @@ func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now ti
 	}
 	return conns, nil
 }
-
