@@ -27,6 +27,9 @@ type Streams struct {
 	// InTerminal, OutTerminal and ErrTerminal say whether each stream is an
 	// interactive terminal (colour and progress bars depend on it).
 	InTerminal, OutTerminal, ErrTerminal bool
+	// Width is the width in columns of the terminal stdout is (0: unknown
+	// or not a terminal); help is wrapped to it.
+	Width int
 }
 
 // Deps are the command's links to its environment.
@@ -95,7 +98,7 @@ type env struct {
 func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	deps = deps.withDefaults()
 	secrets := []string{deps.Getenv("AUTH0_CLIENT_SECRET"), deps.Getenv("AUTH0_API_TOKEN")}
-	out := &countingWriter{w: newRedactingWriter(streams.Out, secrets...)}
+	out := &countingWriter{w: newRedactingWriter(streams.Out, secrets...), width: streams.Width}
 	e := &env{
 		streams:  streams,
 		deps:     deps,

@@ -12,6 +12,9 @@ import (
 type countingWriter struct {
 	w io.Writer
 	n int64
+	// width is the terminal's width in columns, 0 when unknown: help is
+	// wrapped to it.
+	width int
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
