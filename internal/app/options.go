@@ -543,18 +543,21 @@ func parseStrategies(values []string) ([]string, error) {
 // reportOptions are report's flags.
 type reportOptions struct {
 	logOptions
-	from   string
+	// formatGiven says --format was given: without it (nor --out), a
+	// terminal is shown text, as terraform show does.
+	formatGiven bool
+	from        string
 	format report.Format
 	out    string
 }
 
 // reportFormats are the forms of the audit view, html first as the default.
-var reportFormats = []report.Format{report.FormatHTML, report.FormatMarkdown, report.FormatCSV}
+var reportFormats = []report.Format{report.FormatHTML, report.FormatMarkdown, report.FormatCSV, report.FormatText}
 
 func reportFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
-		&cli.StringFlag{Name: "format", Value: string(reportFormats[0]), Usage: "output format: html, markdown or csv"},
+		&cli.StringFlag{Name: "format", Usage: "output format: html, markdown, csv or text (default: text on a terminal, else html)"},
 		outFlag("the rendering, instead of stdout,", reportFormats...),
 	}, loggingFlags()...)
 }
@@ -569,6 +572,7 @@ func parseReport(c *cli.Context) (reportOptions, error) {
 		return o, err
 	}
 	o.format, o.out, err = parseOutput(c, reportFormats[0], reportFormats...)
+	o.formatGiven = c.IsSet("format")
 	return o, err
 }
 
