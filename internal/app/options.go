@@ -547,8 +547,8 @@ type reportOptions struct {
 	// terminal is shown text, as terraform show does.
 	formatGiven bool
 	from        string
-	format report.Format
-	out    string
+	format      report.Format
+	out         string
 }
 
 // reportFormats are the forms of the audit view, html first as the default.
