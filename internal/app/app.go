@@ -119,7 +119,7 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	}
 	code := exitCode(err)
 	e.printOutcome(err)
-	e.printDoc(failureDoc(app, args, code, err), code, err)
+	e.printDoc(failureDoc(app, args, e.deps.Getenv, code, err), code, err)
 	return code
 }
 

@@ -191,8 +191,12 @@ func parseValidate(c *cli.Context) (validateOptions, error) {
 // resultFormatFlag is --format of the commands whose result is a summary:
 // text for people, or one JSON document for scripts.
 func resultFormatFlag() cli.Flag {
-	return &cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "result on stdout: text, or json (exactly one JSON document, for scripts)"}
+	return &cli.StringFlag{Name: "format", Value: string(report.FormatText), EnvVars: []string{formatEnv},
+		Usage: "result on stdout: text, or json (exactly one JSON document, for scripts)"}
 }
+
+// formatEnv sets --format of the commands whose result is a summary.
+const formatEnv = "SCIM_MIGRATE_FORMAT"
 
 func parseResultFormat(c *cli.Context) (report.Format, error) {
 	f, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON)
@@ -324,17 +328,30 @@ type writeOptions struct {
 func writeFlags(verb string) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "report", Usage: "write the run's report to `PATH` (default: a new file named after the command, the tenant and the time, in the current directory)"},
-		&cli.StringFlag{Name: "report-dir", Usage: "write the run's report in `DIR`, named after the command, the tenant and the time (for cron: one report per run)"},
-		&cli.IntFlag{Name: "keep", Usage: "with --report-dir: keep the `N` newest reports of this tenant there and delete older ones (0: keep all)"},
+		&cli.StringFlag{Name: "report-dir", EnvVars: []string{reportDirEnv}, Usage: "write the run's report in `DIR`, named after the command, the tenant and the time (for cron: one report per run)"},
+		&cli.IntFlag{Name: "keep", EnvVars: []string{keepEnv}, Usage: "with --report-dir: keep the `N` newest reports of this tenant there and delete older ones (0: keep all)"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "print what would be " + verb + " and write nothing"},
 		&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation; without a terminal to ask on, a run that writes needs it"},
 		resultFormatFlag(),
 	}
 }
 
+// The environment variables of --report-dir and --keep: a cron host sets
+// them once; a --report on the command line still wins over them.
+const (
+	reportDirEnv = "SCIM_MIGRATE_REPORT_DIR"
+	keepEnv      = "SCIM_MIGRATE_KEEP"
+)
+
 func parseWrite(c *cli.Context) (writeOptions, error) {
 	o := writeOptions{reportPath: c.String("report"), reportDir: c.String("report-dir"), keep: c.Int("keep"),
 		dryRun: c.Bool("dry-run"), force: c.Bool("force"), yes: c.Bool("yes")}
+	if o.reportPath != "" && fromEnvOnly(c, "report-dir", reportDirEnv) {
+		o.reportDir = ""
+		if fromEnvOnly(c, "keep", keepEnv) {
+			o.keep = 0
+		}
+	}
 	switch {
 	case o.reportPath != "" && o.reportDir != "":
 		return o, &usageError{err: errors.New("give --report or --report-dir, not both")}
@@ -351,6 +368,14 @@ func parseWrite(c *cli.Context) (writeOptions, error) {
 	var err error
 	o.format, err = parseResultFormat(c)
 	return o, err
+}
+
+// fromEnvOnly reports whether a flag's value came from its environment
+// variable rather than the command line (the same value given both ways
+// counts as the environment's: the run is the same).
+func fromEnvOnly(c *cli.Context, flag, env string) bool {
+	v, ok := os.LookupEnv(env)
+	return ok && v != "" && fmt.Sprint(c.Value(flag)) == strings.TrimSpace(v)
 }
 
 // checkReportPaths refuses, before anything is read or sent, a --report
