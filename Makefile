@@ -51,10 +51,11 @@ update-golden:
 	$(GO) test ./internal/manifest/ ./internal/plan/ ./internal/report/ -update
 
 # dist: the release archives (linux, darwin, windows × amd64, arm64) and their
-# sha256 checksums in dist/, as configured in .goreleaser.yaml. A snapshot:
+# sha256 checksums in dist/, as configured in .goreleaser.yaml (each with the
+# manual page, man/man1/scim-migrate.1). A snapshot:
 # works without tags and on a dirty tree, and publishes nothing.
 dist:
 	$(GO) run $(GORELEASER) release --snapshot --clean
 
 clean:
-	rm -rf bin demo-out dist
+	rm -rf bin demo-out dist build

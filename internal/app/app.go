@@ -86,6 +86,8 @@ type env struct {
 	jsonLogs bool
 	// logger is the command's logger once it is built.
 	logger *slog.Logger
+	// args is the command line, which shell completion reads.
+	args []string
 	// noColor is --no-color: renderings for people carry no colour.
 	noColor bool
 	// doc, set by a command run with --format json, makes the one JSON
@@ -106,6 +108,7 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 		out:      out,
 		stderr:   newRedactingWriter(streams.Err, secrets...),
 		jsonLogs: jsonLogsAsked(args, deps.Getenv),
+		args:     args,
 	}
 	if deps.Signals != nil {
 		var cancel context.CancelFunc
@@ -223,11 +226,13 @@ func newApp(e *env) *cli.App {
 			reportCommand(e),
 			completionCommand(e),
 			versionCommand(e),
+			manCommand(e),
 		},
 	}
 	for _, c := range app.Commands {
 		withUsageErrors(c)
 		withOutputFlags(e, c)
+		withCompletion(e, c)
 	}
 	return app
 }

@@ -63,6 +63,9 @@ scim-migrate tokens revoke --from handoff.json`,
 source <(scim-migrate completion bash)
 # zsh:
 scim-migrate completion zsh > "${fpath[1]}/_scim-migrate"`,
+	"man": `
+scim-migrate man > /usr/local/share/man/man1/scim-migrate.1
+man scim-migrate`,
 	"version": `
 scim-migrate version
 scim-migrate version --format json`,

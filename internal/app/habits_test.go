@@ -122,3 +122,34 @@ func TestHabits_environment(t *testing.T) {
 		t.Fatalf("--format text on the command line loses to the environment:\n%s", r)
 	}
 }
+
+// What the anchors have: completion of flag values and of file names,
+// version --format json, a manual page.
+func TestHabits_completionVersionMan(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "--format"}, "text\njson\nmarkdown\nhtml\n"},
+		{[]string{"export", "--strategy"}, "samlp\noidc\nokta\nwaad\n"},
+		{[]string{"tokens"}, "audit\nissue\nrevoke\n"},
+		{[]string{"apply"}, ""}, // the shell completes file names
+		{[]string{"apply", "-f"}, ""},
+		{[]string{"completion"}, "bash\nzsh\nfish\n"},
+	} {
+		r := h.expect(h.runRaw(append(append([]string{"scim-migrate"}, tt.args...), completionFlag)...), 0)
+		if r.stdout != tt.want {
+			t.Errorf("completion of %v: %q, want %q", tt.args, r.stdout, tt.want)
+		}
+	}
+	r := h.expect(h.runRaw("scim-migrate", "version", "--format", "json"), 0)
+	var v versionInfo
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || v.Version != "test" || v.GoVersion == "" || v.OS == "" || v.Arch == "" {
+		t.Fatalf("version --format json: %v %+v\n%s", err, v, r)
+	}
+	r = h.expect(h.runRaw("scim-migrate", "man"), 0)
+	if !strings.HasPrefix(r.stdout, ".nh\n.TH scim-migrate 1") || !strings.Contains(r.stdout, "tokens") {
+		t.Fatalf("man:\n%.300s", r.stdout)
+	}
+}
