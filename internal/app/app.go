@@ -160,7 +160,7 @@ func (e *env) printOutcome(err error) {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())
 		}
-		fmt.Fprintf(e.stderr, "Error: %d problem(s) found; nothing was written to the tenant\n", len(problems))
+		fmt.Fprintf(e.stderr, "Error: %s found; nothing was written to the tenant\n", plural(len(problems), "problem"))
 		return
 	}
 	fmt.Fprintln(e.stderr, "Error: "+indentLines(err.Error()))

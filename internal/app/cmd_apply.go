@@ -40,7 +40,7 @@ func (e *env) apply(ctx context.Context, o applyOptions) error {
 	if err := e.preview(s.session, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := s.confirm.ask(fmt.Sprintf("Write %d SCIM configuration(s) on tenant %s?", writes(tasks), s.tenant()), writes(tasks)); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Write %s on tenant %s?", plural(writes(tasks), "SCIM configuration"), s.tenant()), writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}

@@ -61,7 +61,7 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 		return err
 	}
 	tasks := execute.Tasks(p)
-	if err := s.confirm.ask(fmt.Sprintf("Restore %d connection(s) on tenant %s to their state before the run of %s?", writes(tasks), s.tenant(), o.from), writes(tasks)); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Restore %s on tenant %s to their state before the run of %s?", plural(writes(tasks), "connection"), s.tenant(), o.from), writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from, Manifest: run.Header.Manifest}

@@ -113,7 +113,7 @@ func (e *env) outStyle(out string) report.Style {
 func auditOutcome(a *scimtoken.Audit, detailed bool) error {
 	switch {
 	case a.Counts.Unread > 0:
-		return &incompleteError{msg: fmt.Sprintf("the tokens of %d connection(s) could not be read (see the audit)", a.Counts.Unread)}
+		return &incompleteError{msg: fmt.Sprintf("the tokens of %s could not be read (see the audit)", plural(a.Counts.Unread, "connection"))}
 	case detailed && a.Flagged():
 		return errTokensFlagged
 	}

@@ -153,3 +153,23 @@ func TestHabits_completionVersionMan(t *testing.T) {
 		t.Fatalf("man:\n%.300s", r.stdout)
 	}
 }
+
+// Token words: an issue's summary says issued, the rollback of an issue
+// revoked; a dry run of an issue needs no --out; plurals are right.
+func TestHabits_tokenWords(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	dry := h.expect(h.run("tokens", "issue", "--dry-run", "--connection", "globex-saml"), ExitOK)
+	if !strings.Contains(dry.stdout, "issue a SCIM token for 1 connection,") {
+		t.Fatalf("tokens issue --dry-run without --out:\n%s", dry)
+	}
+	out, rep := h.path("handoff.json"), h.path("issue.jsonl")
+	r := h.expect(h.run("tokens", "issue", "--yes", "--strategy", "okta", "--connection", "globex-saml",
+		"--out", out, "--report", rep, "--lifetime", "52w"), ExitOK)
+	if !strings.Contains(r.stdout, "tokens issue finished: 3 issued, 0 unchanged, 0 failed, 0 conflicts, 0 skipped") {
+		t.Fatalf("tokens issue summary:\n%s", r)
+	}
+	r = h.expect(h.run("rollback", "--from", rep), ExitOK)
+	if !strings.Contains(r.stdout, "rollback finished: 3 revoked") || !strings.Contains(r.stdout, "revoke the 3 tokens issued") {
+		t.Fatalf("rollback of tokens issue:\n%s", r)
+	}
+}

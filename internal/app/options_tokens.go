@@ -141,7 +141,7 @@ func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
 	if err := requireSelection(o.tokenSelection, "tokens issue"); err != nil {
 		return o, err
 	}
-	if err := o.checkHandoff(); err != nil {
+	if err := o.checkHandoff(c.Bool("dry-run")); err != nil {
 		return o, err
 	}
 	if o.scopes, err = parseScopes(c.String("scopes")); err != nil {
@@ -160,8 +160,12 @@ func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
 	return o, err
 }
 
-// checkHandoff requires --out, in a form named by its extension.
-func (o *tokensIssueOptions) checkHandoff() error {
+// checkHandoff requires --out, in a form named by its extension; a dry run
+// issues nothing, and needs none.
+func (o *tokensIssueOptions) checkHandoff(dryRun bool) error {
+	if o.handoff == "" && dryRun {
+		return nil
+	}
 	if o.handoff == "" {
 		return &usageError{err: errors.New("tokens issue needs --out HANDOFF.json or HANDOFF.csv: the new tokens are written there, and nowhere else")}
 	}
