@@ -35,7 +35,7 @@ func (e *env) apply(ctx context.Context, o applyOptions) error {
 	if err != nil {
 		return e.interrupted(rctx, err)
 	}
-	doc.Plan = &p.Summary
+	doc.planned(p)
 	tasks := execute.Tasks(p)
 	if err := e.preview(s.session, p, o.writeOptions); err != nil || o.dryRun {
 		return err

@@ -56,7 +56,7 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	if err != nil {
 		return err
 	}
-	doc.Plan = &p.Summary
+	doc.planned(p)
 	if err := e.preview(s.session, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
 // runOnTTY runs a command whose stdout and stderr are a terminal.
@@ -172,4 +173,44 @@ func TestHabits_tokenWords(t *testing.T) {
 	if !strings.Contains(r.stdout, "rollback finished: 3 revoked") || !strings.Contains(r.stdout, "revoke the 3 tokens issued") {
 		t.Fatalf("rollback of tokens issue:\n%s", r)
 	}
+}
+
+// Reports a nightly job can keep: a run's unchanged connections carry a
+// digest, not their states, and the run still rolls back; a dry run's JSON
+// document lists its changes.
+func TestHabits_nightlyReports(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	const m = "../../examples/manifest.json"
+	r := h.expect(h.run("apply", "--dry-run", "--format", "json", "-f", m), 0)
+	var dry runDoc
+	if err := json.Unmarshal([]byte(r.stdout), &dry); err != nil || dry.Plan == nil || len(dry.Changes) != dry.Plan.Create+dry.Plan.Update+dry.Plan.Missing {
+		t.Fatalf("apply --dry-run --format json: %v\n%s", err, r)
+	}
+	for _, c := range dry.Changes {
+		if c.ConnectionID == "" || c.Action == "" || (c.Action == "update" && (c.Before == nil || c.After == nil)) {
+			t.Errorf("dry-run change %+v", c)
+		}
+	}
+	first := h.path("first.jsonl")
+	h.expect(h.run("apply", "--report", first, "-f", m), 0)
+	again := h.path("again.jsonl")
+	h.expect(h.run("apply", "--report", again, "-f", m), 0)
+	run, err := runlog.ReadRunFile(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact := 0
+	for _, res := range run.Results {
+		if res.Status == runlog.StatusUnchanged && res.Action == "none" {
+			if res.Before != nil || res.After != nil || len(res.StateSHA256) != 64 {
+				t.Errorf("unchanged result with its states: %+v", res)
+			}
+			compact++
+		}
+	}
+	if compact == 0 {
+		t.Fatalf("no unchanged result in the second run")
+	}
+	h.expect(h.run("rollback", "--from", again), 0)
+	h.expect(h.run("rollback", "--from", first), 0)
 }

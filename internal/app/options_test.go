@@ -187,8 +187,11 @@ func TestParseReportAndValidate(t *testing.T) {
 	if err != nil || o.from != "r.jsonl" || o.format != report.FormatHTML || o.out != "" {
 		t.Fatalf("%+v %v", o, err)
 	}
-	if _, err := parseArgs(t, reportFlags(), parseReport, "--format", "text", "r.jsonl"); err == nil {
-		t.Error("report has no text format")
+	if o, err := parseArgs(t, reportFlags(), parseReport, "--format", "text", "r.jsonl"); err != nil || o.format != report.FormatText || !o.formatGiven {
+		t.Errorf("report --format text: %+v %v", o, err)
+	}
+	if _, err := parseArgs(t, reportFlags(), parseReport, "--format", "json", "r.jsonl"); err == nil {
+		t.Error("report has no json format")
 	}
 	v, err := parseArgs(t, validateFlags(), parseValidate, "m.json")
 	if err != nil || v.manifest != "m.json" {
