@@ -9,8 +9,10 @@ GORELEASER  := github.com/goreleaser/goreleaser/v2@v2.15.1
 
 .PHONY: build test lint demo bench fuzz soak screenshot update-golden dist clean
 
+# build: the tool, and the local tenant the README's first steps use.
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+	$(GO) build -o bin/local-tenant ./examples/local-tenant
 
 test:
 	$(GO) test -race -count=1 -timeout 15m ./...
