@@ -234,3 +234,26 @@ func TestParseOutputs_distinctFilesAndNoDirectory(t *testing.T) {
 		t.Error("plan --out DIR: accepted")
 	}
 }
+
+// Every command takes the logging and output flags; -v asks for info on a
+// terminal, and --quiet with it is refused.
+func TestParseLogging_everyCommand(t *testing.T) {
+	v, err := parseArgs(t, validateFlags(), parseValidate, "--log-format", "json", "--no-color", "-q", "m.json")
+	if err != nil || !v.jsonLogs() || !v.noColor || !v.quiet || v.levelAsked {
+		t.Fatalf("validate: %+v %v", v, err)
+	}
+	r, err := parseArgs(t, reportFlags(), parseReport, "-v", "r.jsonl")
+	if err != nil || !r.levelAsked || r.logLevel != slog.LevelInfo {
+		t.Fatalf("report -v: %+v %v", r, err)
+	}
+	if _, err := parseArgs(t, reportFlags(), parseReport, "-v", "-q", "r.jsonl"); err == nil {
+		t.Error("--verbose with --quiet accepted")
+	}
+	a, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--log-level", "debug", "-f", "m.json")
+	if err != nil || !a.levelAsked || a.logLevel != slog.LevelDebug {
+		t.Fatalf("apply --log-level debug: %+v %v", a.connectOptions, err)
+	}
+	if a, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--max-plan-age", "2d", "-f", "m.json"); err != nil || a.maxPlanAge != 48*time.Hour {
+		t.Fatalf("--max-plan-age 2d: %v %v", a.maxPlanAge, err)
+	}
+}
