@@ -9,8 +9,10 @@ GORELEASER  := github.com/goreleaser/goreleaser/v2@v2.15.1
 
 .PHONY: build test lint demo bench fuzz soak screenshot update-golden dist clean
 
+# build: the tool, and the local tenant the README's first steps use.
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+	$(GO) build -o bin/local-tenant ./examples/local-tenant
 
 test:
 	$(GO) test -race -count=1 -timeout 15m ./...
@@ -51,10 +53,11 @@ update-golden:
 	$(GO) test ./internal/manifest/ ./internal/plan/ ./internal/report/ -update
 
 # dist: the release archives (linux, darwin, windows × amd64, arm64) and their
-# sha256 checksums in dist/, as configured in .goreleaser.yaml. A snapshot:
+# sha256 checksums in dist/, as configured in .goreleaser.yaml (each with the
+# manual page, man/man1/scim-migrate.1). A snapshot:
 # works without tags and on a dirty tree, and publishes nothing.
 dist:
 	$(GO) run $(GORELEASER) release --snapshot --clean
 
 clean:
-	rm -rf bin demo-out dist
+	rm -rf bin demo-out dist build

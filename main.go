@@ -25,5 +25,8 @@ func main() {
 		OutTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 	}
+	if streams.OutTerminal {
+		streams.Width, _, _ = term.GetSize(int(os.Stdout.Fd()))
+	}
 	os.Exit(app.Run(context.Background(), os.Args, streams, app.Deps{Version: version, Signals: signals}))
 }

@@ -58,6 +58,9 @@ type goreleaserConfig struct {
 			Src string `yaml:"src"`
 		} `yaml:"files"`
 	} `yaml:"archives"`
+	Before struct {
+		Hooks []string `yaml:"hooks"`
+	} `yaml:"before"`
 	Checksum struct {
 		Algorithm string `yaml:"algorithm"`
 	} `yaml:"checksum"`
@@ -134,6 +137,9 @@ func TestGoreleaserConfig(t *testing.T) {
 			t.Errorf("archived file: %v", err)
 		}
 	}
+	if !slices.Contains(files, manPage) || !strings.Contains(strings.Join(c.Before.Hooks, "\n"), "go run . man > "+manPage) {
+		t.Errorf("archive files %q: the manual page %s is not rendered by a before hook and shipped", files, manPage)
+	}
 	if c.Checksum.Algorithm != "sha256" {
 		t.Errorf("checksum algorithm = %q, want sha256", c.Checksum.Algorithm)
 	}
@@ -141,6 +147,9 @@ func TestGoreleaserConfig(t *testing.T) {
 		t.Error("release is not disabled: make dist must publish nothing")
 	}
 }
+
+// manPage is where make dist renders the manual page that every archive ships.
+const manPage = "build/man/scim-migrate.1"
 
 // TestVersionVariable: the -X main.version the release sets must exist,
 // as a package-level string variable of main.go, or the linker ignores it.

@@ -1,17 +1,24 @@
 // Command local-tenant serves an emulated Auth0 tenant on loopback for demos and
 // manual tests of scim-migrate:
 //
-//	go run ./examples/local-tenant --seed testdata/tenant.json [--addr 127.0.0.1:0] [--addr-file PATH]
-//	    [--plan essentials | --rate 20 --burst 10] [--latency 50ms --token-lifetime 1h] [--generate N]
-//	    [--seed-tokens]
+//	go run ./examples/local-tenant [--seed testdata/tenant.json] [--addr 127.0.0.1:0] [--addr-file PATH]
+//	    [--env-file PATH] [--plan essentials | --rate 20 --burst 10] [--latency 50ms --token-lifetime 1h]
+//	    [--generate N] [--seed-tokens]
 //
-// It prints `local tenant "<name>" listening on http://127.0.0.1:PORT`, then one
-// line per SCIM token --seed-tokens put on a connection, writes the URL alone
-// to --addr-file when given, and exits cleanly on SIGINT or SIGTERM.
+// Without --seed it serves the demo tenant (demo-seed.json, the same as
+// testdata/tenant.json). It prints `local tenant "<name>" listening on
+// http://127.0.0.1:PORT`, the environment that points scim-migrate at it (export
+// lines: AUTH0_DOMAIN and its first client's credentials, which are the
+// emulator's own, not secrets of any real tenant), then one line per SCIM token
+// --seed-tokens put on a connection; writes the URL alone to --addr-file and the
+// export lines to --env-file when given, and exits cleanly on SIGINT or SIGTERM.
 package main
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,6 +38,7 @@ import (
 // config holds the parsed flags.
 type config struct {
 	seed, addr, addrFile string
+	envFile              string
 	plan                 string
 	generate             int
 	generateSeed         int64
@@ -54,9 +62,10 @@ func main() {
 func parseFlags(args []string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("local-tenant", flag.ContinueOnError)
-	fs.StringVar(&c.seed, "seed", "", "seed file (JSON: tenant_name, clients, tokens, connections); required")
+	fs.StringVar(&c.seed, "seed", "", "seed file (JSON: tenant_name, clients, tokens, connections); default: the demo tenant")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the base URL to this file once listening")
+	fs.StringVar(&c.envFile, "env-file", "", "write the export lines of the environment to this file once listening (for . FILE)")
 	fs.Float64Var(&c.opts.Rate, "rate", 0, "Management API requests per second (0: unlimited)")
 	fs.IntVar(&c.opts.Burst, "burst", 10, "rate-limit bucket size")
 	fs.StringVar(&c.plan, "plan", "", "rate limits of an Auth0 plan instead of --rate and --burst: "+
@@ -75,9 +84,6 @@ func parseFlags(args []string) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if c.seed == "" {
-		return c, errors.New("--seed is required")
 	}
 	if err := c.applyPlan(fs); err != nil {
 		return c, err
@@ -124,7 +130,7 @@ func checkLoopback(addr string) error {
 // buildTenant loads the seed and, with --seed-tokens, seeds SCIM tokens; it
 // returns a line describing each seeded token.
 func buildTenant(c config) (*emulator.Tenant, []string, error) {
-	seed, err := emulator.LoadSeedFile(c.seed)
+	seed, err := loadSeed(c.seed)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -149,6 +155,43 @@ func buildTenant(c config) (*emulator.Tenant, []string, error) {
 	return t, lines, nil
 }
 
+// builtinSeed is the tenant served without --seed: testdata/tenant.json
+// (main_test.go keeps the two the same), built in so that the binary serves
+// it from any directory.
+//
+//go:embed demo-seed.json
+var builtinSeed []byte
+
+// loadSeed reads the seed file, or the demo tenant's without one.
+func loadSeed(path string) (emulator.Seed, error) {
+	if path != "" {
+		return emulator.LoadSeedFile(path)
+	}
+	var s emulator.Seed
+	dec := json.NewDecoder(bytes.NewReader(builtinSeed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("decoding the demo seed: %w", err)
+	}
+	return s, nil
+}
+
+// exports are the shell lines that point scim-migrate at the tenant: its
+// URL and its first client's credentials (the emulator's own).
+func exports(url string, clients []emulator.Client) string {
+	lines := "export AUTH0_DOMAIN=" + url + "\n"
+	if len(clients) > 0 {
+		lines += "export AUTH0_CLIENT_ID=" + shellWord(clients[0].ID) + "\n" +
+			"export AUTH0_CLIENT_SECRET=" + shellWord(clients[0].Secret) + "\n"
+	}
+	return lines
+}
+
+// shellWord quotes a value for a POSIX shell.
+func shellWord(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // run serves until ctx ends, then shuts down gracefully.
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	c, err := parseFlags(args)
@@ -171,7 +214,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer os.Remove(c.addrFile)
 	}
-	fmt.Fprintf(stdout, "local tenant %q listening on %s\n", tenant.TenantName(), url)
+	seed, err := loadSeed(c.seed)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	env := exports(url, seed.Clients)
+	if c.envFile != "" {
+		if err := writeAtomically(c.envFile, env); err != nil {
+			ln.Close()
+			return err
+		}
+		defer os.Remove(c.envFile)
+	}
+	fmt.Fprintf(stdout, "local tenant %q listening on %s\nTo use it, export:\n%s", tenant.TenantName(), url, env)
 	for _, line := range tokenLines {
 		fmt.Fprintln(stdout, line)
 	}
@@ -194,20 +250,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 // writeAtomically writes through a temporary file and a rename, so that a script
 // polling for the file never reads a partial URL.
 func writeAtomically(path, content string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".addr-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
 	if err != nil {
-		return fmt.Errorf("writing --addr-file: %w", err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.WriteString(content); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing --addr-file: %w", err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing --addr-file: %w", err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing --addr-file: %w", err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }

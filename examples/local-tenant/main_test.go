@@ -215,3 +215,33 @@ func TestRun_seedTokens(t *testing.T) {
 		t.Errorf("stdout:\n%s", out)
 	}
 }
+
+// Without --seed the demo tenant is served: the built-in seed is
+// testdata/tenant.json, byte for byte.
+func TestBuiltinSeed_isTheDemoTenant(t *testing.T) {
+	want, err := os.ReadFile(demoSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(builtinSeed, want) {
+		t.Fatal("demo-seed.json differs from testdata/tenant.json: copy it again")
+	}
+	c, err := parseFlags(nil)
+	if err != nil {
+		t.Fatalf("no --seed: %v", err)
+	}
+	tenant, _, err := buildTenant(c)
+	if err != nil || tenant.TenantName() != "demo" {
+		t.Fatalf("the built-in seed: %v", err)
+	}
+}
+
+// The environment to export names the tenant and its first client, quoted
+// for a shell.
+func TestExports(t *testing.T) {
+	got := exports("http://127.0.0.1:1", []emulator.Client{{ID: "demo-client", Secret: "it's"}})
+	want := "export AUTH0_DOMAIN=http://127.0.0.1:1\nexport AUTH0_CLIENT_ID='demo-client'\nexport AUTH0_CLIENT_SECRET='it'\\''s'\n"
+	if got != want {
+		t.Fatalf("exports:\n%s\nwant:\n%s", got, want)
+	}
+}

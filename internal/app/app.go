@@ -28,6 +28,9 @@ type Streams struct {
 	// InTerminal, OutTerminal and ErrTerminal say whether each stream is an
 	// interactive terminal (colour and progress bars depend on it).
 	InTerminal, OutTerminal, ErrTerminal bool
+	// Width is the width in columns of the terminal stdout is (0: unknown
+	// or not a terminal); help is wrapped to it.
+	Width int
 }
 
 // Deps are the command's links to its environment.
@@ -87,6 +90,10 @@ type env struct {
 	// stage is how far the command has gone towards writing (a stage),
 	// for what an interrupt says; the signal's goroutine reads it.
 	stage atomic.Int32
+	// args is the command line, which shell completion reads.
+	args []string
+	// noColor is --no-color: renderings for people carry no colour.
+	noColor bool
 	// doc, set by a command run with --format json, makes the one JSON
 	// document stdout carries, from the exit code and the error.
 	doc func(code int, err error) any
@@ -97,7 +104,7 @@ type env struct {
 func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	deps = deps.withDefaults()
 	secrets := []string{deps.Getenv("AUTH0_CLIENT_SECRET"), deps.Getenv("AUTH0_API_TOKEN")}
-	out := &countingWriter{w: newRedactingWriter(streams.Out, secrets...)}
+	out := &countingWriter{w: newRedactingWriter(streams.Out, secrets...), width: streams.Width}
 	e := &env{
 		streams:  streams,
 		deps:     deps,
@@ -105,6 +112,7 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 		out:      out,
 		stderr:   newRedactingWriter(streams.Err, secrets...),
 		jsonLogs: jsonLogsAsked(args, deps.Getenv),
+		args:     args,
 	}
 	if deps.Signals != nil {
 		var cancel context.CancelFunc
@@ -114,11 +122,11 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	err := repeatedFileFlag(args)
 	app := newApp(e)
 	if err == nil {
-		err = unknownCommand(app.RunContext(ctx, args), app.Commands)
+		err = unknownCommand(app.RunContext(ctx, helpOfSubcommand(args)), args, app.Commands)
 	}
 	code := exitCode(err)
 	e.printOutcome(err)
-	e.printDoc(failureDoc(app, args, code, err), code, err)
+	e.printDoc(failureDoc(app, args, e.deps.Getenv, code, err), code, err)
 	return code
 }
 
@@ -156,7 +164,7 @@ func (e *env) printOutcome(err error) {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())
 		}
-		fmt.Fprintf(e.stderr, "Error: %d problem(s) found; nothing was written to the tenant\n", len(problems))
+		fmt.Fprintf(e.stderr, "Error: %s found; nothing was written to the tenant\n", plural(len(problems), "problem"))
 		return
 	}
 	fmt.Fprintln(e.stderr, "Error: "+indentLines(err.Error()))
@@ -222,12 +230,27 @@ func newApp(e *env) *cli.App {
 			reportCommand(e),
 			completionCommand(e),
 			versionCommand(e),
+			manCommand(e),
 		},
 	}
 	for _, c := range app.Commands {
 		withUsageErrors(c)
+		withOutputFlags(e, c)
+		withCompletion(e, c)
 	}
 	return app
+}
+
+// withOutputFlags reads, before a command runs, the output flags its
+// renderings follow (--no-color), so that no command passes them down.
+func withOutputFlags(e *env, c *cli.Command) {
+	c.Before = func(ctx *cli.Context) error {
+		e.noColor = e.noColor || ctx.Bool("no-color")
+		return nil
+	}
+	for _, sub := range c.Subcommands {
+		withOutputFlags(e, sub)
+	}
 }
 
 // withUsageErrors makes a command and its subcommands refuse a mistake on
@@ -249,20 +272,42 @@ const exitCodeHelp = `Exit codes:
 
 // unknownCommand turns urfave/cli's answer to an unknown command ("No help
 // topic for 'plna'") into a usage error naming the nearest command.
-func unknownCommand(err error, commands []*cli.Command) error {
+// A mistyped subcommand (tokens audti) is looked for among its parent's
+// subcommands.
+func unknownCommand(err error, args []string, commands []*cli.Command) error {
 	var exit cli.ExitCoder
 	const prefix = "No help topic for '"
 	if !errors.As(err, &exit) || !strings.HasPrefix(err.Error(), prefix) {
 		return err
 	}
 	name, _, _ := strings.Cut(strings.TrimPrefix(err.Error(), prefix), "'")
+	parent := "scim-migrate"
+	for _, c := range commands {
+		if len(c.Subcommands) > 0 && len(args) > 2 && c.HasName(args[1]) && args[2] == name {
+			parent, commands = "scim-migrate "+c.Name, c.Subcommands
+		}
+	}
 	var names []string
 	for _, c := range commands {
 		names = append(names, c.Name)
 	}
-	msg := fmt.Sprintf("%q is not a scim-migrate command", name)
+	msg := fmt.Sprintf("%q is not a %s command", name, parent)
 	if near := suggest.Closest(name, names); near != "" {
 		msg += fmt.Sprintf("; did you mean %q?", near)
 	}
-	return &usageError{err: errors.New(msg), hint: "Run 'scim-migrate --help' for the commands."}
+	return &usageError{err: errors.New(msg), hint: fmt.Sprintf("Run '%s --help' for the commands.", parent)}
+}
+
+// helpOfSubcommand makes help tokens audit show the help of tokens audit:
+// urfave/cli's help command shows only its first argument's.
+func helpOfSubcommand(args []string) []string {
+	if len(args) < 4 || args[1] != "help" && args[1] != "h" {
+		return args
+	}
+	for _, a := range args[2:] {
+		if strings.HasPrefix(a, "-") {
+			return args
+		}
+	}
+	return append(append([]string{args[0]}, args[2:]...), "--help")
 }

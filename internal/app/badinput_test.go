@@ -160,7 +160,7 @@ func TestBadInput_flagsAndEnvironment(t *testing.T) {
 		{"log format", []string{"plan", "--log-format", "xml", "-f", m}, nil, "--log-format"},
 		{"log level", []string{"plan", "--log-level", "loud", "-f", m}, nil, "--log-level"},
 		{"plan format", []string{"plan", "--format", "yaml", "-f", m}, nil, "yaml"},
-		{"secret as a flag", []string{"plan", "--client-secret", "x", "-f", m}, nil, "flag provided but not defined"},
+		{"secret as a flag", []string{"plan", "--client-secret", "x", "-f", m}, nil, "unknown flag --client-secret"},
 		{"flag after the file", []string{"plan", m, "--rps", "5"}, nil, "would be ignored"},
 		{"two files", []string{"plan", "-f", m, "../../examples/manifest.csv"}, nil, "two files"},
 		{"no manifest", []string{"plan"}, nil, "no file"},

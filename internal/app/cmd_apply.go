@@ -35,12 +35,12 @@ func (e *env) apply(ctx context.Context, o applyOptions) error {
 	if err != nil {
 		return e.interrupted(rctx, err)
 	}
-	doc.Plan = &p.Summary
+	doc.planned(p)
 	tasks := execute.Tasks(p)
 	if err := e.preview(s.session, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := s.confirm.ask(fmt.Sprintf("Write %d SCIM configuration(s) on tenant %s?", writes(tasks), s.tenant()), writes(tasks)); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Write %s on tenant %s?", plural(writes(tasks), "SCIM configuration"), s.tenant()), writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}
@@ -77,6 +77,9 @@ func (e *env) applyPlan(ctx context.Context, s *session, o applyOptions) (*plan.
 	}
 	p, err := plan.ReadPlanFile(o.planFile)
 	if err != nil {
+		if wrong := wrongKind(o.planFile, "--plan", kindPlan, kindOfFile(o.planFile)); wrong != nil {
+			return nil, wrong
+		}
 		return nil, err
 	}
 	if !auth0api.SameTenant(p.Tenant, s.tenant()) {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
@@ -109,11 +111,42 @@ func (e *env) writePlan(s *session, p *plan.Plan, o planOptions) error {
 	if err := fileutil.WriteAtomic(o.out, b.Bytes()); err != nil {
 		return fmt.Errorf("save the plan: %w", err)
 	}
-	s.logger.Info("plan saved", "path", o.out, "format", string(o.format))
-	if s.opts.quiet {
-		return nil
+	if !s.opts.quiet {
+		if err := report.RenderPlan(e.stdout, p, report.FormatText, e.style()); err != nil {
+			return err
+		}
 	}
-	return report.RenderPlan(e.stdout, p, report.FormatText, e.style())
+	e.saidSaved(o.out, o.format)
+	return nil
+}
+
+// saidSaved tells, whatever the log level (even --quiet: the path is what
+// the next step needs), where the plan was saved and the command that
+// applies it, on stderr: in words, or as one JSON log line.
+func (e *env) saidSaved(path string, f report.Format) {
+	next := ""
+	if f == report.FormatJSON {
+		next = "scim-migrate apply --plan " + shellQuote(path)
+	}
+	if e.jsonLogs {
+		slog.New(slog.NewJSONHandler(e.stderr, nil)).Info("plan saved", "path", path, "format", string(f), "apply_with", next)
+		return
+	}
+	if next == "" {
+		fmt.Fprintf(e.stderr, "Saved the plan's %s view to %s.\n", f, path)
+		return
+	}
+	fmt.Fprintf(e.stderr, "Saved the plan to %s. To apply exactly this plan, run:\n  %s\n", path, next)
+}
+
+// shellQuote quotes a path for a command line a user copies, when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@+=,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // makePlan reads the live state the manifest needs and diffs it.
@@ -138,5 +171,5 @@ func (e *env) makePlan(ctx context.Context, s *session, m *manifest.Manifest, cr
 
 // style is how renderings for people look on stdout.
 func (e *env) style() report.Style {
-	return report.Style{Color: report.ColorAllowed(e.streams.OutTerminal, e.deps.Getenv)}
+	return report.Style{Color: !e.noColor && report.ColorAllowed(e.streams.OutTerminal, e.deps.Getenv)}
 }

@@ -15,10 +15,10 @@ import (
 func reportCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "report",
-		Usage: "render a saved plan or a run report for people: HTML, markdown or CSV (sends nothing)",
+		Usage: "render a saved plan or a run report for people: text, HTML, markdown or CSV (sends nothing)",
 		Description: "Reads a plan saved by plan --out or the report of an apply or a rollback (told apart by content, " +
-			"not by name) and renders the audit view: a single HTML page that makes no network request, " +
-			"markdown for a ticket, or CSV for a spreadsheet (one row per connection).",
+			"not by name) and renders it: text for a terminal (as terraform show does), the audit view as a single " +
+			"HTML page that makes no network request, markdown for a ticket, or CSV for a spreadsheet (one row per connection).",
 		ArgsUsage: "[PLAN_OR_REPORT]",
 		Flags:     reportFlags(),
 		Action:    action(parseReport, e.report),
@@ -26,6 +26,9 @@ func reportCommand(e *env) *cli.Command {
 }
 
 func (e *env) report(_ context.Context, o reportOptions) error {
+	if !o.formatGiven && o.out == "" && e.streams.OutTerminal {
+		o.format = report.FormatText
+	}
 	if err := e.noHTMLOnTerminal(o.format, o.out, "the audit view", "scim-migrate report"); err != nil {
 		return err
 	}
@@ -38,7 +41,11 @@ func (e *env) report(_ context.Context, o reportOptions) error {
 	if err := report.RenderSaved(&out, data, o.from, o.format); err != nil {
 		return fmt.Errorf("%s: %w", o.from, err)
 	}
-	return e.writeRendering(o.out, out.Bytes(), "the report", func(path string) { fmt.Fprintf(e.stderr, "Wrote %s\n", path) })
+	return e.writeRendering(o.out, out.Bytes(), "the report", func(path string) {
+		if !o.quiet {
+			fmt.Fprintf(e.stderr, "Wrote %s\n", path)
+		}
+	})
 }
 
 // noHTMLOnTerminal refuses to print an HTML page (what, for the message) on
@@ -47,7 +54,7 @@ func (e *env) noHTMLOnTerminal(f report.Format, out, what, command string) error
 	if out != "" || f != report.FormatHTML || !e.streams.OutTerminal {
 		return nil
 	}
-	return &usageError{err: fmt.Errorf("%s is an HTML page, for a browser, not a terminal: give --out FILE.html, or --format markdown", what),
+	return &usageError{err: fmt.Errorf("%s is an HTML page, for a browser, not a terminal: give --out FILE.html, or --format text or markdown", what),
 		hint: helpHint(command)}
 }
 

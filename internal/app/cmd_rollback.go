@@ -26,6 +26,9 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	doc := e.newRunDoc("rollback", o.writeOptions)
 	run, err := runlog.ReadRunFile(o.from)
 	if err != nil {
+		if wrong := wrongKind(o.from, "--from", kindReport, kindOfFile(o.from)); wrong != nil {
+			return wrong
+		}
 		return err
 	}
 	kind, err := rollbackKind(run, o.from)
@@ -53,12 +56,12 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	if err != nil {
 		return err
 	}
-	doc.Plan = &p.Summary
+	doc.planned(p)
 	if err := e.preview(s.session, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
 	tasks := execute.Tasks(p)
-	if err := s.confirm.ask(fmt.Sprintf("Restore %d connection(s) on tenant %s to their state before the run of %s?", writes(tasks), s.tenant(), o.from), writes(tasks)); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Restore %s on tenant %s to their state before the run of %s?", plural(writes(tasks), "connection"), s.tenant(), o.from), writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from, Manifest: run.Header.Manifest}

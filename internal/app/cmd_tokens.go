@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
@@ -61,7 +60,7 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 		return e.interrupted(ctx, err)
 	}
 	now := e.deps.Now()
-	a := &scimtoken.Audit{Tenant: s.tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: shortDuration(o.within)}
+	a := &scimtoken.Audit{Tenant: s.tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: readableDuration(o.within)}
 	prog := e.auditProgress(s, targets)
 	conns, err := auditTargets(ctx, s, targets, now, o.within, prog)
 	prog.Close()
@@ -114,7 +113,7 @@ func (e *env) outStyle(out string) report.Style {
 func auditOutcome(a *scimtoken.Audit, detailed bool) error {
 	switch {
 	case a.Counts.Unread > 0:
-		return &incompleteError{msg: fmt.Sprintf("the tokens of %d connection(s) could not be read (see the audit)", a.Counts.Unread)}
+		return &incompleteError{msg: fmt.Sprintf("the tokens of %s could not be read (see the audit)", plural(a.Counts.Unread, "connection"))}
 	case detailed && a.Flagged():
 		return errTokensFlagged
 	}
@@ -150,16 +149,4 @@ func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now ti
 		conns = append(conns, c)
 	}
 	return conns, nil
-}
-
-// shortDuration writes a duration as a person would: 720h, not 720h0m0s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

@@ -50,6 +50,7 @@ func completionCommand(e *env) *cli.Command {
 		Name:      "completion",
 		Usage:     "print a shell completion script: bash, zsh or fish",
 		ArgsUsage: "bash|zsh|fish",
+		Flags:     loggingFlags(),
 		Description: "bash: source <(scim-migrate completion bash)\n" +
 			"zsh:  scim-migrate completion zsh > \"${fpath[1]}/_scim-migrate\"\n" +
 			"fish: scim-migrate completion fish > ~/.config/fish/completions/scim-migrate.fish",
@@ -77,5 +78,27 @@ func completionScript(c *cli.Context) (string, error) {
 		return c.App.ToFishCompletion()
 	default:
 		return "", &usageError{err: fmt.Errorf("unknown shell %q: give bash, zsh or fish", shell)}
+	}
+}
+
+// manCommand prints the manual page (roff), which make dist ships in the
+// release archives; hidden: it is for packagers, not for the daily user.
+func manCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:   "man",
+		Usage:  "print the manual page (roff), for man(1)",
+		Hidden: true,
+		Flags:  loggingFlags(),
+		Action: func(c *cli.Context) error {
+			if err := noArguments(c); err != nil {
+				return withHint(err, c)
+			}
+			page, err := c.App.ToManWithSection(1)
+			if err != nil {
+				return fmt.Errorf("render the manual page: %w", err)
+			}
+			_, err = fmt.Fprint(e.stdout, page)
+			return err
+		},
 	}
 }

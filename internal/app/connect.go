@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
@@ -25,7 +26,7 @@ type session struct {
 // connect builds the logger and the tenant's client. Nothing is sent yet:
 // the first request fetches the token.
 func (e *env) connect(o connectOptions) (*session, error) {
-	logger := newLogger(e.stderr, o)
+	logger := newLogger(e.stderr, o, e.streams.ErrTerminal)
 	e.logger = logger
 	creds, err := e.credentials(o.tokenFile)
 	if err != nil {
@@ -87,8 +88,14 @@ func (e *env) addSecret(s string) {
 }
 
 // newLogger builds the run's logger on stderr; --quiet keeps errors only.
-func newLogger(w io.Writer, o connectOptions) *slog.Logger {
+// On a terminal the log is quiet unless a level was asked for (-v,
+// --log-level), as terraform, gh and kubectl are; without one (cron, CI) it
+// keeps its status lines.
+func newLogger(w io.Writer, o connectOptions, terminal bool) *slog.Logger {
 	lvl := o.logLevel
+	if terminal && !o.levelAsked && !o.jsonLogs() {
+		lvl = max(lvl, slog.LevelWarn)
+	}
 	if o.quiet {
 		lvl = max(lvl, slog.LevelError)
 	}
@@ -112,11 +119,30 @@ func reserveOption(reserve float64) float64 {
 // telling JSON from CSV by content there.
 func (e *env) readManifest(path string) (*manifest.Manifest, error) {
 	if !isStdin(path) {
-		return manifest.ReadManifest(path)
+		m, err := readManifestFile(path)
+		if err != nil {
+			if wrong := wrongKind(path, "-f", kindManifest, kindOfFile(path)); wrong != nil {
+				return nil, wrong
+			}
+		}
+		return m, err
 	}
 	data, err := io.ReadAll(io.LimitReader(e.streams.In, manifest.MaxManifestBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read the manifest from standard input: %w", err)
 	}
 	return manifest.ParseManifestDetect(stdinName, data)
+}
+
+// readManifestFile reads the manifest at path. A name without an extension
+// (a pipe: -f /dev/stdin, -f <(command)) is told JSON from CSV by content.
+func readManifestFile(path string) (*manifest.Manifest, error) {
+	if filepath.Ext(path) != "" {
+		return manifest.ReadManifest(path)
+	}
+	data, err := fileutil.ReadLimited(path, manifest.MaxManifestBytes)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	return manifest.ParseManifestDetect(path, data)
 }

@@ -164,7 +164,7 @@ func TestUsage_oneLineAHintAndNothingOnStdout(t *testing.T) {
 		want string
 	}{
 		"unknown command":  {[]string{"plna"}, `"plna" is not a scim-migrate command; did you mean "plan"?`},
-		"unknown flag":     {[]string{"plan", "--bogus", "-f", "m.json"}, "flag provided but not defined: -bogus"},
+		"unknown flag":     {[]string{"plan", "--bogus", "-f", "m.json"}, "unknown flag --bogus"},
 		"bad duration":     {[]string{"plan", "--timeout", "5", "-f", "m.json"}, `--timeout "5": give a duration with its unit, such as 30s`},
 		"repeated -f":      {[]string{"validate", "-f", "a.json", "-f", "b.json"}, "--manifest is given twice"},
 		"repeated --from":  {[]string{"rollback", "--from", "a", "--from=b"}, "--from is given twice"},
@@ -186,10 +186,18 @@ func TestReport_noHTMLOnATerminal(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
 	rep := h.applyOnce()
 	var out, errb bytes.Buffer
-	code := Run(context.Background(), []string{"scim-migrate", "report", "--from", rep}, Streams{
+	code := Run(context.Background(), []string{"scim-migrate", "report", "--format", "html", "--from", rep}, Streams{
 		In: strings.NewReader(""), Out: &out, Err: &errb, OutTerminal: true}, Deps{Getenv: func(string) string { return "" }})
 	if code != ExitError || out.Len() != 0 || !strings.Contains(errb.String(), "--out") {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	// Without --format, a terminal is shown text, as terraform show does.
+	out.Reset()
+	errb.Reset()
+	code = Run(context.Background(), []string{"scim-migrate", "report", "--from", rep}, Streams{
+		In: strings.NewReader(""), Out: &out, Err: &errb, OutTerminal: true}, Deps{Getenv: func(string) string { return "" }})
+	if code != ExitOK || !strings.HasPrefix(out.String(), "scim-migrate apply run") || !strings.Contains(out.String(), "STATUS") {
+		t.Fatalf("report on a terminal: exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	md := h.expect(h.runRaw("scim-migrate", "report", "--out", h.path("r.md"), rep), 0)
 	if b, _ := os.ReadFile(h.path("r.md")); !bytes.HasPrefix(b, []byte("# ")) || md.stdout != "" {

@@ -175,7 +175,7 @@ func TestTruth_fullDiskAfterWritesExits4(t *testing.T) {
 	rep := h.path("r.jsonl")
 	r := h.expect(h.run("apply", "--yes", "--concurrency", "1", "--report", rep, "-f", m), ExitStopped)
 	if !strings.Contains(r.stderr, "no space left on device") || !strings.Contains(r.stderr, "rollback --from "+rep) ||
-		!strings.Contains(r.stderr, "write(s) sent") {
+		!strings.Contains(r.stderr, "writes sent") {
 		t.Fatalf("the message must say what was sent and name the report:\n%s", r)
 	}
 	if n := h.tenant.Stats().Count(emulator.KindSCIMUpdate); n == 0 || n == len(ids) {

@@ -43,7 +43,7 @@ type partialError struct {
 }
 
 func (e *partialError) Error() string {
-	msg := fmt.Sprintf("%d connection(s) failed and %d conflicted", e.counts.Failed, e.counts.Conflict)
+	msg := fmt.Sprintf("%s failed and %d conflicted", plural(e.counts.Failed, "connection"), e.counts.Conflict)
 	if e.counts.Unknown > 0 {
 		msg += fmt.Sprintf(", %d unknown (the write may have taken effect)", e.counts.Unknown)
 	}

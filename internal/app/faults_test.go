@@ -115,7 +115,7 @@ func TestApply_connectionsWhoseWritesAlwaysFail(t *testing.T) {
 			t.Errorf("%s: %s, want %s", res.ConnectionID, res.Status, want)
 		}
 	}
-	if !strings.Contains(r.stderr, "3 connection(s) failed") {
+	if !strings.Contains(r.stderr, "3 connections failed") {
 		t.Fatal(r)
 	}
 }

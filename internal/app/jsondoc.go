@@ -12,6 +12,9 @@ import (
 type countingWriter struct {
 	w io.Writer
 	n int64
+	// width is the terminal's width in columns, 0 when unknown: help is
+	// wrapped to it.
+	width int
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
@@ -31,9 +34,11 @@ var docCommands = map[string]bool{
 // that failed before it could make its own (a flag or an environment
 // variable it refused, most often): a script parsing stdout always gets a
 // document, with the error. It is nil when no such document is owed.
-func failureDoc(app *cli.App, args []string, code int, err error) any {
+func failureDoc(app *cli.App, args []string, getenv func(string) string, code int, err error) any {
 	command := commandOf(args)
-	if silent(err) || !docCommands[command] || !jsonFormatAsked(args, boolFlags(app, command)) {
+	asked := jsonFormatAsked(args, boolFlags(app, command)) ||
+		resultFormatCommands[command] && !formatOnCommandLine(args) && isJSON(getenv(formatEnv))
+	if silent(err) || !docCommands[command] || !asked {
 		return nil
 	}
 	switch command {
@@ -43,6 +48,26 @@ func failureDoc(app *cli.App, args []string, code int, err error) any {
 		return &failedDoc{Command: command, ExitCode: code, Error: err.Error()}
 	}
 	return &runDoc{Command: command, ExitCode: code, Error: err.Error()}
+}
+
+// resultFormatCommands are the commands whose --format is the result's,
+// which SCIM_MIGRATE_FORMAT sets.
+var resultFormatCommands = map[string]bool{
+	"validate": true, "apply": true, "rollback": true, "tokens issue": true, "tokens revoke": true, "tokens rotate": true,
+}
+
+// formatOnCommandLine reports whether --format is given on the command
+// line, which wins over the environment.
+func formatOnCommandLine(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--format" || strings.HasPrefix(a, "--format=") {
+			return true
+		}
+	}
+	return false
 }
 
 // failedDoc is the document of a read-only command that failed before its

@@ -70,7 +70,7 @@ func TestMigrate_tenantToTenant(t *testing.T) {
 
 			rep := dst.path("migrate.jsonl")
 			r := dst.expect(dst.run("apply", "--create-missing", "--yes", "--report", rep, "-f", manifest), ExitPartial)
-			if !strings.Contains(r.stdout, "apply finished: 2 applied, 1 unchanged, 1 failed, 0 conflict, 0 skipped") {
+			if !strings.Contains(r.stdout, "apply finished: 2 applied, 1 unchanged, 1 failed, 0 conflicts, 0 skipped") {
 				t.Fatalf("summary:\n%s", r)
 			}
 			for _, out := range []string{r.stdout, r.stderr} {

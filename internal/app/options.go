@@ -41,15 +41,59 @@ type connectOptions struct {
 	concurrency int
 	maxRetries  int
 	timeout     time.Duration
-	logFormat   string
-	logLevel    slog.Level
-	quiet       bool
+	logOptions
+}
+
+// logOptions are the logging and output flags every command takes, so that
+// one set of habits works everywhere (validate --log-format json, report
+// --quiet).
+type logOptions struct {
+	logFormat string
+	logLevel  slog.Level
+	// levelAsked says a level was asked for (--log-level, its variable,
+	// -v): on a terminal, the log is otherwise quiet (warnings and errors).
+	levelAsked bool
+	quiet      bool
+	noColor    bool
 }
 
 // jsonLogs reports whether stderr carries JSON log lines.
-func (o *connectOptions) jsonLogs() bool { return o.logFormat == "json" }
+func (o *logOptions) jsonLogs() bool { return o.logFormat == "json" }
 
-func connectFlags() []cli.Flag {
+// loggingFlags are the logging and output flags of every command.
+func loggingFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: []string{"SCIM_MIGRATE_LOG_FORMAT"}, Usage: "log format on stderr: text or json"},
+		&cli.StringFlag{Name: "log-level", Value: "info", EnvVars: []string{"SCIM_MIGRATE_LOG_LEVEL"},
+			Usage: "log level: debug, info, warn or error (on a terminal, only warnings and errors unless asked)"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log what the run does (--log-level info), on a terminal too"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"SCIM_MIGRATE_QUIET"}, Usage: "print only errors and the summary"},
+		&cli.BoolFlag{Name: "no-color", Usage: "no colours on the terminal (NO_COLOR works too)"},
+	}
+}
+
+// parseLogging reads the logging and output flags.
+func parseLogging(c *cli.Context) (logOptions, error) {
+	o := logOptions{logFormat: c.String("log-format"), quiet: c.Bool("quiet"), noColor: c.Bool("no-color"),
+		levelAsked: c.IsSet("log-level") || c.Bool("verbose")}
+	level := c.String("log-level")
+	if c.Bool("verbose") && !c.IsSet("log-level") {
+		level = "info"
+	}
+	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
+		return o, &usageError{err: fmt.Errorf("--log-level %q: give debug, info, warn or error", level)}
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return o, &usageError{err: fmt.Errorf("--log-format %q: give text or json", o.logFormat)}
+	}
+	if o.quiet && c.Bool("verbose") {
+		return o, &usageError{err: errors.New("--quiet and --verbose ask for opposite things: give one")}
+	}
+	return o, nil
+}
+
+// tenantFlags are the flags that say which tenant and how to talk to it.
+func tenantFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "domain", EnvVars: []string{"AUTH0_DOMAIN"}, Usage: "tenant domain, e.g. `acme.eu.auth0.com` (https); http:// only for a loopback emulator"},
 		&cli.StringFlag{Name: "audience", EnvVars: []string{"AUTH0_AUDIENCE"}, Usage: "Management API audience (default https://<domain>/api/v2/)"},
@@ -58,18 +102,19 @@ func connectFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "reserve", Value: pacer.DefaultReserve, EnvVars: []string{"SCIM_MIGRATE_RESERVE"}, Usage: "share of the tenant's rate-limit bucket left unspent for its other clients (Actions, other automation), from 0 to 0.9"},
 		&cli.IntFlag{Name: "concurrency", Value: execute.DefaultConcurrency, EnvVars: []string{"SCIM_MIGRATE_CONCURRENCY"}, Usage: "connections worked on at once"},
 		&cli.IntFlag{Name: "max-retries", Value: auth0api.DefaultMaxRetries, EnvVars: []string{"SCIM_MIGRATE_MAX_RETRIES"}, Usage: "retries of a request answered 429, 5xx or lost on the network"},
-		&cli.DurationFlag{Name: "timeout", Value: auth0api.DefaultAttemptTimeout, EnvVars: []string{"SCIM_MIGRATE_TIMEOUT"}, Usage: "time limit for one request, as a `DURATION` such as 30s"},
-		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: []string{"SCIM_MIGRATE_LOG_FORMAT"}, Usage: "log format on stderr: text or json"},
-		&cli.StringFlag{Name: "log-level", Value: "info", EnvVars: []string{"SCIM_MIGRATE_LOG_LEVEL"}, Usage: "log level: debug, info, warn or error"},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors and the summary"},
+		durationFlag("timeout", auth0api.DefaultAttemptTimeout, "time limit for one request, as a `DURATION` such as 30s", "SCIM_MIGRATE_TIMEOUT"),
 	}
 }
+
+// connectFlags are the flags of every command that talks to a tenant: the
+// tenant's, then the logging and output flags.
+func connectFlags() []cli.Flag { return append(tenantFlags(), loggingFlags()...) }
 
 func parseConnect(c *cli.Context) (connectOptions, error) {
 	o := connectOptions{
 		audience: c.String("audience"), tokenFile: c.String("token-file"), reserve: c.Float64("reserve"),
 		concurrency: c.Int("concurrency"), maxRetries: c.Int("max-retries"),
-		timeout: c.Duration("timeout"), logFormat: c.String("log-format"), quiet: c.Bool("quiet"),
+		timeout: flagDuration(c, "timeout"),
 	}
 	var err error
 	if o.rps, err = parseRPS(c.String("rps")); err != nil {
@@ -78,7 +123,7 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 	if err := o.checkLimits(); err != nil {
 		return o, err
 	}
-	if err := o.parseLogging(c.String("log-level")); err != nil {
+	if o.logOptions, err = parseLogging(c); err != nil {
 		return o, err
 	}
 	if o.tenant, err = auth0api.ParseDomain(c.String("domain")); err != nil {
@@ -115,32 +160,28 @@ func parseRPS(s string) (float64, error) {
 	return rps, nil
 }
 
-func (o *connectOptions) parseLogging(level string) error {
-	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
-		return &usageError{err: fmt.Errorf("--log-level %q: give debug, info, warn or error", level)}
-	}
-	if o.logFormat != "text" && o.logFormat != "json" {
-		return &usageError{err: fmt.Errorf("--log-format %q: give text or json", o.logFormat)}
-	}
-	return nil
-}
-
 func manifestFlag() *cli.StringFlag {
 	return &cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "manifest `FILE` (.json or .csv)"}
 }
 
 // validateOptions are validate's flags.
 type validateOptions struct {
+	logOptions
 	manifest string
 	format   report.Format
 }
 
-func validateFlags() []cli.Flag { return []cli.Flag{manifestFlag(), resultFormatFlag()} }
+func validateFlags() []cli.Flag {
+	return append([]cli.Flag{manifestFlag(), resultFormatFlag()}, loggingFlags()...)
+}
 
 func parseValidate(c *cli.Context) (validateOptions, error) {
 	var o validateOptions
 	var err error
 	if o.manifest, err = fileArgument(c, "manifest"); err != nil {
+		return o, err
+	}
+	if o.logOptions, err = parseLogging(c); err != nil {
 		return o, err
 	}
 	o.format, err = parseResultFormat(c)
@@ -150,13 +191,17 @@ func parseValidate(c *cli.Context) (validateOptions, error) {
 // resultFormatFlag is --format of the commands whose result is a summary:
 // text for people, or one JSON document for scripts.
 func resultFormatFlag() cli.Flag {
-	return &cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "result on stdout: text, or json (exactly one JSON document, for scripts)"}
+	return &cli.StringFlag{Name: "format", Value: string(report.FormatText), EnvVars: []string{formatEnv},
+		Usage: "result on stdout: text, or json (exactly one JSON document, for scripts)"}
 }
+
+// formatEnv sets --format of the commands whose result is a summary.
+const formatEnv = "SCIM_MIGRATE_FORMAT"
 
 func parseResultFormat(c *cli.Context) (report.Format, error) {
 	f, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON)
 	if err != nil {
-		return f, &usageError{err: fmt.Errorf("--format: %w", err)}
+		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(report.FormatText, report.FormatJSON)))}
 	}
 	return f, nil
 }
@@ -166,6 +211,15 @@ func parseResultFormat(c *cli.Context) (report.Format, error) {
 // the file's extension names.
 func outFlag(what string, formats ...report.Format) cli.Flag {
 	return &cli.StringFlag{Name: "out", Usage: "write " + what + " to `PATH` (created 0600), in the --format given or the one the extension names: " + extensionsOf(formats)}
+}
+
+// formatNames are the names of formats, for a suggestion.
+func formatNames(formats ...report.Format) []string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = string(f)
+	}
+	return names
 }
 
 // formatExtensions are the extensions that name each format, in the order
@@ -206,7 +260,7 @@ func parseOutput(c *cli.Context, def report.Format, allowed ...report.Format) (r
 	}
 	f, err := report.ParseFormat(cmp.Or(c.String("format"), string(def)), allowed...)
 	if err != nil {
-		return f, out, &usageError{err: fmt.Errorf("--format: %w", err)}
+		return f, out, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(allowed...)))}
 	}
 	if out != "" && known && byExt != f && !c.IsSet("format") {
 		return f, out, &usageError{err: fmt.Errorf("--out %s names a %s file, which %s does not write: give --out a name ending in one of %s",
@@ -234,7 +288,8 @@ var planFormats = []report.Format{report.FormatText, report.FormatJSON, report.F
 func planFlags() []cli.Flag {
 	return append([]cli.Flag{
 		manifestFlag(),
-		outFlag("the plan (PLAN.json: what apply --plan reads; stdout still shows it as text)", planFormats...),
+		&cli.StringFlag{Name: "out", Usage: "save the plan to `PATH` (created 0600) as JSON, what apply --plan reads, whatever its name; " +
+			"stdout still shows it as text. With --format markdown or html, or a name ending .md or .html: the audit view instead"},
 		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json (the saved plan), markdown or html (the audit view: one self-contained page)"},
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "plan the creation of the SCIM configuration where a listed connection has none, as apply --create-missing does"},
@@ -249,6 +304,11 @@ func parsePlan(c *cli.Context) (planOptions, error) {
 	}
 	if o.format, o.out, err = parseOutput(c, report.FormatText, planFormats...); err != nil {
 		return o, err
+	}
+	if o.out != "" && o.format == report.FormatText {
+		// As terraform plan -out: the saved plan is the one apply reads,
+		// whatever the file is called (tfplan, plan.txt).
+		o.format = report.FormatJSON
 	}
 	o.connectOptions, err = parseConnect(c)
 	return o, err
@@ -268,17 +328,30 @@ type writeOptions struct {
 func writeFlags(verb string) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "report", Usage: "write the run's report to `PATH` (default: a new file named after the command, the tenant and the time, in the current directory)"},
-		&cli.StringFlag{Name: "report-dir", Usage: "write the run's report in `DIR`, named after the command, the tenant and the time (for cron: one report per run)"},
-		&cli.IntFlag{Name: "keep", Usage: "with --report-dir: keep the `N` newest reports of this tenant there and delete older ones (0: keep all)"},
+		&cli.StringFlag{Name: "report-dir", EnvVars: []string{reportDirEnv}, Usage: "write the run's report in `DIR`, named after the command, the tenant and the time (for cron: one report per run)"},
+		&cli.IntFlag{Name: "keep", EnvVars: []string{keepEnv}, Usage: "with --report-dir: keep the `N` newest reports of this tenant there and delete older ones (0: keep all)"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "print what would be " + verb + " and write nothing"},
 		&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation; without a terminal to ask on, a run that writes needs it"},
 		resultFormatFlag(),
 	}
 }
 
+// The environment variables of --report-dir and --keep: a cron host sets
+// them once; a --report on the command line still wins over them.
+const (
+	reportDirEnv = "SCIM_MIGRATE_REPORT_DIR"
+	keepEnv      = "SCIM_MIGRATE_KEEP"
+)
+
 func parseWrite(c *cli.Context) (writeOptions, error) {
 	o := writeOptions{reportPath: c.String("report"), reportDir: c.String("report-dir"), keep: c.Int("keep"),
 		dryRun: c.Bool("dry-run"), force: c.Bool("force"), yes: c.Bool("yes")}
+	if o.reportPath != "" && fromEnvOnly(c, "report-dir", reportDirEnv) {
+		o.reportDir = ""
+		if fromEnvOnly(c, "keep", keepEnv) {
+			o.keep = 0
+		}
+	}
 	switch {
 	case o.reportPath != "" && o.reportDir != "":
 		return o, &usageError{err: errors.New("give --report or --report-dir, not both")}
@@ -295,6 +368,14 @@ func parseWrite(c *cli.Context) (writeOptions, error) {
 	var err error
 	o.format, err = parseResultFormat(c)
 	return o, err
+}
+
+// fromEnvOnly reports whether a flag's value came from its environment
+// variable rather than the command line (the same value given both ways
+// counts as the environment's: the run is the same).
+func fromEnvOnly(c *cli.Context, flag, env string) bool {
+	v, ok := os.LookupEnv(env)
+	return ok && v != "" && fmt.Sprint(c.Value(flag)) == strings.TrimSpace(v)
 }
 
 // checkReportPaths refuses, before anything is read or sent, a --report
@@ -363,14 +444,14 @@ func applyFlags() []cli.Flag {
 		&cli.StringFlag{Name: "plan", Usage: "apply `PLAN.json` saved by plan --out; connections whose live state changed since are conflicts"},
 		&cli.BoolFlag{Name: "force", Usage: "write connections whose live state changed since the plan (a saved plan, or someone else during the run); their report records the state overwritten"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "create the SCIM configuration where a listed connection has none"},
-		&cli.DurationFlag{Name: "max-plan-age", Value: defaultMaxPlanAge, Usage: "refuse a saved plan older than `DURATION` (such as 24h or 90m)"},
+		durationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved plan older than `DURATION` (such as 24h, 90m or 2d)"),
 	}
 	flags = append(flags, writeFlags("written")...)
 	return append(flags, connectFlags()...)
 }
 
 func parseApply(c *cli.Context) (applyOptions, error) {
-	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: c.Duration("max-plan-age")}
+	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: flagDuration(c, "max-plan-age")}
 	if o.maxPlanAge <= 0 {
 		return o, &usageError{err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
 	}
@@ -474,8 +555,8 @@ func parseStrategies(values []string) ([]string, error) {
 	for _, s := range values {
 		s = strings.TrimSpace(s)
 		if !scim.SupportsSCIM(s) {
-			return nil, &usageError{err: fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration",
-				s, strings.Join(scim.SCIMStrategies, ", "))}
+			return nil, &usageError{err: fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration%s",
+				s, strings.Join(scim.SCIMStrategies, ", "), didYouMean(s, scim.SCIMStrategies))}
 		}
 		if !slices.Contains(out, s) {
 			out = append(out, s)
@@ -486,20 +567,24 @@ func parseStrategies(values []string) ([]string, error) {
 
 // reportOptions are report's flags.
 type reportOptions struct {
-	from   string
-	format report.Format
-	out    string
+	logOptions
+	// formatGiven says --format was given: without it (nor --out), a
+	// terminal is shown text, as terraform show does.
+	formatGiven bool
+	from        string
+	format      report.Format
+	out         string
 }
 
 // reportFormats are the forms of the audit view, html first as the default.
-var reportFormats = []report.Format{report.FormatHTML, report.FormatMarkdown, report.FormatCSV}
+var reportFormats = []report.Format{report.FormatHTML, report.FormatMarkdown, report.FormatCSV, report.FormatText}
 
 func reportFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
-		&cli.StringFlag{Name: "format", Value: string(reportFormats[0]), Usage: "output format: html, markdown or csv"},
+		&cli.StringFlag{Name: "format", Usage: "output format: html, markdown, csv or text (default: text on a terminal, else html)"},
 		outFlag("the rendering, instead of stdout,", reportFormats...),
-	}
+	}, loggingFlags()...)
 }
 
 func parseReport(c *cli.Context) (reportOptions, error) {
@@ -508,7 +593,11 @@ func parseReport(c *cli.Context) (reportOptions, error) {
 	if o.from, err = fileArgument(c, "from"); err != nil {
 		return o, err
 	}
+	if o.logOptions, err = parseLogging(c); err != nil {
+		return o, err
+	}
 	o.format, o.out, err = parseOutput(c, reportFormats[0], reportFormats...)
+	o.formatGiven = c.IsSet("format")
 	return o, err
 }
 

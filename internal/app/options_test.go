@@ -46,7 +46,7 @@ func TestParseApply_defaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := connectOptions{rps: 0, reserve: pacer.DefaultReserve, concurrency: execute.DefaultConcurrency, maxRetries: auth0api.DefaultMaxRetries,
-		timeout: auth0api.DefaultAttemptTimeout, logFormat: "text", logLevel: slog.LevelInfo}
+		timeout: auth0api.DefaultAttemptTimeout, logOptions: logOptions{logFormat: "text", logLevel: slog.LevelInfo}}
 	got := o.connectOptions
 	got.tenant = auth0api.Tenant{}
 	if got != want {
@@ -187,8 +187,11 @@ func TestParseReportAndValidate(t *testing.T) {
 	if err != nil || o.from != "r.jsonl" || o.format != report.FormatHTML || o.out != "" {
 		t.Fatalf("%+v %v", o, err)
 	}
-	if _, err := parseArgs(t, reportFlags(), parseReport, "--format", "text", "r.jsonl"); err == nil {
-		t.Error("report has no text format")
+	if o, err := parseArgs(t, reportFlags(), parseReport, "--format", "text", "r.jsonl"); err != nil || o.format != report.FormatText || !o.formatGiven {
+		t.Errorf("report --format text: %+v %v", o, err)
+	}
+	if _, err := parseArgs(t, reportFlags(), parseReport, "--format", "json", "r.jsonl"); err == nil {
+		t.Error("report has no json format")
 	}
 	v, err := parseArgs(t, validateFlags(), parseValidate, "m.json")
 	if err != nil || v.manifest != "m.json" {
@@ -229,5 +232,28 @@ func TestParseOutputs_distinctFilesAndNoDirectory(t *testing.T) {
 	}
 	if _, err := parseArgs(t, planFlags(), parsePlan, testDomain, "-f", "m.json", "--out", dir); err == nil {
 		t.Error("plan --out DIR: accepted")
+	}
+}
+
+// Every command takes the logging and output flags; -v asks for info on a
+// terminal, and --quiet with it is refused.
+func TestParseLogging_everyCommand(t *testing.T) {
+	v, err := parseArgs(t, validateFlags(), parseValidate, "--log-format", "json", "--no-color", "-q", "m.json")
+	if err != nil || !v.jsonLogs() || !v.noColor || !v.quiet || v.levelAsked {
+		t.Fatalf("validate: %+v %v", v, err)
+	}
+	r, err := parseArgs(t, reportFlags(), parseReport, "-v", "r.jsonl")
+	if err != nil || !r.levelAsked || r.logLevel != slog.LevelInfo {
+		t.Fatalf("report -v: %+v %v", r, err)
+	}
+	if _, err := parseArgs(t, reportFlags(), parseReport, "-v", "-q", "r.jsonl"); err == nil {
+		t.Error("--verbose with --quiet accepted")
+	}
+	a, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--log-level", "debug", "-f", "m.json")
+	if err != nil || !a.levelAsked || a.logLevel != slog.LevelDebug {
+		t.Fatalf("apply --log-level debug: %+v %v", a.connectOptions, err)
+	}
+	if a, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--max-plan-age", "2d", "-f", "m.json"); err != nil || a.maxPlanAge != 48*time.Hour {
+		t.Fatalf("--max-plan-age 2d: %v %v", a.maxPlanAge, err)
 	}
 }

@@ -80,7 +80,7 @@ var auditFormats = []report.Format{report.FormatText, report.FormatJSON, report.
 
 func tokensAuditFlags() []cli.Flag {
 	flags := append(selectionFlags(" (the default)"),
-		&cli.DurationFlag{Name: "within", Value: defaultAuditWindow, Usage: "flag tokens that expire within `DURATION` (such as 720h for 30 days)"},
+		durationFlag("within", defaultAuditWindow, "flag tokens that expire within `DURATION` (such as 30d or 2w)"),
 		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json, markdown or html (the audit page)"},
 		outFlag("the audit, instead of stdout,", auditFormats...),
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when a token is expired, expires within --within, was never used, or a connection has no valid token; 0 when nothing is flagged"},
@@ -89,7 +89,7 @@ func tokensAuditFlags() []cli.Flag {
 }
 
 func parseTokensAudit(c *cli.Context) (tokensAuditOptions, error) {
-	o := tokensAuditOptions{within: c.Duration("within"), detailedExitcode: c.Bool("detailed-exitcode")}
+	o := tokensAuditOptions{within: flagDuration(c, "within"), detailedExitcode: c.Bool("detailed-exitcode")}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
@@ -98,7 +98,7 @@ func parseTokensAudit(c *cli.Context) (tokensAuditOptions, error) {
 		o.all = true
 	}
 	if o.within < 0 {
-		return o, &usageError{err: fmt.Errorf("--within %v: give a duration of 0 or more, such as 720h", o.within)}
+		return o, &usageError{err: fmt.Errorf("--within %v: give a duration of 0 or more, such as 30d", o.within)}
 	}
 	if o.format, o.out, err = parseOutput(c, report.FormatText, auditFormats...); err != nil {
 		return o, err
@@ -126,14 +126,14 @@ func tokensIssueFlags() []cli.Flag {
 		&cli.StringFlag{Name: "out", Usage: "the handoff file `HANDOFF.json|HANDOFF.csv` the new tokens are written to (mode 0600): the only place a token is ever written"},
 		&cli.BoolFlag{Name: "force", Usage: "replace the handoff file if it exists"},
 		&cli.StringFlag{Name: "scopes", Value: strings.Join(scimtoken.DefaultScopes, ","), Usage: "the tokens' scopes, `a,b,...` among " + strings.Join(scimtoken.KnownScopes, ", ")},
-		&cli.DurationFlag{Name: "lifetime", Value: defaultTokenLifetime, Usage: "how long the tokens are valid, as a `DURATION` longer than 15m (8760h: a year); 0: they never expire"},
+		durationFlag("lifetime", defaultTokenLifetime, "how long the tokens are valid, as a `DURATION` longer than 15m (such as 90d or 52w); 0: they never expire"),
 	)
 	flags = append(flags, writeFlags("issued")...)
 	return append(flags, connectFlags()...)
 }
 
 func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
-	o := tokensIssueOptions{handoff: c.String("out"), lifetime: c.Duration("lifetime")}
+	o := tokensIssueOptions{handoff: c.String("out"), lifetime: flagDuration(c, "lifetime")}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
@@ -141,14 +141,14 @@ func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
 	if err := requireSelection(o.tokenSelection, "tokens issue"); err != nil {
 		return o, err
 	}
-	if err := o.checkHandoff(); err != nil {
+	if err := o.checkHandoff(c.Bool("dry-run")); err != nil {
 		return o, err
 	}
 	if o.scopes, err = parseScopes(c.String("scopes")); err != nil {
 		return o, err
 	}
 	if o.lifetime < 0 || (o.lifetime > 0 && o.lifetime <= scimtoken.MinLifetime) {
-		return o, &usageError{err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 8760h, or 0 for tokens that never expire", o.lifetime)}
+		return o, &usageError{err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 52w, or 0 for tokens that never expire", readableDuration(o.lifetime))}
 	}
 	if o.writeOptions, err = parseWrite(c); err != nil {
 		return o, err
@@ -160,8 +160,12 @@ func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
 	return o, err
 }
 
-// checkHandoff requires --out, in a form named by its extension.
-func (o *tokensIssueOptions) checkHandoff() error {
+// checkHandoff requires --out, in a form named by its extension; a dry run
+// issues nothing, and needs none.
+func (o *tokensIssueOptions) checkHandoff(dryRun bool) error {
+	if o.handoff == "" && dryRun {
+		return nil
+	}
 	if o.handoff == "" {
 		return &usageError{err: errors.New("tokens issue needs --out HANDOFF.json or HANDOFF.csv: the new tokens are written there, and nowhere else")}
 	}
@@ -202,7 +206,7 @@ type tokensRevokeOptions struct {
 func tokensRevokeFlags() []cli.Flag {
 	flags := append(selectionFlags(""),
 		&cli.BoolFlag{Name: "expired", Usage: "revoke the tokens that have expired"},
-		&cli.DurationFlag{Name: "older-than", Usage: "revoke the tokens created longer ago than `DURATION` (such as 4380h)"},
+		durationFlag("older-than", 0, "revoke the tokens created longer ago than `DURATION` (such as 26w or 180d)"),
 		&cli.IntFlag{Name: "keep-newest", Usage: "revoke all but the `N` newest tokens of each connection"},
 		&cli.StringFlag{Name: "from", Usage: "revoke the tokens named in `HANDOFF_OR_REPORT`: a handoff file of tokens issue, or the report of a tokens issue run"},
 	)
@@ -212,14 +216,14 @@ func tokensRevokeFlags() []cli.Flag {
 
 func parseTokensRevoke(c *cli.Context) (tokensRevokeOptions, error) {
 	o := tokensRevokeOptions{from: c.String("from"), choice: scimtoken.Choice{
-		Expired: c.Bool("expired"), OlderThan: c.Duration("older-than"), KeepNewest: c.Int("keep-newest")}}
+		Expired: c.Bool("expired"), OlderThan: flagDuration(c, "older-than"), KeepNewest: c.Int("keep-newest")}}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
 	}
 	switch {
 	case o.choice.OlderThan < 0:
-		return o, &usageError{err: fmt.Errorf("--older-than %v: give a positive duration such as 4380h", o.choice.OlderThan)}
+		return o, &usageError{err: fmt.Errorf("--older-than %v: give a positive duration such as 26w", o.choice.OlderThan)}
 	case o.choice.KeepNewest < 0 || o.choice.KeepNewest > scimtoken.MaxPerConnection:
 		return o, &usageError{err: fmt.Errorf("--keep-newest %d: give 1 or %d (a connection holds at most %d tokens)", o.choice.KeepNewest, scimtoken.MaxPerConnection, scimtoken.MaxPerConnection)}
 	case o.choice.Empty() && o.from == "":

@@ -211,3 +211,53 @@ func TestValidate(t *testing.T) {
 		t.Fatal(r)
 	}
 }
+
+// Terraform's habit: plan --out tfplan saves the JSON plan whatever its
+// name, says where and how to apply it even with --quiet, and apply --plan
+// reads it; a plan handed to apply as a manifest, or to rollback as a
+// report, is named for what it is with the command that takes it.
+func TestPlan_terraformHabits(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	saved := h.path("tfplan")
+	r := h.expect(h.run("plan", "--quiet", "--out", saved, "-f", "../../examples/manifest.json"), 0)
+	if _, err := plan.ReadPlanFile(saved); err != nil {
+		t.Fatalf("plan --out tfplan is not the JSON plan: %v", err)
+	}
+	if !strings.Contains(r.stderr, "Saved the plan to "+saved) || !strings.Contains(r.stderr, "scim-migrate apply --plan "+saved) {
+		t.Fatalf("plan --out --quiet does not say where it saved the plan and how to apply it:\n%s", r)
+	}
+	h.tenant.ResetStats()
+	bad := h.expect(h.run("apply", saved), 1)
+	if !strings.Contains(bad.stderr, "is a plan saved by plan --out, not a manifest") || !strings.Contains(bad.stderr, "apply --plan "+saved) ||
+		strings.Contains(bad.stderr, "unknown") {
+		t.Fatalf("apply PLAN as a manifest:\n%s", bad)
+	}
+	bad = h.expect(h.run("rollback", "--from", saved), 1)
+	if !strings.Contains(bad.stderr, "is a plan saved by plan --out, not the report of a run") || strings.Contains(bad.stderr, "not a JSON object") {
+		t.Fatalf("rollback --from PLAN:\n%s", bad)
+	}
+	if h.tenant.Stats().Total() != 0 {
+		t.Fatalf("a file of the wrong kind sent %d requests", h.tenant.Stats().Total())
+	}
+	bad = h.expect(h.run("apply", "--plan", "../../examples/manifest.json"), 1)
+	if !strings.Contains(bad.stderr, "is a manifest, not a plan") || !strings.Contains(bad.stderr, "apply -f ../../examples/manifest.json") {
+		t.Fatalf("apply --plan MANIFEST:\n%s", bad)
+	}
+	h.expect(h.run("apply", "--plan", saved), 0)
+	j := h.expect(h.run("plan", "--log-format", "json", "--out", h.path("p2"), "-f", "../../examples/manifest.json"), 0)
+	if !strings.Contains(j.stderr, `"apply_with":"scim-migrate apply --plan `) {
+		t.Fatalf("plan --out with JSON logs:\n%s", j)
+	}
+}
+
+// A manifest read from a pipe has no extension: its content says JSON or CSV.
+func TestPlan_manifestWithoutExtension(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	data, err := os.ReadFile("../../examples/manifest.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := h.file("manifest-from-pipe", string(data))
+	h.expect(h.runRaw("scim-migrate", "validate", m), 0)
+	h.expect(h.run("plan", "-f", m), 0)
+}

@@ -47,14 +47,14 @@ func TestPrompt_applyAndRollbackAskOnTheTerminal(t *testing.T) {
 		h.nothingWritten("declined apply")
 	}
 	r, tty := h.runTerminal("yes\n", "apply", "--report", h.path("r2.jsonl"), "-f", "../../examples/manifest.json")
-	if r.code != 0 || !strings.Contains(r.stdout, "3 applied") || !strings.Contains(tty.out.String(), "Write 3 SCIM configuration(s)") {
+	if r.code != 0 || !strings.Contains(r.stdout, "3 applied") || !strings.Contains(tty.out.String(), "Write 3 SCIM configurations") {
 		t.Fatalf("accepted apply: %s", r)
 	}
 	if strings.Contains(r.stdout+r.stderr, "Enter a value") {
 		t.Fatal("the question went to stdout or stderr, not the terminal")
 	}
 	r, tty = h.runTerminal("no\n", "rollback", "--report", h.path("b.jsonl"), "--from", h.path("r2.jsonl"))
-	if r.code != ExitError || !strings.Contains(tty.out.String(), "Restore 3 connection(s)") {
+	if r.code != ExitError || !strings.Contains(tty.out.String(), "Restore 3 connections") {
 		t.Fatalf("declined rollback: %s", r)
 	}
 	// --yes and --dry-run never ask.

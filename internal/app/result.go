@@ -10,6 +10,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"github.com/urfave/cli/v2"
 )
 
@@ -33,9 +34,12 @@ type runDoc struct {
 	Tenant  string `json:"tenant,omitempty"`
 	Report  string `json:"report,omitempty"`
 	// Handoff is the handoff file tokens issue wrote.
-	Handoff         string        `json:"handoff,omitempty"`
-	DryRun          bool          `json:"dry_run"`
-	Plan            *plan.Summary `json:"plan,omitempty"`
+	Handoff string        `json:"handoff,omitempty"`
+	DryRun  bool          `json:"dry_run"`
+	Plan    *plan.Summary `json:"plan,omitempty"`
+	// Changes are, in a dry run, what the run would write: a reviewer in
+	// CI needs the connections and states, not only their counts.
+	Changes         []changeDoc   `json:"changes,omitempty"`
 	Summary         runlog.Counts `json:"summary"`
 	WritesSent      int           `json:"writes_sent"`
 	WritesConfirmed int           `json:"writes_confirmed"`
@@ -43,6 +47,35 @@ type runDoc struct {
 	FinishedAt      *time.Time    `json:"finished_at,omitempty"`
 	ExitCode        int           `json:"exit_code"`
 	Error           string        `json:"error,omitempty"`
+}
+
+// changeDoc is one change a dry run would make.
+type changeDoc struct {
+	ConnectionID   string       `json:"connection_id"`
+	ConnectionName string       `json:"connection_name"`
+	Strategy       string       `json:"strategy,omitempty"`
+	Action         plan.Action  `json:"action"`
+	Before         *scim.Config `json:"before"`
+	After          *scim.Config `json:"after"`
+	// Conflict says why the change would not be written (see plan.Recheck).
+	Conflict string `json:"conflict,omitempty"`
+}
+
+// planned records, for a dry run, the plan it shows: its counts, and its
+// changes (every connection whose action is not none).
+func (d *runDoc) planned(p *plan.Plan) {
+	d.Plan = &p.Summary
+	if !d.DryRun {
+		return
+	}
+	d.Changes = []changeDoc{}
+	for _, c := range p.Changes {
+		if c.Action == plan.ActionNone {
+			continue
+		}
+		d.Changes = append(d.Changes, changeDoc{ConnectionID: c.ConnectionID, ConnectionName: c.ConnectionName, Strategy: c.Strategy,
+			Action: c.Action, Before: c.Before, After: c.After, Conflict: c.Conflict})
+	}
 }
 
 // newRunDoc makes the run's JSON document when --format json asks for one,

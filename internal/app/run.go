@@ -26,6 +26,9 @@ type runSpec struct {
 	doc    *runDoc
 	// execute runs the engine, recording into rec and telling obs.
 	execute func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome
+	// done is the word for a connection whose write was made (applied;
+	// issued, revoked for tokens).
+	done string
 	// after, when set, is the run's last step, taken once every result is
 	// in the report and before its summary, which records what after
 	// returns (tokens issue writes its handoff file there).
@@ -97,7 +100,7 @@ func (e *env) finishRun(s *session, spec runSpec, out execute.Outcome, path stri
 		"unchanged", c.Unchanged, "failed", c.Failed, "conflict", c.Conflict, "skipped", c.Skipped, "unknown", c.Unknown,
 		"writes_sent", out.WritesSent, "writes_confirmed", out.WritesConfirmed)
 	if spec.write.format != report.FormatJSON {
-		e.printRunSummary(spec.header.Command, c, path)
+		e.printRunSummary(spec.header.Command, cmp.Or(spec.done, "applied"), c, path)
 	}
 	if spec.write.keep > 0 {
 		pruneReports(spec.write.reportDir, s.client.Tenant().Key(), spec.write.keep, path, e.deps.Now(), s.logger)
@@ -115,14 +118,23 @@ func summaryOf(out execute.Outcome, now time.Time, requests int64) runlog.Summar
 	return sum
 }
 
-// printRunSummary prints the run's one-line result on stdout; --quiet keeps it.
-func (e *env) printRunSummary(command string, c runlog.Counts, path string) {
+// printRunSummary prints the run's one-line result on stdout, in the run's
+// own word for a write made (2 applied; 2 issued); --quiet keeps it.
+func (e *env) printRunSummary(command, done string, c runlog.Counts, path string) {
 	unknown := ""
 	if c.Unknown > 0 {
 		unknown = fmt.Sprintf(", %d unknown", c.Unknown)
 	}
-	fmt.Fprintf(e.stdout, "%s finished: %d applied, %d unchanged, %d failed, %d conflict, %d skipped%s. Report: %s\n",
-		command, c.Applied, c.Unchanged, c.Failed, c.Conflict, c.Skipped, unknown, path)
+	fmt.Fprintf(e.stdout, "%s finished: %d %s, %d unchanged, %d failed, %s, %d skipped%s. Report: %s\n",
+		command, c.Applied, done, c.Unchanged, c.Failed, plural(c.Conflict, "conflict"), c.Skipped, unknown, path)
+}
+
+// plural writes a count and its noun, in the plural unless it is one.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // outcomeError maps how a run ended to the command's error (and so its exit
@@ -148,7 +160,7 @@ func outcomeError(out execute.Outcome, path string) error {
 
 // writesDone says what a run did to the tenant, in its own words.
 func writesDone(out execute.Outcome) string {
-	s := fmt.Sprintf("%d write(s) sent, %d confirmed", out.WritesSent, out.WritesConfirmed)
+	s := fmt.Sprintf("%s sent, %d confirmed", plural(out.WritesSent, "write"), out.WritesConfirmed)
 	if out.WritesRefused > 0 {
 		s += fmt.Sprintf(", %d refused by the tenant", out.WritesRefused)
 	}

@@ -1,12 +1,14 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
@@ -79,4 +81,65 @@ func sameMapping(a, b *emulator.SCIMConfig) bool {
 		c.Mapping = append(c.Mapping, scim.Pair{SCIM: m.SCIM, Auth0: m.Auth0})
 	}
 	return sameConfig(c, b)
+}
+
+// firstScreenLimit is how long the README may be up to its first reference
+// section: what a newcomer reads before trying the tool.
+const firstScreenLimit = 120
+
+// TestScripts_readmeFirstScreen takes a newcomer from a clone to a plan of
+// their own manifest on the local tenant with the README's first screen
+// only: its "Try it on the local tenant" block runs as written in a fresh
+// directory, make build standing for the binaries the test built.
+func TestScripts_readmeFirstScreen(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	firstScreen, _, found := strings.Cut(readme, "\n## Documentation\n")
+	if n := strings.Count(firstScreen, "\n") + 1; !found || n >= firstScreenLimit {
+		t.Fatalf("the README up to its first reference section (## Documentation) is %d lines, want under %d", n, firstScreenLimit)
+	}
+	block := shellBlockAfter(t, firstScreen, "## Try it on the local tenant")
+	work := t.TempDir()
+	localTenant := filepath.Join(work, "build", "local-tenant")
+	if out, err := exec.Command("go", "build", "-o", localTenant, "../../examples/local-tenant").CombinedOutput(); err != nil {
+		t.Fatalf("build local-tenant: %v\n%s", err, out)
+	}
+	preamble := `set -e
+make() { mkdir -p bin && ln -sf "$TEST_SCIM_MIGRATE" bin/scim-migrate && ln -sf "$TEST_LOCAL_TENANT" bin/local-tenant; }
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+`
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-c", preamble+block)
+	cmd.Dir = work
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + work, "TEST_SCIM_MIGRATE=" + binary(t),
+		"TEST_LOCAL_TENANT=" + localTenant, "SCIM_MIGRATE_LOCK_DIR=" + filepath.Join(work, "locks")}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the README's first steps failed: %v\n%s\n--- the block:\n%s", err, out, block)
+	}
+	if !strings.Contains(string(out), "Plan: 0 to create, 1 to update") {
+		t.Fatalf("the README's first steps end without a plan of the manifest:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(work, "current.json")); err != nil {
+		t.Fatalf("the export of the README's first steps: %v", err)
+	}
+}
+
+// shellBlockAfter is the first ```sh block after the heading.
+func shellBlockAfter(t *testing.T, text, heading string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(text, "\n"+heading+"\n")
+	if !ok {
+		t.Fatalf("no %q in the README's first screen", heading)
+	}
+	_, rest, ok = strings.Cut(rest, "```sh\n")
+	block, _, closed := strings.Cut(rest, "\n```")
+	if !ok || !closed {
+		t.Fatalf("no shell block under %q", heading)
+	}
+	return block + "\n"
 }

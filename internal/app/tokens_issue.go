@@ -19,8 +19,10 @@ import (
 
 func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) error {
 	doc := e.newRunDoc("tokens issue", o.writeOptions)
-	if err := checkHandoffPath(o.handoff, o.force); err != nil {
-		return err
+	if o.handoff != "" {
+		if err := checkHandoffPath(o.handoff, o.force); err != nil {
+			return err
+		}
 	}
 	s, err := e.startWriting("tokens issue", o.writeOptions, o.connectOptions, doc)
 	if err != nil {
@@ -37,11 +39,11 @@ func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) error {
 	}
 	tasks := issueTasks(targets)
 	n := tokenWrites(tasks)
-	title := fmt.Sprintf("Tenant %s: issue a SCIM token for %d connection(s), written to %s only:", s.tenant(), n, o.handoff)
+	title := fmt.Sprintf("Tenant %s: issue a SCIM token for %s, written to %s only:", s.tenant(), plural(n, "connection"), cmp.Or(o.handoff, "the handoff file (--out)"))
 	if err := e.previewTokens(s.session, title, tasks, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := s.confirm.ask(fmt.Sprintf("Issue %d SCIM token(s) on tenant %s, written to %s only?", n, s.tenant(), o.handoff), n); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Issue %s on tenant %s, written to %s only?", plural(n, "SCIM token"), s.tenant(), o.handoff), n); err != nil {
 		return err
 	}
 	return e.runTasks(ctx, s.session, e.issueRun(s.session, tasks, o, doc))
@@ -120,7 +122,7 @@ func (e *env) writeHandoff(s *session, path string, tokens []scimtoken.HandoffTo
 		err = fmt.Errorf("write the handoff file: %w", err)
 		fate.Error = err.Error()
 		out.Fatal = cmp.Or(out.Fatal, error(&execute.FatalError{Err: err,
-			Hint: fmt.Sprintf("the %d token(s) issued cannot be handed over; rollback --from %s revokes them", len(tokens), report)}))
+			Hint: fmt.Sprintf("the %s issued cannot be handed over; rollback --from %s revokes them", plural(len(tokens), "token"), report)}))
 		return fate
 	}
 	fate.Written = true

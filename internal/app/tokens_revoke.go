@@ -33,11 +33,11 @@ func (e *env) tokensRevoke(ctx context.Context, o tokensRevokeOptions) error {
 		return e.interrupted(rctx, err)
 	}
 	n := tokenWrites(tasks)
-	title := fmt.Sprintf("Tenant %s: revoke %d token(s):", s.tenant(), n)
+	title := fmt.Sprintf("Tenant %s: revoke %s:", s.tenant(), plural(n, "token"))
 	if err := e.previewTokens(s.session, title, tasks, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := s.confirm.ask(fmt.Sprintf("Revoke %d SCIM token(s) on tenant %s? Identity providers using them stop provisioning.", n, s.tenant()), n); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Revoke %s on tenant %s? Identity providers using them stop provisioning.", plural(n, "SCIM token"), s.tenant()), n); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "tokens revoke"}
@@ -199,7 +199,13 @@ func (e *env) tokenRun(s *session, h runlog.Header, tasks []execute.TokenTask, o
 			checks[checkKey(t.Conn.ID, t.Conn.Name)] = true
 		}
 	}
-	return runSpec{header: h, tasks: len(tasks), checks: checks, write: o, doc: doc,
+	// A token run issues (tokens issue) or revokes (tokens revoke, and the
+	// rollback of an issue): its summary says so, not "applied".
+	done := "revoked"
+	if h.Command == "tokens issue" {
+		done = "issued"
+	}
+	return runSpec{header: h, tasks: len(tasks), checks: checks, write: o, doc: doc, done: done,
 		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
 			opts.Concurrency, opts.Stop, opts.Recorder, opts.Observer = s.opts.concurrency, e.deps.Stop, rec, obs
 			opts.Now, opts.Attempts = e.deps.Now, auth0api.WithAttemptCounter
@@ -251,11 +257,11 @@ func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o
 	tasks := execute.TokenRollback(run, now)
 	warnUnattributed(s, tasks)
 	n := tokenWrites(tasks)
-	title := fmt.Sprintf("Tenant %s: revoke the %d token(s) issued by the run of %s that it still holds:", s.tenant(), n, o.from)
+	title := fmt.Sprintf("Tenant %s: revoke the %s issued by the run of %s that it still holds:", s.tenant(), plural(n, "token"), o.from)
 	if err := e.previewTokens(s, title, tasks, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := w.confirm.ask(fmt.Sprintf("Revoke the %d SCIM token(s) the run of %s issued, on tenant %s?", n, o.from, s.tenant()), n); err != nil {
+	if err := w.confirm.ask(fmt.Sprintf("Revoke the %s the run of %s issued, on tenant %s?", plural(n, "SCIM token"), o.from, s.tenant()), n); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from}

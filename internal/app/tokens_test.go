@@ -409,7 +409,7 @@ func TestTokens_usageErrorsSendNothing(t *testing.T) {
 		{[]string{"revoke", "--yes", "--all"}, "--expired"},
 		{[]string{"revoke", "--yes", "--expired"}, "--all"},
 		{[]string{"revoke", "--yes", "--all", "--keep-newest", "3"}, "--keep-newest 3"},
-		{[]string{"audit", "--within", "30d"}, "duration"},
+		{[]string{"audit", "--within", "30days"}, "duration"},
 		{[]string{"issue", "--out", h.path("h.json"), "--all"}, "--yes"},
 	} {
 		r := h.expect(h.run("tokens", tc.args...), ExitError)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/scim-migrate/scim-migrate/internal/suggest"
 	"github.com/urfave/cli/v2"
 )
 
@@ -21,7 +22,44 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 	if c.Command != nil && c.Command.HelpName != "" {
 		name = c.Command.HelpName
 	}
-	return &usageError{err: clearerFlagError(err), hint: helpHint(name)}
+	return &usageError{err: suggestFlag(clearerFlagError(err), c), hint: helpHint(name)}
+}
+
+// undefinedFlag matches the flag package's message for an unknown flag.
+var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+
+// suggestFlag names the flag the user most likely meant (--dryrun:
+// --dry-run) among the command's own.
+func suggestFlag(err error, c *cli.Context) error {
+	m := undefinedFlag.FindStringSubmatch(err.Error())
+	if m == nil || c.Command == nil {
+		return err
+	}
+	var names []string
+	for _, f := range c.Command.VisibleFlags() {
+		names = append(names, f.Names()...)
+	}
+	if near := suggest.Closest(m[1], names); near != "" {
+		return fmt.Errorf("unknown flag --%s; did you mean %s?", m[1], dashed(near))
+	}
+	return fmt.Errorf("unknown flag --%s", m[1])
+}
+
+// dashed writes a flag's name as it is typed.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// didYouMean is the end of an error about a value that is not one of
+// choices: the nearest of them, when one is near.
+func didYouMean(value string, choices []string) string {
+	if near := suggest.Closest(strings.TrimSpace(value), choices); near != "" {
+		return fmt.Sprintf("; did you mean %q?", near)
+	}
+	return ""
 }
 
 // badValue matches urfave/cli's message for a value its flag cannot parse.
@@ -29,7 +67,7 @@ var badValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z-]+): (.
 
 // badEnvValue matches urfave/cli's message for an environment variable whose
 // value its flag cannot parse.
-var badEnvValue = regexp.MustCompile(`^could not parse "(.*)" as [a-z0-9]+ value from environment variable "([^"]+)" for flag ([a-z-]+): (.*)$`)
+var badEnvValue = regexp.MustCompile(`^could not parse "(.*)" (?:as [a-z0-9]+ value )?from environment variable "([^"]+)" (?:as value )?for flag ([a-z-]+): (.*)$`)
 
 // durationFlags are the flags whose values are durations.
 var durationFlags = map[string]bool{"timeout": true, "max-plan-age": true, "within": true, "lifetime": true, "older-than": true}
@@ -56,7 +94,7 @@ var wholeNumberFlags = map[string]bool{"concurrency": true, "max-retries": true,
 func valueForm(flag, complaint string) string {
 	switch {
 	case durationFlags[flag]:
-		return "give a duration with its unit, such as 30s, 5m, 24h or 720h"
+		return "give a duration with its unit, such as 30s, 5m, 24h, 30d or 52w"
 	case wholeNumberFlags[flag], strings.Contains(complaint, "strconv.ParseInt"), strings.Contains(complaint, "strconv.ParseUint"):
 		return "give a whole number"
 	case flag == "reserve", strings.Contains(complaint, "strconv.ParseFloat"):

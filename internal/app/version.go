@@ -1,8 +1,12 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
+	"runtime"
 	"runtime/debug"
+
+	"github.com/scim-migrate/scim-migrate/internal/report"
 
 	"github.com/urfave/cli/v2"
 )
@@ -50,16 +54,70 @@ func commitOf(bi *debug.BuildInfo) string {
 	return fmt.Sprintf(" (commit %s)", rev)
 }
 
+// versionInfo is what version --format json prints: what a bug report or an
+// inventory of installed tools needs.
+type versionInfo struct {
+	Version   string `json:"version"`
+	Commit    string `json:"commit,omitempty"`
+	Modified  bool   `json:"modified,omitempty"`
+	GoVersion string `json:"go_version"`
+	OS        string `json:"os"`
+	Arch      string `json:"arch"`
+}
+
+func buildInfo(linked string) versionInfo {
+	v := versionInfo{Version: orDev(linked), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return v
+	}
+	if linked == "" || linked == "dev" {
+		v.Version = orDev(bi.Main.Version)
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v.Commit = s.Value
+		case "vcs.modified":
+			v.Modified = s.Value == "true"
+		}
+	}
+	return v
+}
+
+func init() {
+	// --version says what version does.
+	cli.VersionPrinter = func(c *cli.Context) {
+		info := buildInfo("")
+		fmt.Fprintf(c.App.Writer, "scim-migrate version %s\n%s %s/%s\n", c.App.Version, info.GoVersion, info.OS, info.Arch)
+	}
+}
+
 func versionCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "version",
-		Usage: "print the version, and the commit it was built from",
+		Usage: "print the version, the commit it was built from, its Go version and OS/arch",
+		Flags: append([]cli.Flag{&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "text, or json for scripts"}},
+			loggingFlags()...),
 		Action: func(c *cli.Context) error {
 			if err := noArguments(c); err != nil {
 				return withHint(err, c)
 			}
-			fmt.Fprintf(e.stdout, "scim-migrate version %s\n", versionString(e.deps.Version))
-			return nil
+			if _, err := parseLogging(c); err != nil {
+				return withHint(err, c)
+			}
+			f, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON)
+			if err != nil {
+				return withHint(&usageError{err: fmt.Errorf("--format: %w", err)}, c)
+			}
+			info := buildInfo(e.deps.Version)
+			if f == report.FormatJSON {
+				b, _ := json.MarshalIndent(info, "", "  ")
+				_, err := fmt.Fprintf(e.stdout, "%s\n", b)
+				return err
+			}
+			_, err = fmt.Fprintf(e.stdout, "scim-migrate version %s\n%s %s/%s\n", versionString(e.deps.Version), info.GoVersion, info.OS, info.Arch)
+			return err
 		},
 	}
 }

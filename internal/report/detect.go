@@ -57,7 +57,7 @@ func DetectKind(data []byte) (Kind, error) {
 }
 
 // RenderSaved renders a saved plan or a run report, told apart by content,
-// as html, markdown or csv. It is the report command's whole job, kept here
+// as text, html, markdown or csv. It is the report command's whole job, kept here
 // so that every program that shows a saved file shows it the same way.
 // source is the file's path, shown in a run's header.
 func RenderSaved(w io.Writer, data []byte, source string, f Format) error {
@@ -87,6 +87,8 @@ func renderSavedPlan(w io.Writer, p *plan.Plan, f Format) error {
 		return RenderPlanCSV(w, p)
 	case FormatMarkdown:
 		return RenderPlan(w, p, FormatMarkdown, Style{})
+	case FormatText:
+		return RenderPlan(w, p, FormatText, Style{})
 	}
 	return fmt.Errorf("render plan: format %q is not supported", f)
 }
@@ -99,6 +101,8 @@ func renderSavedRun(w io.Writer, run *runlog.Run, source string, f Format) error
 		return RenderRunCSV(w, run)
 	case FormatMarkdown:
 		return RenderRunMarkdown(w, run, source)
+	case FormatText:
+		return RenderRunText(w, run, source)
 	}
 	return fmt.Errorf("render run: format %q is not supported", f)
 }

@@ -63,14 +63,14 @@ func TestRenderSaved_everyFormat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range []Format{FormatHTML, FormatMarkdown, FormatCSV} {
+		for _, f := range []Format{FormatHTML, FormatMarkdown, FormatCSV, FormatText} {
 			var buf bytes.Buffer
 			if err := RenderSaved(&buf, data, file, f); err != nil || buf.Len() == 0 {
 				t.Errorf("%s as %s: %v", file, f, err)
 			}
 		}
-		if err := RenderSaved(&bytes.Buffer{}, data, file, FormatText); err == nil {
-			t.Errorf("%s as text: want an error", file)
+		if err := RenderSaved(&bytes.Buffer{}, data, file, FormatJSON); err == nil {
+			t.Errorf("%s as json: want an error (it is JSON already)", file)
 		}
 	}
 }

@@ -105,3 +105,14 @@ func TestRunBy(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderRunText_golden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := RenderRunText(&buf, loadRunFixture(t), fixturePath); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "\u202e") {
+		t.Fatal("a control character from the tenant reached the terminal")
+	}
+	checkGolden(t, "run.txt", buf.String())
+}

@@ -12,9 +12,10 @@ import (
 // 2 added the unknown status, not_sent results and the summary's write
 // counts; version 3 the runs of tokens issue and tokens revoke (token
 // actions, token_id, existing_tokens); version 4 the summary's handoff (the
-// fate of tokens issue's handoff file). Reports of versions 1 to 3 are still
-// read (and rolled back).
-const RunFormatVersion = 4
+// fate of tokens issue's handoff file); version 5 the compact unchanged
+// result (StateSHA256 instead of its states). Reports of versions 1 to 4
+// are still read (and rolled back).
+const RunFormatVersion = 5
 
 // oldestRunFormatVersion is the oldest report form the reader accepts.
 const oldestRunFormatVersion = 1
@@ -104,6 +105,12 @@ type Result struct {
 	// TokenID is the SCIM token an issue_token created or a revoke_token
 	// removed: its id, never its secret.
 	TokenID string `json:"token_id,omitempty"`
+	// StateSHA256 stands for the states of a connection the run found as
+	// asked and never wrote (unchanged, action none): a nightly report of
+	// thousands of connections would otherwise be mostly their copies. Its
+	// before and after are then null, which here means "not recorded"; the
+	// digest still shows which configuration it had (ConfigSHA256).
+	StateSHA256 string `json:"state_sha256,omitempty"`
 }
 
 // Counts tallies results by status.

@@ -2,17 +2,23 @@ package runlog
 
 import (
 	"bufio"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
 // Writer appends the lines of one run's report. Every line is written whole
@@ -201,7 +207,34 @@ func (w *Writer) Intent(i Intent) error {
 // Result records how a connection ended.
 func (w *Writer) Result(r Result) error {
 	r.Type = TypeResult
-	return w.write(r)
+	return w.write(compact(r))
+}
+
+// compact leaves out the states of a connection found as asked and never
+// written, keeping their digest: rollback has nothing to undo there (no
+// intent), and the audit needs only that it was unchanged, and as what.
+// A result with an intent (a write that turned out unneeded) keeps its
+// states.
+func compact(r Result) Result {
+	if r.Status != StatusUnchanged || r.Action != plan.ActionNone || r.Before == nil || (r.After != nil && !r.After.Equal(r.Before)) {
+		return r
+	}
+	r.StateSHA256 = ConfigSHA256(r.Before)
+	r.Before, r.After = nil, nil
+	return r
+}
+
+// ConfigSHA256 is the hex SHA-256 of a configuration's JSON with its mapping
+// sorted: two configurations equal but for the order of their mapping have
+// the same digest, as they are the same to the tenant.
+func ConfigSHA256(c *scim.Config) string {
+	sorted := c.Clone()
+	slices.SortFunc(sorted.Mapping, func(a, b scim.Pair) int {
+		return cmp.Or(cmp.Compare(a.SCIM, b.SCIM), cmp.Compare(a.Auth0, b.Auth0))
+	})
+	b, _ := json.Marshal(sorted)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Summary records the end of the run.
