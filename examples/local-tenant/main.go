@@ -3,7 +3,7 @@
 //
 //	go run ./examples/local-tenant [--seed testdata/tenant.json] [--addr 127.0.0.1:0] [--addr-file PATH]
 //	    [--env-file PATH] [--plan essentials | --rate 20 --burst 10] [--latency 50ms --token-lifetime 1h]
-//	    [--generate N] [--seed-tokens]
+//	    [--generate N] [--seed-tokens] [--profile bundled|strict|shuffled|no-headers|storm]
 //
 // Without --seed it serves the demo tenant (demo-seed.json, the same as
 // testdata/tenant.json). It prints `local tenant "<name>" listening on
@@ -40,6 +40,7 @@ type config struct {
 	seed, addr, addrFile string
 	envFile              string
 	plan                 string
+	profile              string
 	generate             int
 	generateSeed         int64
 	seedTokens           bool
@@ -70,6 +71,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.opts.Burst, "burst", 10, "rate-limit bucket size")
 	fs.StringVar(&c.plan, "plan", "", "rate limits of an Auth0 plan instead of --rate and --burst: "+
 		strings.Join(emulator.PlanNames(), ", "))
+	fs.StringVar(&c.profile, "profile", "bundled", "the choices the tenant makes where Auth0's reference is silent "+
+		"(cursors, listing order, page cap, reset, rate-limit headers, token lifetime): "+strings.Join(emulator.ProfileNames(), ", "))
 	fs.DurationVar(&c.opts.Latency, "latency", 0, "latency added to every Management API answer")
 	fs.DurationVar(&c.opts.TokenLifetime, "token-lifetime", 24*time.Hour, "lifetime of issued access tokens")
 	fs.IntVar(&c.generate, "generate", 0, "add N generated connections to the seed")
@@ -86,6 +89,9 @@ func parseFlags(args []string) (config, error) {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if err := c.applyPlan(fs); err != nil {
+		return c, err
+	}
+	if err := c.applyProfile(fs); err != nil {
 		return c, err
 	}
 	return c, checkLoopback(c.addr)
@@ -111,6 +117,26 @@ func (c *config) applyPlan(fs *flag.FlagSet) error {
 		return fmt.Errorf("--plan: %w", err)
 	}
 	c.opts.Buckets = buckets
+	return nil
+}
+
+// applyProfile makes the choices of --profile; a flag given on the command
+// line (--token-lifetime, --rate-limited) wins over the profile's choice.
+func (c *config) applyProfile(fs *flag.FlagSet) error {
+	given := c.opts
+	opts, err := emulator.WithProfile(c.profile, c.opts)
+	if err != nil {
+		return fmt.Errorf("--profile: %w", err)
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "token-lifetime":
+			opts.TokenLifetime = given.TokenLifetime
+		case "rate-limited":
+			opts.Faults.RateLimitedRate = given.Faults.RateLimitedRate
+		}
+	})
+	c.opts = opts
 	return nil
 }
 

@@ -245,3 +245,21 @@ func TestExports(t *testing.T) {
 		t.Fatalf("exports:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestParseFlags_profile: --profile makes the profile's choices, keeps the
+// plan's rate limits, and a flag given on the command line wins.
+func TestParseFlags_profile(t *testing.T) {
+	c, err := parseFlags([]string{"--plan", "enterprise", "--profile", "shuffled", "--token-lifetime", "1h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.opts.Listing.OwnCursorsOnly || c.opts.Listing.Order != emulator.OrderShuffled {
+		t.Errorf("listing %+v, want own cursors, shuffled", c.opts.Listing)
+	}
+	if c.opts.TokenLifetime != time.Hour || c.opts.Buckets[emulator.GroupGlobal].Rate != 16 {
+		t.Errorf("token lifetime %v and bucket %+v: the command line and the plan must win", c.opts.TokenLifetime, c.opts.Buckets)
+	}
+	if _, err := parseFlags([]string{"--profile", "nosuch"}); err == nil || !strings.Contains(err.Error(), "bundled") {
+		t.Errorf("an unknown profile: %v, want the list of profiles", err)
+	}
+}

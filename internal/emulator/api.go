@@ -24,6 +24,9 @@ type admission struct {
 // never exceeds the client's own concurrency.
 func (t *Tenant) serveAPI(w http.ResponseWriter, r *http.Request) {
 	now := t.now()
+	if n := t.apiRequests.Add(1); t.revokeEvery > 0 && n%int64(t.revokeEvery) == 0 {
+		t.RevokeAccessTokens()
+	}
 	rt := matchRoute(r.Method, r.URL.EscapedPath())
 	slot := t.rec.arrive(r, rt.kind, rt.rawConn, now, true)
 	t.rec.enter()

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,10 +28,13 @@ type Tenant struct {
 	tokens     map[string]accessToken
 	tokenGen   int // tokens issued before the current generation are expired
 	revokeGen  int // issued tokens stamped with an older one are revoked
-	lifetime   time.Duration
-	advertised time.Duration
-	noListing  bool
-	listing    listingState
+	// revokeEvery is Options.RevokeEvery; apiRequests counts toward it.
+	revokeEvery int
+	apiRequests atomic.Int64
+	lifetime    time.Duration
+	advertised  time.Duration
+	noListing   bool
+	listing     listingState
 
 	ctl   controls
 	rec   recorder
@@ -50,6 +54,8 @@ func New(opts Options) *Tenant {
 		lifetime:   opts.TokenLifetime,
 		advertised: opts.AdvertisedLifetime,
 		noListing:  opts.DisableSCIMListing,
+
+		revokeEvery: opts.RevokeEvery,
 	}
 	if t.now == nil {
 		t.now = time.Now

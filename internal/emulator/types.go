@@ -73,6 +73,11 @@ type Options struct {
 	TenantName string
 	// TokenLifetime is how long issued tokens are accepted; default 24h.
 	TokenLifetime time.Duration
+	// RevokeEvery, when positive, revokes every access token issued so far
+	// (as RevokeAccessTokens does) as each RevokeEvery-th /api/v2 request
+	// arrives, before it is authenticated: a client must renew its token
+	// and resend, again and again.
+	RevokeEvery int
 	// AdvertisedLifetime is the expires_in reported by /oauth/token; 0 means TokenLifetime.
 	// A larger value simulates a token that dies early, so the client only learns from a 401.
 	AdvertisedLifetime time.Duration
