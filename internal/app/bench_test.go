@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,12 @@ import (
 //
 //	go test -run '^$' -bench ApplyEfficiency -benchtime 1x ./internal/app/
 func BenchmarkApplyEfficiency(b *testing.B) {
+	for _, p := range benchProfiles(b) {
+		b.Run(p.Name, func(b *testing.B) { benchApplyEfficiency(b, p) })
+	}
+}
+
+func benchApplyEfficiency(b *testing.B, p emulator.Profile) {
 	const (
 		total, changed = 1000, 800
 		rate, burst    = 20, 10
@@ -45,7 +52,7 @@ func BenchmarkApplyEfficiency(b *testing.B) {
 			kept = append(kept, c)
 			entries = append(entries, fmt.Sprintf(`{"connection_id": %q, "mode": "merge", "mapping": [{"scim": "title", "auth0": %q}]}`, c.ID, title))
 		}
-		h := newHarness(t, emulator.Options{Rate: rate, Burst: burst, Latency: latency, Listing: benchListing()}, kept...)
+		h := newHarness(t, p.Apply(emulator.Options{Rate: rate, Burst: burst, Latency: latency}), kept...)
 		m := h.file("bench.json", `{"connections": [`+strings.Join(entries, ",\n")+`]}`)
 		b.StartTimer()
 		start := time.Now()
@@ -58,7 +65,7 @@ func BenchmarkApplyEfficiency(b *testing.B) {
 		}
 		st := h.tenant.Stats()
 		sum := h.readReport(h.path("r.jsonl")).Summary
-		pages, writes := st.Count(emulator.KindSCIMList)+st.Count(emulator.KindSCIMGet), st.Count(emulator.KindSCIMUpdate)
+		pages, writes := st.CountStatus(emulator.KindSCIMList, http.StatusOK)+st.CountStatus(emulator.KindSCIMGet, http.StatusOK), st.CountStatus(emulator.KindSCIMUpdate, http.StatusOK)
 		rereads := rereadRequests(h.tenant.Requests())
 		limited := 0
 		for _, rec := range h.tenant.Requests() {
@@ -74,8 +81,8 @@ func BenchmarkApplyEfficiency(b *testing.B) {
 		eff := ideal.Seconds() / actual.Seconds()
 		b.ReportMetric(eff, "efficiency")
 		b.ReportMetric(100*float64(limited)/float64(st.Total()), "%429")
-		fmt.Printf("apply %d connections (%d changed) at %d req/s, burst %d, latency %v: %d reads (%d of them just before writes) + %d writes, %d requests sent, %d answered 429 (%.2f%%)\n",
-			total, changed, rate, burst, latency, pages, rereads, writes, st.Total(), limited, 100*float64(limited)/float64(st.Total()))
+		fmt.Printf("profile %s: apply %d connections (%d changed) at %d req/s, burst %d, latency %v: %d reads (%d of them just before writes) + %d writes, %d requests sent, %d answered 429 (%.2f%%)\n",
+			p.Name, total, changed, rate, burst, latency, pages, rereads, writes, st.Total(), limited, 100*float64(limited)/float64(st.Total()))
 		fmt.Printf("reads just before writes: %.3f per write; longest time from such a read to its write: %d ms\n",
 			float64(rereads)/float64(writes), sum.ReadWindowMS)
 		fmt.Printf("efficiency = ideal / actual = %.2f s / %.2f s = %.3f\n", ideal.Seconds(), actual.Seconds(), eff)
