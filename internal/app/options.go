@@ -126,7 +126,7 @@ func (o *connectOptions) parseLogging(level string) error {
 }
 
 func manifestFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "manifest `FILE` (.json or .csv)"}
+	return &cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "manifest `FILE` (.json, .csv, a Deploy CLI .yaml, or a Deploy CLI directory)"}
 }
 
 // validateOptions are validate's flags.
@@ -442,7 +442,7 @@ type exportOptions struct {
 func exportFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "strategy", Usage: "export only connections of strategy `S` (samlp, oidc, okta or waad); repeat it, or separate with commas, for several"},
-		&cli.StringFlag{Name: "format", Value: "json", Usage: "manifest format: json or csv"},
+		&cli.StringFlag{Name: "format", Value: "json", Usage: "manifest format: json, csv, deploy-cli-yaml, deploy-cli-dir (--out names the directory) or terraform"},
 		&cli.StringFlag{Name: "key", Value: string(manifest.KeyByID), Usage: "name connections by id, or by name (portable to another tenant): id or name"},
 		outFlag("the manifest, instead of stdout,", report.FormatJSON, report.FormatCSV),
 	}, connectFlags()...)
@@ -453,13 +453,19 @@ func parseExport(c *cli.Context) (exportOptions, error) {
 	if err := noArguments(c); err != nil {
 		return o, err
 	}
-	format, out, err := parseOutput(c, report.FormatJSON, report.FormatJSON, report.FormatCSV)
+	if o.key != manifest.KeyByID && o.key != manifest.KeyByName {
+		return o, &usageError{err: fmt.Errorf("--key %q: give id or name", o.key)}
+	}
+	interop, err := parseInteropFormat(c, &o)
 	if err != nil {
 		return o, err
 	}
-	o.format, o.out = string(format), out
-	if o.key != manifest.KeyByID && o.key != manifest.KeyByName {
-		return o, &usageError{err: fmt.Errorf("--key %q: give id or name", o.key)}
+	if !interop {
+		format, out, err := parseOutput(c, report.FormatJSON, report.FormatJSON, report.FormatCSV)
+		if err != nil {
+			return o, err
+		}
+		o.format, o.out = string(format), out
 	}
 	if o.strategies, err = parseStrategies(c.StringSlice("strategy")); err != nil {
 		return o, err
