@@ -9,6 +9,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 )
 
 // maxTokenFileBytes caps --token-file: a token is a few KiB.
@@ -49,6 +50,11 @@ func (e *env) connect(o connectOptions) (*session, error) {
 
 // tenant is the name of the session's tenant.
 func (s *session) tenant() string { return s.client.Tenant().Name() }
+
+// endpoint is the SCIM endpoint URL of one of the tenant's connections.
+func (s *session) endpoint(connectionID string) string {
+	return scimtoken.EndpointURL(s.client.Tenant().URL.String(), connectionID)
+}
 
 // credentials reads the secrets: a token file or AUTH0_API_TOKEN (a static
 // token, used instead of client credentials), else AUTH0_CLIENT_ID and
