@@ -19,6 +19,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/tenantconfig"
 	"github.com/urfave/cli/v2"
 )
 
@@ -44,6 +45,8 @@ type connectOptions struct {
 	logFormat   string
 	logLevel    slog.Level
 	quiet       bool
+	// named is the --tenant chosen from the tenants file, or nil.
+	named *tenantconfig.Tenant
 }
 
 // jsonLogs reports whether stderr carries JSON log lines.
@@ -52,6 +55,8 @@ func (o *connectOptions) jsonLogs() bool { return o.logFormat == "json" }
 func connectFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "domain", EnvVars: []string{"AUTH0_DOMAIN"}, Usage: "tenant domain, e.g. `acme.eu.auth0.com` (https); http:// only for a loopback emulator"},
+		&cli.StringFlag{Name: "tenant", EnvVars: []string{"SCIM_MIGRATE_TENANT"}, Usage: "use the tenant named `NAME` in the tenants file (domain, client id, where its secret comes from); AUTH0_* variables still win"},
+		&cli.StringFlag{Name: "config", Usage: "the tenants file at `PATH` (default: scim-migrate/tenants.yaml in the user's config directory)"},
 		&cli.StringFlag{Name: "audience", EnvVars: []string{"AUTH0_AUDIENCE"}, Usage: "Management API audience (default https://<domain>/api/v2/)"},
 		&cli.StringFlag{Name: "token-file", Usage: "read a Management API access token from the file at `PATH` instead of using client credentials (AUTH0_API_TOKEN works too); secrets are never flag values"},
 		&cli.StringFlag{Name: "rps", Value: rpsAuto, EnvVars: []string{"SCIM_MIGRATE_RPS"}, Usage: "requests per second to the tenant: auto learns the pace from the tenant's rate-limit answers; a number is a ceiling the learned pace never exceeds"},
@@ -81,7 +86,17 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 	if err := o.parseLogging(c.String("log-level")); err != nil {
 		return o, err
 	}
-	if o.tenant, err = auth0api.ParseDomain(c.String("domain")); err != nil {
+	domain := c.String("domain")
+	if o.named, err = namedTenant(c); err != nil {
+		return o, err
+	}
+	if domain == "" && o.named != nil {
+		domain = o.named.Domain
+	}
+	if o.audience == "" && o.named != nil {
+		o.audience = o.named.Audience
+	}
+	if o.tenant, err = auth0api.ParseDomain(domain); err != nil {
 		return o, &usageError{err: err}
 	}
 	return o, nil
