@@ -9,7 +9,15 @@
 #      YES=1), keeping a report,
 #   4. plan the target again: it must now match.
 #
-# Settings and secrets come from the environment only, never from arguments:
+# The two tenants are best named in the tenants file (see the README's
+# "Named tenants"): each command then runs with --tenant, and no secret
+# passes through this script at all:
+#
+#   SOURCE_TENANT, TARGET_TENANT  tenants named in the tenants file
+#   SCIM_MIGRATE_CONFIG           that file (default: the user's one)
+#
+# Otherwise settings and secrets come from the environment, never from
+# arguments:
 #
 #   SOURCE_DOMAIN  and SOURCE_CLIENT_ID + SOURCE_CLIENT_SECRET, or SOURCE_API_TOKEN
 #   TARGET_DOMAIN  and TARGET_CLIENT_ID + TARGET_CLIENT_SECRET, or TARGET_API_TOKEN
@@ -29,18 +37,30 @@ umask 077 # the manifest and the reports describe the tenants' configuration
 work=${WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/scim-migrate-migration.XXXXXX")}
 mkdir -p "$work"
 
-: "${SOURCE_DOMAIN:?set SOURCE_DOMAIN to the tenant to migrate from}"
-: "${TARGET_DOMAIN:?set TARGET_DOMAIN to the tenant to migrate to}"
+: "${SOURCE_TENANT:=}" "${TARGET_TENANT:=}"
+if [ -z "$SOURCE_TENANT" ]; then : "${SOURCE_DOMAIN:?set SOURCE_TENANT (a named tenant) or SOURCE_DOMAIN to the tenant to migrate from}"; fi
+if [ -z "$TARGET_TENANT" ]; then : "${TARGET_DOMAIN:?set TARGET_TENANT (a named tenant) or TARGET_DOMAIN to the tenant to migrate to}"; fi
+SOURCE_DOMAIN=${SOURCE_DOMAIN:-$SOURCE_TENANT}
+TARGET_DOMAIN=${TARGET_DOMAIN:-$TARGET_TENANT}
 
-# on_tenant PREFIX COMMAND...: runs scim-migrate against the tenant whose
-# settings are in the PREFIX_* variables. The secrets are exported inside a
-# subshell, so they never appear on a command line (visible in ps) and never
-# leak from one tenant's commands to the other's.
+# on_tenant PREFIX COMMAND...: runs scim-migrate against the tenant PREFIX
+# names: with --tenant when PREFIX_TENANT is set, else from the PREFIX_*
+# variables. The secrets are exported inside a subshell, so they never appear
+# on a command line (visible in ps) and never leak from one tenant's commands
+# to the other's.
 on_tenant() {
   local prefix=$1
   shift
   (
-    unset AUTH0_CLIENT_ID AUTH0_CLIENT_SECRET AUTH0_API_TOKEN AUTH0_AUDIENCE
+    unset AUTH0_DOMAIN AUTH0_CLIENT_ID AUTH0_CLIENT_SECRET AUTH0_API_TOKEN AUTH0_AUDIENCE SCIM_MIGRATE_TENANT
+    named_var=${prefix}_TENANT
+    if [ -n "${!named_var}" ]; then
+      local cmd=$1
+      shift
+      config=()
+      [ -z "${SCIM_MIGRATE_CONFIG:-}" ] || config=(--config "$SCIM_MIGRATE_CONFIG")
+      exec "$scim_migrate" "$cmd" --tenant "${!named_var}" "${config[@]}" "$@"
+    fi
     domain_var=${prefix}_DOMAIN id_var=${prefix}_CLIENT_ID secret_var=${prefix}_CLIENT_SECRET token_var=${prefix}_API_TOKEN
     export AUTH0_DOMAIN=${!domain_var}
     if [ -n "${!token_var:-}" ]; then

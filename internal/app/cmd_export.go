@@ -29,11 +29,16 @@ func (e *env) export(ctx context.Context, o exportOptions) error {
 		return err
 	}
 	ctx = e.readOnlyContext(ctx)
+	interop := isInteropFormat(o.format)
 	conns, err := s.client.Export(ctx, auth0api.ExportOptions{
-		Strategies: o.strategies, NeedNames: o.key == manifest.KeyByName, Concurrency: o.concurrency,
+		Strategies: o.strategies, NeedNames: o.key == manifest.KeyByName || interop,
+		NeedStrategies: interop, Concurrency: o.concurrency,
 	})
 	if err != nil {
 		return e.interrupted(ctx, err)
+	}
+	if interop {
+		return e.exportInterop(s, o, conns)
 	}
 	entries, omitted := manifest.ExportEntries(conns, o.key)
 	for _, om := range omitted {

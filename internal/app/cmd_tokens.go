@@ -132,7 +132,7 @@ func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now ti
 	var conns []scimtoken.AuditedConnection
 	for i, t := range targets {
 		c := scimtoken.AuditedConnection{ConnectionID: t.conn.ID, ConnectionName: t.conn.Name, Strategy: t.conn.Strategy,
-			Tokens: []scimtoken.AuditedToken{}, Flags: []scimtoken.Flag{}}
+			Endpoint: s.endpoint(t.conn.ID), Tokens: []scimtoken.AuditedToken{}, Flags: []scimtoken.Flag{}}
 		switch {
 		case t.unconfigured:
 			s.logger.Info("left out of the audit: it has no SCIM configuration, so no token", "connection_id", t.conn.ID, "connection_name", t.conn.Name)

@@ -10,6 +10,8 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+	"github.com/scim-migrate/scim-migrate/internal/tenantconfig"
 )
 
 // maxTokenFileBytes caps --token-file: a token is a few KiB.
@@ -28,7 +30,7 @@ type session struct {
 func (e *env) connect(o connectOptions) (*session, error) {
 	logger := newLogger(e.stderr, o, e.streams.ErrTerminal)
 	e.logger = logger
-	creds, err := e.credentials(o.tokenFile)
+	creds, err := e.credentials(o.tokenFile, o.named)
 	if err != nil {
 		return nil, err
 	}
@@ -51,10 +53,16 @@ func (e *env) connect(o connectOptions) (*session, error) {
 // tenant is the name of the session's tenant.
 func (s *session) tenant() string { return s.client.Tenant().Name() }
 
+// endpoint is the SCIM endpoint URL of one of the tenant's connections.
+func (s *session) endpoint(connectionID string) string {
+	return scimtoken.EndpointURL(s.client.Tenant().URL.String(), connectionID)
+}
+
 // credentials reads the secrets: a token file or AUTH0_API_TOKEN (a static
 // token, used instead of client credentials), else AUTH0_CLIENT_ID and
-// AUTH0_CLIENT_SECRET. Secrets come only from the environment or a file.
-func (e *env) credentials(tokenFile string) (auth0api.Credentials, error) {
+// AUTH0_CLIENT_SECRET, else the named tenant's (see namedCredentials).
+// Secrets come only from the environment, a file or a command.
+func (e *env) credentials(tokenFile string, named *tenantconfig.Tenant) (auth0api.Credentials, error) {
 	creds := auth0api.Credentials{
 		ClientID:     e.deps.Getenv("AUTH0_CLIENT_ID"),
 		ClientSecret: e.deps.Getenv("AUTH0_CLIENT_SECRET"),
@@ -70,6 +78,10 @@ func (e *env) credentials(tokenFile string) (auth0api.Credentials, error) {
 			return creds, fmt.Errorf("--token-file %s is empty", tokenFile)
 		}
 		e.addSecret(creds.Token)
+	}
+	creds, err := e.namedCredentials(named, creds)
+	if err != nil {
+		return creds, err
 	}
 	if creds.Token != "" && strings.ContainsAny(creds.Token, " \t\r\n") {
 		return creds, fmt.Errorf("the access token contains whitespace; give the token alone")

@@ -19,6 +19,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/tenantconfig"
 	"github.com/urfave/cli/v2"
 )
 
@@ -41,6 +42,8 @@ type connectOptions struct {
 	concurrency int
 	maxRetries  int
 	timeout     time.Duration
+	// named is the --tenant chosen from the tenants file, or nil.
+	named *tenantconfig.Tenant
 	logOptions
 }
 
@@ -96,6 +99,8 @@ func parseLogging(c *cli.Context) (logOptions, error) {
 func tenantFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "domain", EnvVars: []string{"AUTH0_DOMAIN"}, Usage: "tenant domain, e.g. `acme.eu.auth0.com` (https); http:// only for a loopback emulator"},
+		&cli.StringFlag{Name: "tenant", EnvVars: []string{"SCIM_MIGRATE_TENANT"}, Usage: "use the tenant named `NAME` in the tenants file (domain, client id, where its secret comes from); AUTH0_* variables still win"},
+		&cli.StringFlag{Name: "config", Usage: "the tenants file at `PATH` (default: scim-migrate/tenants.yaml in the user's config directory)"},
 		&cli.StringFlag{Name: "audience", EnvVars: []string{"AUTH0_AUDIENCE"}, Usage: "Management API audience (default https://<domain>/api/v2/)"},
 		&cli.StringFlag{Name: "token-file", Usage: "read a Management API access token from the file at `PATH` instead of using client credentials (AUTH0_API_TOKEN works too); secrets are never flag values"},
 		&cli.StringFlag{Name: "rps", Value: rpsAuto, EnvVars: []string{"SCIM_MIGRATE_RPS"}, Usage: "requests per second to the tenant: auto learns the pace from the tenant's rate-limit answers; a number is a ceiling the learned pace never exceeds"},
@@ -126,7 +131,17 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 	if o.logOptions, err = parseLogging(c); err != nil {
 		return o, err
 	}
-	if o.tenant, err = auth0api.ParseDomain(c.String("domain")); err != nil {
+	domain := c.String("domain")
+	if o.named, err = namedTenant(c); err != nil {
+		return o, err
+	}
+	if domain == "" && o.named != nil {
+		domain = o.named.Domain
+	}
+	if o.audience == "" && o.named != nil {
+		o.audience = o.named.Audience
+	}
+	if o.tenant, err = auth0api.ParseDomain(domain); err != nil {
 		return o, &usageError{err: err}
 	}
 	return o, nil
@@ -161,7 +176,7 @@ func parseRPS(s string) (float64, error) {
 }
 
 func manifestFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "manifest `FILE` (.json or .csv)"}
+	return &cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "manifest `FILE` (.json, .csv, a Deploy CLI .yaml, or a Deploy CLI directory)"}
 }
 
 // validateOptions are validate's flags.
@@ -523,7 +538,7 @@ type exportOptions struct {
 func exportFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "strategy", Usage: "export only connections of strategy `S` (samlp, oidc, okta or waad); repeat it, or separate with commas, for several"},
-		&cli.StringFlag{Name: "format", Value: "json", Usage: "manifest format: json or csv"},
+		&cli.StringFlag{Name: "format", Value: "json", Usage: "manifest format: json, csv, deploy-cli-yaml, deploy-cli-dir (--out names the directory) or terraform"},
 		&cli.StringFlag{Name: "key", Value: string(manifest.KeyByID), Usage: "name connections by id, or by name (portable to another tenant): id or name"},
 		outFlag("the manifest, instead of stdout,", report.FormatJSON, report.FormatCSV),
 	}, connectFlags()...)
@@ -534,13 +549,19 @@ func parseExport(c *cli.Context) (exportOptions, error) {
 	if err := noArguments(c); err != nil {
 		return o, err
 	}
-	format, out, err := parseOutput(c, report.FormatJSON, report.FormatJSON, report.FormatCSV)
+	if o.key != manifest.KeyByID && o.key != manifest.KeyByName {
+		return o, &usageError{err: fmt.Errorf("--key %q: give id or name", o.key)}
+	}
+	interop, err := parseInteropFormat(c, &o)
 	if err != nil {
 		return o, err
 	}
-	o.format, o.out = string(format), out
-	if o.key != manifest.KeyByID && o.key != manifest.KeyByName {
-		return o, &usageError{err: fmt.Errorf("--key %q: give id or name", o.key)}
+	if !interop {
+		format, out, err := parseOutput(c, report.FormatJSON, report.FormatJSON, report.FormatCSV)
+		if err != nil {
+			return o, err
+		}
+		o.format, o.out = string(format), out
 	}
 	if o.strategies, err = parseStrategies(c.StringSlice("strategy")); err != nil {
 		return o, err

@@ -143,3 +143,36 @@ func shellBlockAfter(t *testing.T, text, heading string) string {
 	}
 	return block + "\n"
 }
+
+// TestScripts_migrateTenantNamed runs the same migration between two tenants
+// named in a tenants file: the script passes --tenant and never handles a
+// secret; the environment holds only the variables the file names.
+func TestScripts_migrateTenantNamed(t *testing.T) {
+	src, dst := sourceTenant(t), targetTenant(t)
+	work := t.TempDir()
+	cfg := filepath.Join(t.TempDir(), "tenants.yaml")
+	body := "tenants:\n" +
+		"  old:\n    domain: " + src.srv.URL + "\n    client_id: " + testClientID + "\n    client_secret_env: OLD_TENANT_SECRET\n" +
+		"  new:\n    domain: " + dst.srv.URL + "\n    client_id: " + testClientID + "\n    client_secret_env: NEW_TENANT_SECRET\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "../../examples/migrate-tenant.sh")
+	cmd.Env = append(os.Environ(), "SCIM_MIGRATE="+binary(t), "WORK_DIR="+work, "YES=1",
+		"SOURCE_TENANT=old", "TARGET_TENANT=new", "SCIM_MIGRATE_CONFIG="+cfg,
+		"OLD_TENANT_SECRET="+testClientSecret, "NEW_TENANT_SECRET="+testClientSecret,
+		"SCIM_MIGRATE_LOCK_DIR="+filepath.Join(work, "locks"))
+	out, err := cmd.CombinedOutput()
+	if code := exitCodeOf(err); code != ExitPartial { // wonka-oidc has no counterpart on the target
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if strings.Contains(string(out), testClientSecret) {
+		t.Fatal("the secret appears in the script's output")
+	}
+	want, got := configsByName(src), configsByName(dst)
+	for _, name := range []string{"acme-okta", "Globex SAML", "initech-azure"} {
+		if !sameMapping(want[name], got[name]) {
+			t.Errorf("%s: %+v, want %+v", name, got[name], want[name])
+		}
+	}
+}

@@ -73,6 +73,9 @@ func TestSecrets_neverInAnyOutput(t *testing.T) {
 	credentials := map[string]map[string]string{
 		"client credentials": {"AUTH0_CLIENT_ID": testClientID, "AUTH0_CLIENT_SECRET": testClientSecret},
 		"static token":       {"AUTH0_API_TOKEN": testToken},
+		// --tenant: the same client credentials, through the tenants file
+		// (client id) and a variable it names (the secret).
+		"named tenant": {"AUTH0_CLIENT_ID": testClientID, "AUTH0_CLIENT_SECRET": testClientSecret},
 	}
 	for credName, creds := range credentials {
 		for _, fault := range []string{"none", "refused", "expired", "scope", "5xx"} {
@@ -85,14 +88,34 @@ func TestSecrets_neverInAnyOutput(t *testing.T) {
 					h.env[k] = v
 				}
 				applyFault(h, fault)
+				var named []string
+				if credName == "named tenant" {
+					named = h.namedTenant()
+				}
 				h.leakCheck("validate", h.runRaw("scim-migrate", "validate", "-f", "../../examples/manifest.json"))
 				for _, args := range secretRuns(h) {
-					r := h.run(args[0], args[1:]...)
+					r := h.run(args[0], append(args[1:], named...)...)
 					h.leakCheck(credName+" "+fault+" "+strings.Join(args, " "), r)
 				}
 			})
 		}
 	}
+}
+
+// namedTenant moves the harness's client credentials into a tenants file
+// (the secret into a variable that file names) and returns the flags that
+// select it.
+func (h *harness) namedTenant() []string {
+	h.t.Helper()
+	cfg := h.path("tenants.yaml")
+	body := "tenants:\n  acme:\n    domain: " + h.srv.URL + "\n    client_id: " + h.env["AUTH0_CLIENT_ID"] + "\n    client_secret_env: ACME_SECRET\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+	h.env["ACME_SECRET"] = h.env["AUTH0_CLIENT_SECRET"]
+	delete(h.env, "AUTH0_CLIENT_ID")
+	delete(h.env, "AUTH0_CLIENT_SECRET")
+	return []string{"--tenant", "acme", "--config", cfg}
 }
 
 func applyFault(h *harness, fault string) {

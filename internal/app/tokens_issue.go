@@ -71,7 +71,9 @@ func (e *env) issueRun(s *session, tasks []execute.TokenTask, o tokensIssueOptio
 		Request: execute.TokenRequest{Scopes: o.scopes, Lifetime: o.lifetime},
 		Issued: func(t execute.TokenTask, tok scimtoken.Issued) {
 			e.addSecret(tok.Secret)
-			issued.add(scimtoken.NewHandoffToken(t.Conn.ID, t.Conn.Name, t.Conn.Strategy, tok))
+			ht := scimtoken.NewHandoffToken(t.Conn.ID, t.Conn.Name, t.Conn.Strategy, tok)
+			ht.Endpoint = s.endpoint(t.Conn.ID)
+			issued.add(ht)
 		},
 	})
 	spec.after = func(out *execute.Outcome, report string) *runlog.Handoff {

@@ -223,7 +223,7 @@ func (e *env) previewTokens(s *session, title string, tasks []execute.TokenTask,
 	}
 	changes := make([]report.TokenChange, len(tasks))
 	for i, t := range tasks {
-		changes[i] = report.TokenChange{Mark: "+", Name: t.Conn.Name, ConnectionID: t.Conn.ID, Note: t.TokenID}
+		changes[i] = report.TokenChange{Mark: "+", Name: t.Conn.Name, ConnectionID: t.Conn.ID, Note: t.TokenID, Endpoint: s.endpoint(t.Conn.ID)}
 		switch {
 		case t.Outcome != "":
 			changes[i].Mark, changes[i].Note = "!", string(t.Outcome)+": "+t.Note

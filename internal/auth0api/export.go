@@ -19,6 +19,9 @@ type ExportOptions struct {
 	// NeedNames asks for every exported connection's name, for a manifest
 	// keyed by name.
 	NeedNames bool
+	// NeedStrategies asks for every exported connection's strategy, which
+	// Deploy CLI files state.
+	NeedStrategies bool
 	// Concurrency bounds the per-connection reads of the fallback.
 	Concurrency int
 }
@@ -79,7 +82,7 @@ func lacksIdentity(live *plan.Live, opts ExportOptions) bool {
 		if lc.Config == nil {
 			continue
 		}
-		if (len(opts.Strategies) > 0 && lc.Strategy == "") || (opts.NeedNames && lc.Name == "") {
+		if ((len(opts.Strategies) > 0 || opts.NeedStrategies) && lc.Strategy == "") || (opts.NeedNames && lc.Name == "") {
 			return true
 		}
 	}

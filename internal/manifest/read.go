@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -25,7 +26,8 @@ const MaxManifestBytes = 64 << 20
 const maxEncodingProblems = 20
 
 // ReadManifest reads, parses and validates the manifest at path. The format
-// follows the extension, .json or .csv in any case. A file larger than
+// follows the extension, .json, .csv, or .yaml/.yml (a Deploy CLI file) in
+// any case; a directory is a Deploy CLI directory export. A file larger than
 // MaxManifestBytes is refused without being read whole. Problems with the
 // manifest's content are returned as Problems; failing to open or read the
 // file is returned as the underlying error.
@@ -35,7 +37,11 @@ func ReadManifest(path string) (*Manifest, error) {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxManifestBytes {
+	fi, err := f.Stat()
+	if err == nil && fi.IsDir() {
+		return ReadDeployCLIDir(path)
+	}
+	if err == nil && fi.Mode().IsRegular() && fi.Size() > MaxManifestBytes {
 		return nil, tooLarge(path)
 	}
 	// The stat above cannot see through pipes or a file that grows while it
@@ -58,9 +64,11 @@ func ParseManifest(name string, data []byte) (*Manifest, error) {
 		return ParseJSONManifest(name, data)
 	case ".csv":
 		return ParseCSVManifest(name, data)
+	case ".yaml", ".yml":
+		return ParseDeployCLIYAML(name, data)
 	default:
 		ps := newProblemList(name)
-		ps.add(1, "unsupported manifest extension %q: use .json or .csv", ext)
+		ps.add(1, "unsupported manifest extension %q: use .json, .csv, a Deploy CLI .yaml or a Deploy CLI directory", ext)
 		return nil, ps.err()
 	}
 }
@@ -68,7 +76,8 @@ func ParseManifest(name string, data []byte) (*Manifest, error) {
 // ParseManifestDetect parses a manifest that has no file name to tell its
 // format by (standard input): JSON when its first character, after a
 // byte-order mark and white space, is '{', CSV otherwise. name is used in
-// every problem's position.
+// every problem's position. A Deploy CLI YAML file is told by a line that
+// starts with "connections:" (a CSV header never does).
 func ParseManifestDetect(name string, data []byte) (*Manifest, error) {
 	if len(data) > MaxManifestBytes {
 		return nil, tooLarge(name)
@@ -76,8 +85,13 @@ func ParseManifestDetect(name string, data []byte) (*Manifest, error) {
 	if t := bytes.TrimLeft(bytes.TrimPrefix(data, utf8BOM), " \t\r\n"); len(t) > 0 && t[0] == '{' {
 		return ParseJSONManifest(name, data)
 	}
+	if deployYAMLStart.Match(data) {
+		return ParseDeployCLIYAML(name, data)
+	}
 	return ParseCSVManifest(name, data)
 }
+
+var deployYAMLStart = regexp.MustCompile(`(?m)^connections:`)
 
 func tooLarge(name string) error {
 	ps := newProblemList(name)

@@ -139,8 +139,9 @@ func TestParseManifest_extensions(t *testing.T) {
 	if _, err := ParseManifest("UPPER.CSV", data); err != nil {
 		t.Errorf("upper-case .CSV: %v", err)
 	}
+	// A .yaml file is a Deploy CLI file: CSV in it is refused as such.
 	_, err := ParseManifest("m.yaml", data)
-	want := `m.yaml:1: unsupported manifest extension ".yaml": use .json or .csv`
+	want := `m.yaml:1: a Deploy CLI file must be a map with a connections: list, not a string`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}

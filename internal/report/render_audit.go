@@ -280,6 +280,9 @@ func auditConnectionBlock(c scimtoken.AuditedConnection, clk clock, s Style) str
 		b.WriteString(entryIndent + s.paint(sgrRed, label) + " " + sanitize(c.Error) + "\n")
 		return b.String()
 	}
+	if c.Endpoint != "" {
+		b.WriteString(entryIndent + "SCIM endpoint " + bare(c.Endpoint) + "\n")
+	}
 	if slices.Contains(c.Flags, scimtoken.FlagNoValidToken) {
 		why := "none of its tokens can be used; nothing can provision into it"
 		if len(c.Tokens) == 0 {

@@ -5,14 +5,16 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 )
 
 // TokenChange is one line of what a tokens issue, revoke or rollback is
 // about to do: Mark is + (issue), - (revoke) or ! (failed before any
-// request), Note the token id or why it failed.
+// request), Note the token id or why it failed, Endpoint the connection's
+// SCIM endpoint URL (shown for an issue: the identity provider needs it).
 type TokenChange struct {
-	Mark, Name, ConnectionID, Note string
+	Mark, Name, ConnectionID, Note, Endpoint string
 }
 
 // RenderTokenChanges writes a token run's preview: a title, then one
@@ -27,7 +29,11 @@ func RenderTokenChanges(w io.Writer, title string, changes []TokenChange) error 
 		if name == "" {
 			name = "(no name)"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Mark, sanitize(name), bare(c.ConnectionID), sanitize(c.Note))
+		note := sanitize(c.Note)
+		if c.Mark == "+" && c.Endpoint != "" {
+			note = strings.TrimSpace(note + " " + bare(c.Endpoint))
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Mark, sanitize(name), bare(c.ConnectionID), note)
 	}
 	tw.Flush()
 	if !slices.ContainsFunc(changes, func(c TokenChange) bool { return c.Mark != "!" }) {

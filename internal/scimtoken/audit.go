@@ -35,11 +35,13 @@ type AuditedToken struct {
 
 // AuditedConnection is one connection's tokens and what the audit found.
 type AuditedConnection struct {
-	ConnectionID   string         `json:"connection_id"`
-	ConnectionName string         `json:"connection_name"`
-	Strategy       string         `json:"strategy,omitempty"`
-	Tokens         []AuditedToken `json:"tokens"`
-	Flags          []Flag         `json:"flags"`
+	ConnectionID   string `json:"connection_id"`
+	ConnectionName string `json:"connection_name"`
+	Strategy       string `json:"strategy,omitempty"`
+	// Endpoint is the connection's SCIM endpoint URL (see EndpointURL).
+	Endpoint string         `json:"endpoint,omitempty"`
+	Tokens   []AuditedToken `json:"tokens"`
+	Flags    []Flag         `json:"flags"`
 	// Error says why the connection's tokens could not be read; it then
 	// has no tokens and no flags.
 	Error string `json:"error,omitempty"`

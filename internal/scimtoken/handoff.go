@@ -20,10 +20,8 @@ type Handoff struct {
 	Tokens   []HandoffToken `json:"tokens"`
 }
 
-// HandoffToken is one connection's new token. There is no SCIM endpoint
-// URL: Auth0's documentation tells administrators to copy it from the
-// connection's Provisioning tab in the Dashboard, and does not give its
-// form (see the README).
+// HandoffToken is one connection's new token, with the connection's SCIM
+// endpoint URL (see EndpointURL): the identity provider needs both.
 type HandoffToken struct {
 	ConnectionID   string   `json:"connection_id"`
 	ConnectionName string   `json:"connection_name"`
@@ -33,6 +31,8 @@ type HandoffToken struct {
 	Scopes         []string `json:"scopes"`
 	// ValidUntil is empty for a token that never expires.
 	ValidUntil string `json:"valid_until"`
+	// Endpoint is the connection's SCIM endpoint URL.
+	Endpoint string `json:"endpoint"`
 }
 
 // NewHandoffToken is the handoff entry of a token just issued for a connection.
@@ -65,7 +65,11 @@ func HandoffFormatOf(path string) (HandoffFormat, error) {
 }
 
 // handoffColumns are the CSV handoff's columns; scopes are separated by spaces.
-var handoffColumns = []string{"connection_id", "connection_name", "strategy", "token_id", "token", "scopes", "valid_until"}
+var handoffColumns = []string{"connection_id", "connection_name", "strategy", "token_id", "token", "scopes", "valid_until", "endpoint"}
+
+// legacyHandoffColumns are the columns of a handoff written before the
+// endpoint column, still read by revoke --from.
+var legacyHandoffColumns = handoffColumns[:7]
 
 // Encode writes the handoff in a form.
 func (h *Handoff) Encode(f HandoffFormat) ([]byte, error) {
@@ -81,7 +85,7 @@ func (h *Handoff) Encode(f HandoffFormat) ([]byte, error) {
 	_ = w.Write(handoffColumns)
 	for _, t := range h.Tokens {
 		_ = w.Write([]string{t.ConnectionID, t.ConnectionName, t.Strategy, t.TokenID, t.Token,
-			strings.Join(t.Scopes, " "), t.ValidUntil})
+			strings.Join(t.Scopes, " "), t.ValidUntil, t.Endpoint})
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
@@ -127,7 +131,7 @@ func parseHandoffJSON(data []byte) ([]TokenRef, []string, error) {
 
 func parseHandoffCSV(data []byte) ([]TokenRef, []string, error) {
 	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil || len(rows) == 0 || !equalStrings(rows[0], handoffColumns) {
+	if err != nil || len(rows) == 0 || !(equalStrings(rows[0], handoffColumns) || equalStrings(rows[0], legacyHandoffColumns)) {
 		return nil, nil, errHandoffShape
 	}
 	var refs []TokenRef

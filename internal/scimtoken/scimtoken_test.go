@@ -107,3 +107,20 @@ func TestValidTokenID(t *testing.T) {
 		}
 	}
 }
+
+func TestEndpointURLAndHandoffColumns(t *testing.T) {
+	if got := EndpointURL("https://acme.eu.auth0.com", "con_ABC123"); got != "https://acme.eu.auth0.com/scim/v2/connections/con_ABC123" {
+		t.Errorf("EndpointURL = %s", got)
+	}
+	h := Handoff{Tenant: "t", Tokens: []HandoffToken{{ConnectionID: "con_1", TokenID: "tok_1", Token: "s", Endpoint: "https://t/scim/v2/connections/con_1"}}}
+	data, err := h.Encode(HandoffCSV)
+	if err != nil || !strings.Contains(string(data), ",endpoint\n") || !strings.Contains(string(data), "https://t/scim/v2/connections/con_1") {
+		t.Fatalf("CSV handoff: %v\n%s", err, data)
+	}
+	// A handoff written before the endpoint column is still read.
+	legacy := "connection_id,connection_name,strategy,token_id,token,scopes,valid_until\ncon_1,n,okta,tok_1,s,get:users,\n"
+	refs, _, err := ParseHandoff([]byte(legacy))
+	if err != nil || len(refs) != 1 || refs[0].TokenID != "tok_1" {
+		t.Errorf("legacy CSV: %v %v", refs, err)
+	}
+}
