@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -149,7 +150,8 @@ func (e *env) readManifest(path string) (*manifest.Manifest, error) {
 // readManifestFile reads the manifest at path. A name without an extension
 // (a pipe: -f /dev/stdin, -f <(command)) is told JSON from CSV by content.
 func readManifestFile(path string) (*manifest.Manifest, error) {
-	if filepath.Ext(path) != "" {
+	if fi, err := os.Stat(path); filepath.Ext(path) != "" || (err == nil && fi.IsDir()) {
+		// A directory is a Deploy CLI directory export, whatever its name.
 		return manifest.ReadManifest(path)
 	}
 	data, err := fileutil.ReadLimited(path, manifest.MaxManifestBytes)
