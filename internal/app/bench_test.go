@@ -53,6 +53,7 @@ func benchApplyEfficiency(b *testing.B, p emulator.Profile) {
 			entries = append(entries, fmt.Sprintf(`{"connection_id": %q, "mode": "merge", "mapping": [{"scim": "title", "auth0": %q}]}`, c.ID, title))
 		}
 		h := newHarness(t, p.Apply(emulator.Options{Rate: rate, Burst: burst, Latency: latency}), kept...)
+		h.timeout = 30 * time.Minute // a storm profile takes its time
 		m := h.file("bench.json", `{"connections": [`+strings.Join(entries, ",\n")+`]}`)
 		b.StartTimer()
 		start := time.Now()

@@ -173,6 +173,7 @@ func paceTenant(t *testing.T, sc paceScenario, p emulator.Profile) (*harness, st
 		}
 	}
 	h := newHarness(t, p.Apply(emulator.Options{Buckets: sc.buckets, Latency: paceLatency}), kept...)
+	h.timeout = 30 * time.Minute // a storm profile takes its time
 	h.tenant.AddStaticToken(emulator.StaticToken{Token: "other-client-token-0123456789", Scopes: allScopes, Client: "other"})
 	return h, h.file("pace.json", `{"connections": [`+strings.Join(entries, ",\n")+`]}`)
 }

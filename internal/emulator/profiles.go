@@ -31,11 +31,11 @@ var profiles = []Profile{
 			everyBucket(o, func(b *Bucket) { b.Reset = ResetFull })
 		}},
 	{Name: "shuffled", About: "own cursors only, listings in a stable shuffled order, Retry-After on 429s, " +
-		"access tokens that live 3 s and are all revoked every 40 requests",
+		"access tokens that live 3 s and are all revoked every 150 requests",
 		apply: func(o *Options) {
 			o.Listing = ListingBehaviour{OwnCursorsOnly: true, Order: OrderShuffled}
 			o.Headers.RetryAfter = true
-			o.TokenLifetime, o.RevokeEvery = 3*time.Second, 40
+			o.TokenLifetime, o.RevokeEvery = 3*time.Second, 150
 		}},
 	{Name: "no-headers", About: "no x-ratelimit-* headers (a proxy strips them): a bare 429 when the bucket is empty; " +
 		"own cursors only, listings in creation order",
