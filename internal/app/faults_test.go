@@ -44,6 +44,11 @@ func (h *harness) allDesired(ids []string) {
 }
 
 func TestApply_rateLimitStormsNeverExceedTheCeiling(t *testing.T) {
+	t.Parallel()
+	virtual(t, rateLimitStormsNeverExceedTheCeiling)
+}
+
+func rateLimitStormsNeverExceedTheCeiling(t *testing.T) {
 	const rps = 40
 	h, m, ids := bulkTenant(t, 80, emulator.Options{Rate: 30, Burst: 5, Faults: emulator.Faults{Seed: 3, RateLimitedRate: 0.03}})
 	h.tenant.Throttle(time.Now().Add(time.Second))
