@@ -105,10 +105,10 @@ type Status struct {
 type Pacer struct {
 	opts Options
 
-	mu       sync.Mutex
-	groups   map[string]*group
-	ceiling  ceiling   // Options.Ceiling's token bucket
-	recent   *group    // the group that most recently let a request go
+	mu      sync.Mutex
+	groups  map[string]*group
+	ceiling ceiling // Options.Ceiling's token bucket
+	recent  *group  // the group that most recently let a request go
 }
 
 // New returns a Pacer configured by o.
