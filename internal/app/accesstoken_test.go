@@ -26,49 +26,52 @@ import (
 // its request resent: the run finishes (exit 3), exactly those two failed,
 // each with its own 5xx.
 func TestApply_tokenExpiresAndIsRevokedDuringTheRun(t *testing.T) {
-	start := time.Now()
-	clock := func() time.Time { return start.Add(5 * time.Since(start)) }
-	h, m, ids := bulkTenant(t, 82, emulator.Options{TokenLifetime: 3 * time.Second, Clock: clock})
-	failing := map[string]bool{ids[5]: true, ids[60]: true}
-	h.tenant.SetFaults(emulator.Faults{Seed: 16, ServerErrorRate: 0.1, FailWrites: []string{ids[5], ids[60]}, FailStatus: http.StatusServiceUnavailable})
-	var writes atomic.Int64
-	var revokedAt atomic.Pointer[time.Time]
-	h.tenant.SetWriteHook(func(string) {
-		if writes.Add(1) == 40 {
-			h.tenant.RevokeAccessTokens()
-			now := clock()
-			revokedAt.Store(&now)
+	t.Parallel()
+	virtual(t, func(t *testing.T) {
+		start := time.Now()
+		clock := func() time.Time { return start.Add(5 * time.Since(start)) }
+		h, m, ids := bulkTenant(t, 82, emulator.Options{TokenLifetime: 3 * time.Second, Clock: clock})
+		failing := map[string]bool{ids[5]: true, ids[60]: true}
+		h.tenant.SetFaults(emulator.Faults{Seed: 16, ServerErrorRate: 0.1, FailWrites: []string{ids[5], ids[60]}, FailStatus: http.StatusServiceUnavailable})
+		var writes atomic.Int64
+		var revokedAt atomic.Pointer[time.Time]
+		h.tenant.SetWriteHook(func(string) {
+			if writes.Add(1) == 40 {
+				h.tenant.RevokeAccessTokens()
+				now := clock()
+				revokedAt.Store(&now)
+			}
+		})
+		rep := h.path("r.jsonl")
+		r := h.expect(h.run("apply", "--max-retries", "3", "--report", rep, "-f", m), ExitPartial)
+		for _, res := range h.readReport(rep).Results {
+			switch {
+			case failing[res.ConnectionID]:
+				if res.Status != runlog.StatusFailed || !serverError.MatchString(res.Error) || strings.Contains(strings.ToLower(res.Error), "token") {
+					t.Errorf("%s: %s %q, want failed with its own 503", res.ConnectionID, res.Status, res.Error)
+				}
+			case res.Status != runlog.StatusApplied:
+				t.Errorf("%s: %s %q, want applied", res.ConnectionID, res.Status, res.Error)
+			}
 		}
+		refused, afterRevocation := 0, 0
+		for _, rec := range h.tenant.Requests() {
+			if rec.Status == http.StatusUnauthorized {
+				refused++
+				if at := revokedAt.Load(); at != nil && !rec.Arrived.Before(*at) {
+					afterRevocation++
+				}
+			}
+		}
+		if refused < 2 || afterRevocation == 0 || h.tenant.Stats().TokensIssued < 3 {
+			t.Fatalf("nothing was tested: %d answers 401, %d of them after the revocation, %d tokens issued\n%s",
+				refused, afterRevocation, h.tenant.Stats().TokensIssued, r)
+		}
+		if !strings.Contains(r.stderr, "2 connections failed") || strings.Contains(r.stderr, "just issued") {
+			t.Fatal(r)
+		}
+		t.Logf("%d answers 401, %d of them after the revocation; %d tokens issued", refused, afterRevocation, h.tenant.Stats().TokensIssued)
 	})
-	rep := h.path("r.jsonl")
-	r := h.expect(h.run("apply", "--max-retries", "3", "--report", rep, "-f", m), ExitPartial)
-	for _, res := range h.readReport(rep).Results {
-		switch {
-		case failing[res.ConnectionID]:
-			if res.Status != runlog.StatusFailed || !serverError.MatchString(res.Error) || strings.Contains(strings.ToLower(res.Error), "token") {
-				t.Errorf("%s: %s %q, want failed with its own 503", res.ConnectionID, res.Status, res.Error)
-			}
-		case res.Status != runlog.StatusApplied:
-			t.Errorf("%s: %s %q, want applied", res.ConnectionID, res.Status, res.Error)
-		}
-	}
-	refused, afterRevocation := 0, 0
-	for _, rec := range h.tenant.Requests() {
-		if rec.Status == http.StatusUnauthorized {
-			refused++
-			if at := revokedAt.Load(); at != nil && !rec.Arrived.Before(*at) {
-				afterRevocation++
-			}
-		}
-	}
-	if refused < 2 || afterRevocation == 0 || h.tenant.Stats().TokensIssued < 3 {
-		t.Fatalf("nothing was tested: %d answers 401, %d of them after the revocation, %d tokens issued\n%s",
-			refused, afterRevocation, h.tenant.Stats().TokensIssued, r)
-	}
-	if !strings.Contains(r.stderr, "2 connections failed") || strings.Contains(r.stderr, "just issued") {
-		t.Fatal(r)
-	}
-	t.Logf("%d answers 401, %d of them after the revocation; %d tokens issued", refused, afterRevocation, h.tenant.Stats().TokensIssued)
 }
 
 // serverError finds a 5xx status in an error.

@@ -45,6 +45,7 @@ func answer(status int, contentType, body string) func(http.ResponseWriter) {
 }
 
 func TestAnswers_malformedAnswersAreClearErrors(t *testing.T) {
+	t.Parallel()
 	const listing = "connections-scim-configurations"
 	const jsonType = "application/json; charset=utf-8"
 	cloudflare := "<!DOCTYPE html><html><head><title>auth0.com | 524: A timeout occurred</title></head><body>cloudflare</body></html>"

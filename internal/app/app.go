@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/suggest"
 	"github.com/urfave/cli/v2"
@@ -37,7 +38,14 @@ type Streams struct {
 type Deps struct {
 	Version string
 	Getenv  func(string) string
-	Now     func() time.Time
+	// Now is the time of the run's records: reports, plans, handoffs, the
+	// lock (nil: Clock's).
+	Now func() time.Time
+	// Clock is the time the tenant's client waits on and measures: the
+	// pacer's turns, pauses and backoffs, the access token's age (nil: the
+	// real clock). Tests give a fake one, so that a run through minutes of
+	// rate limits takes milliseconds.
+	Clock pacer.Clock
 	// Base is the HTTP round tripper under the tool's transport (nil: the
 	// default); tests use it to trust a test certificate authority.
 	Base http.RoundTripper
@@ -64,8 +72,11 @@ func (d Deps) withDefaults() Deps {
 	if d.Getenv == nil {
 		d.Getenv = os.Getenv
 	}
+	if d.Clock == nil {
+		d.Clock = pacer.System
+	}
 	if d.Now == nil {
-		d.Now = time.Now
+		d.Now = d.Clock.Now
 	}
 	if d.Stop == nil {
 		d.Stop = make(chan struct{})

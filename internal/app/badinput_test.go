@@ -103,6 +103,7 @@ func expectedMessage(t *testing.T, want string) string {
 // TestBadInput_oversizedFiles: a 1 GB sparse file and a 10 MB line are
 // refused with a message naming the limit, before being read into memory.
 func TestBadInput_oversizedFiles(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	sparse := func(name string) string {
 		p := h.path(name)

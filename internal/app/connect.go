@@ -43,6 +43,7 @@ func (e *env) connect(o connectOptions) (*session, error) {
 		UserAgent:   "scim-migrate/" + e.deps.Version,
 		Transport: auth0api.TransportOptions{
 			RPS: o.rps, Reserve: reserveOption(o.reserve), MaxRetries: o.maxRetries, AttemptTimeout: o.timeout, Logger: logger,
+			Clock: e.deps.Clock,
 		},
 	})
 	if err != nil {

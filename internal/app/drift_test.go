@@ -77,58 +77,65 @@ func (h *harness) runSlow(sub string, args ...string) result {
 }
 
 func TestDrift_secondWriterDuringApply(t *testing.T) {
-	h, m, ids := mixedTenant(t, 24, emulator.Options{})
-	original := h.tenant.Snapshot()
-	merged, replaced := ids[22], ids[23] // the last merge-mode and the last replace-mode connection
-	h.editOnFirstWrite(merged, replaced)
-	rep := h.path("apply.jsonl")
-	r := h.expect(h.runSlow("apply", "--report", rep, "-f", m), ExitPartial)
-	h.tenant.SetWriteHook(nil)
+	t.Parallel()
+	virtual(t, func(t *testing.T) {
+		h, m, ids := mixedTenant(t, 24, emulator.Options{})
+		original := h.tenant.Snapshot()
+		merged, replaced := ids[22], ids[23] // the last merge-mode and the last replace-mode connection
+		h.editOnFirstWrite(merged, replaced)
+		rep := h.path("apply.jsonl")
+		r := h.expect(h.runSlow("apply", "--report", rep, "-f", m), ExitPartial)
+		h.tenant.SetWriteHook(nil)
 
-	if cfg, _ := h.tenant.SCIMConfig(merged); !hasPair(cfg, "nickName", "nickname") || !hasPair(cfg, "title", "app_metadata.title") {
-		t.Errorf("merge mode: the other administrator's entry or the manifest's is lost: %+v", cfg)
-	}
-	if cfg, _ := h.tenant.SCIMConfig(replaced); !hasPair(cfg, "nickName", "nickname") || cfg.UserIDAttribute != "userName" {
-		t.Errorf("replace mode: the other administrator's edit was overwritten: %+v", cfg)
-	}
-	run := h.readReport(rep)
-	if got := statuses(run); got[runlog.StatusApplied] != 23 || got[runlog.StatusConflict] != 1 {
-		t.Fatalf("statuses %v\n%s", got, r)
-	}
-	edited := someoneElses()
-	for _, in := range run.Intents {
-		want := original[in.ConnectionID]
-		if in.ConnectionID == merged {
-			want = edited
+		if cfg, _ := h.tenant.SCIMConfig(merged); !hasPair(cfg, "nickName", "nickname") || !hasPair(cfg, "title", "app_metadata.title") {
+			t.Errorf("merge mode: the other administrator's entry or the manifest's is lost: %+v", cfg)
 		}
-		if !sameConfig(in.Before, want) {
-			t.Errorf("intent of %s: before %+v, want the state the write replaced %+v", in.ConnectionID, in.Before, want)
+		if cfg, _ := h.tenant.SCIMConfig(replaced); !hasPair(cfg, "nickName", "nickname") || cfg.UserIDAttribute != "userName" {
+			t.Errorf("replace mode: the other administrator's edit was overwritten: %+v", cfg)
 		}
-	}
-	want := cloneState(original)
-	want[merged], want[replaced] = edited, edited
-	h.expect(h.run("rollback", "--report", h.path("back.jsonl"), "--from", rep), 0)
-	h.sameState(want, "rollback restores the state each write replaced, the other administrator's edits included")
+		run := h.readReport(rep)
+		if got := statuses(run); got[runlog.StatusApplied] != 23 || got[runlog.StatusConflict] != 1 {
+			t.Fatalf("statuses %v\n%s", got, r)
+		}
+		edited := someoneElses()
+		for _, in := range run.Intents {
+			want := original[in.ConnectionID]
+			if in.ConnectionID == merged {
+				want = edited
+			}
+			if !sameConfig(in.Before, want) {
+				t.Errorf("intent of %s: before %+v, want the state the write replaced %+v", in.ConnectionID, in.Before, want)
+			}
+		}
+		want := cloneState(original)
+		want[merged], want[replaced] = edited, edited
+		h.expect(h.run("rollback", "--report", h.path("back.jsonl"), "--from", rep), 0)
+		h.sameState(want, "rollback restores the state each write replaced, the other administrator's edits included")
+	})
 }
 
 func TestDrift_secondWriterDuringRollback(t *testing.T) {
-	h, m, ids := mixedTenant(t, 24, emulator.Options{})
-	original := h.tenant.Snapshot()
-	rep := h.path("apply.jsonl")
-	h.expect(h.run("apply", "--yes", "--report", rep, "-f", m), 0)
-	h.editOnFirstWrite(ids[22], ids[23])
-	back := h.path("back.jsonl")
-	r := h.expect(h.runSlow("rollback", "--report", back, "--from", rep), ExitPartial)
-	h.tenant.SetWriteHook(nil)
-	if got := statuses(h.readReport(back)); got[runlog.StatusApplied] != 22 || got[runlog.StatusConflict] != 2 {
-		t.Fatalf("statuses %v\n%s", got, r)
-	}
-	want := cloneState(original)
-	want[ids[22]], want[ids[23]] = someoneElses(), someoneElses()
-	h.sameState(want, "rollback leaves what someone changed during it, and restores the rest")
+	t.Parallel()
+	virtual(t, func(t *testing.T) {
+		h, m, ids := mixedTenant(t, 24, emulator.Options{})
+		original := h.tenant.Snapshot()
+		rep := h.path("apply.jsonl")
+		h.expect(h.run("apply", "--yes", "--report", rep, "-f", m), 0)
+		h.editOnFirstWrite(ids[22], ids[23])
+		back := h.path("back.jsonl")
+		r := h.expect(h.runSlow("rollback", "--report", back, "--from", rep), ExitPartial)
+		h.tenant.SetWriteHook(nil)
+		if got := statuses(h.readReport(back)); got[runlog.StatusApplied] != 22 || got[runlog.StatusConflict] != 2 {
+			t.Fatalf("statuses %v\n%s", got, r)
+		}
+		want := cloneState(original)
+		want[ids[22]], want[ids[23]] = someoneElses(), someoneElses()
+		h.sameState(want, "rollback leaves what someone changed during it, and restores the rest")
+	})
 }
 
 func TestDrift_killedWithASecondWriterThenRolledBack(t *testing.T) {
+	t.Parallel()
 	h, m, ids := mixedTenant(t, 24, emulator.Options{})
 	original := h.tenant.Snapshot()
 	rep := h.path("apply.jsonl")
@@ -189,6 +196,7 @@ func TestTruth_fullDiskAfterWritesExits4(t *testing.T) {
 // writes the tenant holds reported as failed: a fatal error while writes are
 // in flight, a short --timeout, a second interrupt.
 func TestTruth_noFalseFailures(t *testing.T) {
+	t.Parallel()
 	t.Run("missing scope while writes are in flight", func(t *testing.T) {
 		h, m, _ := creatingTenant(t, emulator.Options{Latency: 150 * time.Millisecond})
 		h.env["AUTH0_CLIENT_ID"], h.env["AUTH0_CLIENT_SECRET"] = "no-create-client", "no-create-secret"

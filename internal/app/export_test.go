@@ -23,29 +23,32 @@ func configured(conns []emulator.Connection, strategies ...string) int {
 }
 
 func TestExport_roundTripPlansNoChanges(t *testing.T) {
-	conns := emulator.Generate(300, 3)
-	h := newHarness(t, emulator.Options{}, conns...)
-	want := configured(conns)
-	for _, format := range []string{"json", "csv"} {
-		for _, key := range []string{"id", "name"} {
-			out := h.path("export-" + key + "." + format)
-			h.expect(h.run("export", "--format", format, "--key", key, "--out", out), 0)
-			if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
-				t.Fatalf("%s: %v %v, want a 0600 file", out, err, fi)
-			}
-			m, err := manifest.ReadManifest(out)
-			if err != nil || len(m.Entries) != want {
-				t.Fatalf("%s: %v, %d entries, want %d", out, err, entriesOf(m), want)
-			}
-			r := h.expect(h.run("plan", "--detailed-exitcode", "-f", out), 0)
-			if !strings.Contains(r.stdout, "No changes.") {
-				t.Fatalf("%s: plan of the export:\n%s", out, r)
+	t.Parallel()
+	virtual(t, func(t *testing.T) {
+		conns := emulator.Generate(300, 3)
+		h := newHarness(t, emulator.Options{}, conns...)
+		want := configured(conns)
+		for _, format := range []string{"json", "csv"} {
+			for _, key := range []string{"id", "name"} {
+				out := h.path("export-" + key + "." + format)
+				h.expect(h.run("export", "--format", format, "--key", key, "--out", out), 0)
+				if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+					t.Fatalf("%s: %v %v, want a 0600 file", out, err, fi)
+				}
+				m, err := manifest.ReadManifest(out)
+				if err != nil || len(m.Entries) != want {
+					t.Fatalf("%s: %v, %d entries, want %d", out, err, entriesOf(m), want)
+				}
+				r := h.expect(h.run("plan", "--detailed-exitcode", "-f", out), 0)
+				if !strings.Contains(r.stdout, "No changes.") {
+					t.Fatalf("%s: plan of the export:\n%s", out, r)
+				}
 			}
 		}
-	}
-	if st := h.tenant.Stats(); st.Count(emulator.KindSCIMUpdate)+st.Count(emulator.KindSCIMCreate) != 0 {
-		t.Fatal("export or plan wrote to the tenant")
-	}
+		if st := h.tenant.Stats(); st.Count(emulator.KindSCIMUpdate)+st.Count(emulator.KindSCIMCreate) != 0 {
+			t.Fatal("export or plan wrote to the tenant")
+		}
+	})
 }
 
 func entriesOf(m *manifest.Manifest) int {
@@ -72,21 +75,24 @@ func TestExport_stableOutput(t *testing.T) {
 }
 
 func TestExport_fewRequestsOnALargeTenant(t *testing.T) {
-	conns := emulator.Generate(5000, 7)
-	h := newHarness(t, emulator.Options{}, conns...)
-	pages := (configured(conns) + 99) / 100
-	for _, key := range []string{"id", "name"} {
-		h.tenant.ResetStats()
-		h.expect(h.run("export", "--key", key, "--format", "csv", "--out", h.path("big-"+key+".csv")), 0)
-		st := h.tenant.Stats()
-		if st.Count(emulator.KindSCIMList) != pages || st.Total() != pages {
-			t.Errorf("--key %s: %d requests (%d SCIM listing pages), want the %d listing pages only", key, st.Total(), st.Count(emulator.KindSCIMList), pages)
+	t.Parallel()
+	virtual(t, func(t *testing.T) {
+		conns := emulator.Generate(5000, 7)
+		h := newHarness(t, emulator.Options{}, conns...)
+		pages := (configured(conns) + 99) / 100
+		for _, key := range []string{"id", "name"} {
+			h.tenant.ResetStats()
+			h.expect(h.run("export", "--key", key, "--format", "csv", "--out", h.path("big-"+key+".csv")), 0)
+			st := h.tenant.Stats()
+			if st.Count(emulator.KindSCIMList) != pages || st.Total() != pages {
+				t.Errorf("--key %s: %d requests (%d SCIM listing pages), want the %d listing pages only", key, st.Total(), st.Count(emulator.KindSCIMList), pages)
+			}
+			if st.Total() > 50 {
+				t.Errorf("--key %s: %d requests, the goal is at most 50", key, st.Total())
+			}
+			t.Logf("export --key %s of 5,000 connections (%d configurations): %d requests", key, configured(conns), st.Total())
 		}
-		if st.Total() > 50 {
-			t.Errorf("--key %s: %d requests, the goal is at most 50", key, st.Total())
-		}
-		t.Logf("export --key %s of 5,000 connections (%d configurations): %d requests", key, configured(conns), st.Total())
-	}
+	})
 }
 
 func TestExport_fallsBackWhenTheListingIsRefused(t *testing.T) {

@@ -44,6 +44,11 @@ func (h *harness) allDesired(ids []string) {
 }
 
 func TestApply_rateLimitStormsNeverExceedTheCeiling(t *testing.T) {
+	t.Parallel()
+	virtual(t, rateLimitStormsNeverExceedTheCeiling)
+}
+
+func rateLimitStormsNeverExceedTheCeiling(t *testing.T) {
 	const rps = 40
 	h, m, ids := bulkTenant(t, 80, emulator.Options{Rate: 30, Burst: 5, Faults: emulator.Faults{Seed: 3, RateLimitedRate: 0.03}})
 	h.tenant.Throttle(time.Now().Add(time.Second))
@@ -128,17 +133,22 @@ func TestApply_tokenShorterThanTheRun(t *testing.T) {
 		"announced expiry": {TokenLifetime: time.Second, Latency: 5 * time.Millisecond},
 	} {
 		t.Run(name, func(t *testing.T) {
-			h, m, ids := bulkTenant(t, 60, opts)
-			start := time.Now()
-			h.expect(h.run("apply", "--rps", "30", "--report", h.path("r.jsonl"), "-f", m), 0)
-			h.allDesired(ids)
-			if time.Since(start) < 1500*time.Millisecond {
-				t.Skip("the run was shorter than two token lifetimes; nothing was tested")
-			}
-			if st := h.tenant.Stats(); st.TokensIssued < 2 {
-				t.Fatalf("%d tokens issued for a run longer than a token's life", st.TokensIssued)
-			}
+			t.Parallel()
+			virtual(t, func(t *testing.T) { tokenShorterThanTheRun(t, opts) })
 		})
+	}
+}
+
+func tokenShorterThanTheRun(t *testing.T, opts emulator.Options) {
+	h, m, ids := bulkTenant(t, 60, opts)
+	start := time.Now()
+	h.expect(h.run("apply", "--rps", "30", "--report", h.path("r.jsonl"), "-f", m), 0)
+	h.allDesired(ids)
+	if time.Since(start) < 1500*time.Millisecond {
+		t.Skip("the run was shorter than two token lifetimes; nothing was tested")
+	}
+	if st := h.tenant.Stats(); st.TokensIssued < 2 {
+		t.Fatalf("%d tokens issued for a run longer than a token's life", st.TokensIssued)
 	}
 }
 

@@ -40,6 +40,7 @@ func (f *tearingDisk) Write(p []byte) (int, error) {
 // 4, naming the report) or finishes, and rollback always reads the report
 // and restores the tenant exactly.
 func TestReport_tornWritesStayReadable(t *testing.T) {
+	t.Parallel()
 	for trial := range 20 {
 		t.Run(fmt.Sprint(trial), func(t *testing.T) {
 			h, m, _ := bulkTenant(t, 12, emulator.Options{})

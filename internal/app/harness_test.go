@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,8 +38,11 @@ type harness struct {
 	t      *testing.T
 	tenant *emulator.Tenant
 	srv    *httptest.Server
-	env    map[string]string
-	dir    string
+	// base reaches srv when it serves in-memory connections (a virtual
+	// test, see virtual): the app's Deps.Base. nil: srv is a real socket.
+	base http.RoundTripper
+	env  map[string]string
+	dir  string
 	// stop is given to the app as Deps.Stop; closing it is a first SIGINT.
 	stop chan struct{}
 	// timeout bounds one command, so a hung run fails its test.
@@ -68,11 +73,17 @@ func newHarness(t *testing.T, opts emulator.Options, conns ...emulator.Connectio
 	}
 	tenant.AddClient(emulator.Client{ID: testClientID, Secret: testClientSecret, Scopes: allScopes})
 	tenant.AddStaticToken(emulator.StaticToken{Token: testToken, Scopes: allScopes})
-	srv := httptest.NewServer(tenant.Handler())
-	t.Cleanup(srv.Close)
+	var srv *httptest.Server
+	var base http.RoundTripper
+	if isVirtual(t) {
+		srv, base = pipeServer(t, tenant.Handler())
+	} else {
+		srv = httptest.NewServer(tenant.Handler())
+		t.Cleanup(srv.Close)
+	}
 	dir := t.TempDir()
 	return &harness{
-		t: t, tenant: tenant, srv: srv, dir: dir, stop: make(chan struct{}),
+		t: t, tenant: tenant, srv: srv, base: base, dir: dir, stop: make(chan struct{}),
 		env: map[string]string{"AUTH0_CLIENT_ID": testClientID, "AUTH0_CLIENT_SECRET": testClientSecret,
 			"SCIM_MIGRATE_LOCK_DIR": filepath.Join(dir, "locks")},
 	}
@@ -130,6 +141,13 @@ func hasReportFlag(args []string) bool {
 	return false
 }
 
+// runMu keeps the runs of tests that go in parallel (t.Parallel) one at a
+// time: urfave/cli sets up every command's flags with one shared help flag
+// (cli.HelpFlag), which two runs at once would write together. What
+// surrounds a run (the emulator, the harness, the checks, a process of the
+// binary) still overlaps.
+var runMu sync.Mutex
+
 // runRaw runs scim-migrate with exactly the given arguments.
 func (h *harness) runRaw(args ...string) result {
 	h.t.Helper()
@@ -140,11 +158,14 @@ func (h *harness) runRaw(args ...string) result {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	runMu.Lock()
+	defer runMu.Unlock()
 	code := Run(ctx, args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, Deps{
 		Version:      "test",
 		Getenv:       func(k string) string { return h.env[k] },
 		Stop:         h.stop,
 		Now:          h.now(),
+		Base:         h.base,
 		OpenReport:   h.openReport,
 		OpenTerminal: noTerminal,
 	})

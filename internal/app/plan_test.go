@@ -131,37 +131,40 @@ func TestPlan_savedPlanAndFormats(t *testing.T) {
 }
 
 func TestPlan_fewRequestsOnALargeTenant(t *testing.T) {
-	conns := emulator.Generate(5000, 7)
-	h := newHarness(t, emulator.Options{}, conns...)
-	var entries []string
-	withConfig, named := 0, 0
-	for _, c := range conns {
-		if c.SCIM == nil || !scim.SupportsSCIM(c.Strategy) {
-			continue
+	t.Parallel()
+	virtual(t, func(t *testing.T) {
+		conns := emulator.Generate(5000, 7)
+		h := newHarness(t, emulator.Options{}, conns...)
+		var entries []string
+		withConfig, named := 0, 0
+		for _, c := range conns {
+			if c.SCIM == nil || !scim.SupportsSCIM(c.Strategy) {
+				continue
+			}
+			key := fmt.Sprintf(`"connection_id": %q`, c.ID)
+			if withConfig%10 == 0 {
+				key = fmt.Sprintf(`"connection_name": %q`, c.Name)
+				named++
+			}
+			withConfig++
+			entries = append(entries, fmt.Sprintf(`{%s, "mode": "merge", "mapping": [{"scim": "title", "auth0": "app_metadata.title"}]}`, key))
 		}
-		key := fmt.Sprintf(`"connection_id": %q`, c.ID)
-		if withConfig%10 == 0 {
-			key = fmt.Sprintf(`"connection_name": %q`, c.Name)
-			named++
+		m := h.file("big.json", `{"connections": [`+strings.Join(entries, ",\n")+`]}`)
+		h.expect(h.run("plan", "-f", m), 0)
+		st := h.tenant.Stats()
+		scimPages := (withConfig + 99) / 100
+		if got := st.Count(emulator.KindSCIMList); got > scimPages {
+			t.Errorf("%d SCIM listing pages for %d configurations, want at most %d", got, withConfig, scimPages)
 		}
-		withConfig++
-		entries = append(entries, fmt.Sprintf(`{%s, "mode": "merge", "mapping": [{"scim": "title", "auth0": "app_metadata.title"}]}`, key))
-	}
-	m := h.file("big.json", `{"connections": [`+strings.Join(entries, ",\n")+`]}`)
-	h.expect(h.run("plan", "-f", m), 0)
-	st := h.tenant.Stats()
-	scimPages := (withConfig + 99) / 100
-	if got := st.Count(emulator.KindSCIMList); got > scimPages {
-		t.Errorf("%d SCIM listing pages for %d configurations, want at most %d", got, withConfig, scimPages)
-	}
-	if got := st.Count(emulator.KindConnectionsList); got > (5000+99)/100 {
-		t.Errorf("%d connection listing pages", got)
-	}
-	if got := st.Count(emulator.KindSCIMGet) + st.Count(emulator.KindConnectionsGet); got != 0 {
-		t.Errorf("%d per-connection reads, want none", got)
-	}
-	t.Logf("%d entries (%d by name): %d requests in all (%d SCIM pages, %d connection pages)",
-		len(entries), named, st.Total(), st.Count(emulator.KindSCIMList), st.Count(emulator.KindConnectionsList))
+		if got := st.Count(emulator.KindConnectionsList); got > (5000+99)/100 {
+			t.Errorf("%d connection listing pages", got)
+		}
+		if got := st.Count(emulator.KindSCIMGet) + st.Count(emulator.KindConnectionsGet); got != 0 {
+			t.Errorf("%d per-connection reads, want none", got)
+		}
+		t.Logf("%d entries (%d by name): %d requests in all (%d SCIM pages, %d connection pages)",
+			len(entries), named, st.Total(), st.Count(emulator.KindSCIMList), st.Count(emulator.KindConnectionsList))
+	})
 }
 
 func TestPlan_fallsBackWhenTheListingIsRefused(t *testing.T) {

@@ -2,8 +2,10 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,42 +215,70 @@ func TestLock_overlappingRunIsRefusedAtOnce(t *testing.T) {
 // TestSignal_noWriteAfterTheFirstInterrupt interrupts applies paced by a
 // slow tenant (writes wait their turn in the pacer) at several moments: no
 // write request may reach the tenant later than 150 ms after the signal,
-// the run exits 130, and rollback restores the tenant.
+// the run exits 130, and rollback restores the tenant. The run is in
+// process, on virtual time (see virtual), its SIGINT sent as main sends it
+// (Deps.Signals); the moments are exact, and the pacer's waits take no real
+// time.
 func TestSignal_noWriteAfterTheFirstInterrupt(t *testing.T) {
 	for _, c := range []struct {
 		writes int
 		then   time.Duration // into the pacer's half-second wait for the next write
 	}{{1, 0}, {4, 170 * time.Millisecond}, {7, 330 * time.Millisecond}} {
 		t.Run(fmt.Sprintf("after %d writes and %v", c.writes, c.then), func(t *testing.T) {
-			h, m, _ := bulkTenant(t, 12, emulator.Options{Buckets: emulator.PlanFree(), Latency: 50 * time.Millisecond})
-			original := h.tenant.Snapshot()
-			rep := h.path("r.jsonl")
-			cmd := h.startWith(rep, m, "--concurrency", "4")
-			h.waitWrites(c.writes)
-			time.Sleep(c.then) // picks the moment of the signal; nothing is timed by it
-			signalled := time.Now()
-			_ = cmd.Process.Signal(syscall.SIGINT)
-			if code := exitCodeOf(cmd.Wait()); code != ExitInterrupted {
-				t.Fatalf("exit %d, want %d\n%s", code, ExitInterrupted, h.stderr.String())
-			}
-			last := time.Time{}
-			for _, rec := range h.tenant.Requests() {
-				if rec.Kind == emulator.KindSCIMUpdate && rec.Arrived.After(last) {
-					last = rec.Arrived
-				}
-			}
-			if late := last.Sub(signalled); late > 150*time.Millisecond {
-				t.Errorf("a write reached the tenant %v after the interrupt", late.Round(time.Millisecond))
-			}
-			run := h.readReport(rep)
-			notSent := 0
-			for _, r := range run.Results {
-				if r.NotSent {
-					notSent++
-				}
-			}
-			t.Logf("last write %v after the signal; %d writes waiting in the pacer reported not sent", last.Sub(signalled).Round(time.Millisecond), notSent)
-			h.rollbackRestores(rep, original, "after rolling back an interrupted paced run")
+			t.Parallel()
+			virtual(t, func(t *testing.T) { noWriteAfterTheFirstInterrupt(t, c.writes, c.then) })
 		})
 	}
+}
+
+func noWriteAfterTheFirstInterrupt(t *testing.T, writes int, then time.Duration) {
+	h, m, _ := bulkTenant(t, 12, emulator.Options{Buckets: emulator.PlanFree(), Latency: 50 * time.Millisecond})
+	original := h.tenant.Snapshot()
+	rep := h.path("r.jsonl")
+	signals, exited := h.startInProcess(rep, m, "--concurrency", "4")
+	h.waitWrites(writes)
+	time.Sleep(then) // picks the moment of the signal; nothing is timed by it
+	signalled := time.Now()
+	signals <- syscall.SIGINT
+	if code := <-exited; code != ExitInterrupted {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitInterrupted, h.stderr.String())
+	}
+	last := time.Time{}
+	for _, rec := range h.tenant.Requests() {
+		if rec.Kind == emulator.KindSCIMUpdate && rec.Arrived.After(last) {
+			last = rec.Arrived
+		}
+	}
+	if late := last.Sub(signalled); late > 150*time.Millisecond {
+		t.Errorf("a write reached the tenant %v after the interrupt", late.Round(time.Millisecond))
+	}
+	run := h.readReport(rep)
+	notSent := 0
+	for _, r := range run.Results {
+		if r.NotSent {
+			notSent++
+		}
+	}
+	t.Logf("last write %v after the signal; %d writes waiting in the pacer reported not sent", last.Sub(signalled).Round(time.Millisecond), notSent)
+	h.rollbackRestores(rep, original, "after rolling back an interrupted paced run")
+}
+
+// startInProcess runs apply as startWith does, in this process: the
+// signals sent on the returned channel reach the run as main delivers
+// SIGINT and SIGTERM (Deps.Signals), and its exit code arrives on exited.
+func (h *harness) startInProcess(rep, manifest string, pace ...string) (chan<- os.Signal, <-chan int) {
+	args := append([]string{"scim-migrate", "apply", "--domain", h.srv.URL}, pace...)
+	args = append(args, "--yes", "--log-format", "json", "--report", rep, "-f", manifest)
+	env := map[string]string{"AUTH0_CLIENT_ID": testClientID, "AUTH0_CLIENT_SECRET": testClientSecret,
+		"SCIM_MIGRATE_LOCK_DIR": h.env["SCIM_MIGRATE_LOCK_DIR"]}
+	h.stderr = &lockedBuffer{}
+	signals, exited := make(chan os.Signal, 2), make(chan int, 1)
+	go func() {
+		runMu.Lock()
+		defer runMu.Unlock()
+		exited <- Run(context.Background(), args, Streams{In: strings.NewReader(""), Out: io.Discard, Err: h.stderr}, Deps{
+			Version: "test", Getenv: func(k string) string { return env[k] }, Signals: signals, Base: h.base, OpenTerminal: noTerminal,
+		})
+	}()
+	return signals, exited
 }

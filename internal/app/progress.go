@@ -139,13 +139,13 @@ func (p *progress) describe() {
 		checked = fmt.Sprintf("%d/%d checked, ", p.checksDone, len(p.checks))
 	}
 	p.mu.Unlock()
-	p.bar.Describe(fmt.Sprintf("%s (%s%d failed, %s)", p.verb, checked, failures, paceText(p.pace())))
+	p.bar.Describe(fmt.Sprintf("%s (%s%d failed, %s)", p.verb, checked, failures, paceText(p.pace(), p.now())))
 }
 
 // paceText says how the tenant paces the run: the learned rate, or what the
 // run waits for and for how long.
-func paceText(st pacer.Status) string {
-	if left := time.Until(st.Until); st.Waiting != "" && left > 0 {
+func paceText(st pacer.Status, now time.Time) string {
+	if left := st.Until.Sub(now); st.Waiting != "" && left > 0 {
 		return fmt.Sprintf("waiting %s for %s", left.Round(time.Second), st.Waiting)
 	}
 	if st.Rate <= 0 {
@@ -182,7 +182,7 @@ func (p *progress) logStatus() {
 	p.logger.Info("progress", "writes_done", writesDone, "writes_total", p.writesTotal(),
 		"checks_done", checksDone, "checks_total", len(p.checks), "total", p.total,
 		"per_second", fmt.Sprintf("%.2f", rate), "eta", eta,
-		"applied", c.Applied, "failed", c.Failed, "conflict", c.Conflict, "unknown", c.Unknown, "pace", paceText(p.pace()))
+		"applied", c.Applied, "failed", c.Failed, "conflict", c.Conflict, "unknown", c.Unknown, "pace", paceText(p.pace(), p.now()))
 }
 
 // paceAndETA is the pace of the requests done so far, and the time the

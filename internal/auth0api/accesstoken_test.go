@@ -54,6 +54,7 @@ func clientOf(t *testing.T, url string, maxRetries int) *Client {
 // token and goes on with its series; it ends on its own 5xx after exactly
 // MaxRetries+1 attempts that reached the write, and is not fatal.
 func TestAccessToken_refusedMidSeriesIsRenewedNotCounted(t *testing.T) {
+	t.Parallel()
 	for name, refuse := range map[string]func(*emulator.Tenant){
 		"expired": (*emulator.Tenant).ExpireTokens,
 		"revoked": (*emulator.Tenant).RevokeAccessTokens,
@@ -101,6 +102,7 @@ func TestAccessToken_refusedMidSeriesIsRenewedNotCounted(t *testing.T) {
 // TestAccessToken_freshTokenRefusedIsFatal: a 401 on the token just issued
 // for the retry is not renewed again.
 func TestAccessToken_freshTokenRefusedIsFatal(t *testing.T) {
+	t.Parallel()
 	var api atomic.Int32
 	tenant, c := wrappedTenant(t, emulator.Options{}, 3, func(tenant *emulator.Tenant, next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -125,6 +127,7 @@ func TestAccessToken_freshTokenRefusedIsFatal(t *testing.T) {
 // the token, and the error says the endpoint failed, not that the
 // credentials were refused.
 func TestAccessToken_oneSeriesForEveryWaiter(t *testing.T) {
+	t.Parallel()
 	var tokenRequests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/oauth/token" {
@@ -154,6 +157,7 @@ func TestAccessToken_oneSeriesForEveryWaiter(t *testing.T) {
 // answers is left as soon as the request's context ends, and the token
 // request itself is ended.
 func TestAccessToken_waitEndsWithTheContext(t *testing.T) {
+	t.Parallel()
 	arrived, left := make(chan struct{}), make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body) // then the server sees the client leave
@@ -194,6 +198,7 @@ func TestAccessToken_waitEndsWithTheContext(t *testing.T) {
 // is requested. The first attempt may have taken effect, so the write is
 // uncertain, never "not sent".
 func TestAccessToken_interruptDuringARenewalAfterASend(t *testing.T) {
+	t.Parallel()
 	stop := make(chan struct{})
 	var tokens atomic.Int32
 	opts := emulator.Options{Faults: emulator.Faults{FailWrites: []string{"con_A1"}, FailStatus: http.StatusServiceUnavailable}}
@@ -221,6 +226,7 @@ func TestAccessToken_interruptDuringARenewalAfterASend(t *testing.T) {
 // TestAccessToken_shortLivedTokenIsStillSent: a token announced to expire
 // sooner than its renewal margin is used, not requested again forever.
 func TestAccessToken_shortLivedTokenIsStillSent(t *testing.T) {
+	t.Parallel()
 	tenant, c := wrappedTenant(t, emulator.Options{TokenLifetime: time.Hour, AdvertisedLifetime: time.Second}, 2,
 		func(_ *emulator.Tenant, next http.Handler) http.Handler { return next })
 	c.transport.auth.now = func() time.Time { return time.Now().Add(time.Hour) } // every token looks stale at once

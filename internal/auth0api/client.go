@@ -72,6 +72,7 @@ func NewClient(s Settings) (*Client, error) {
 	s.Transport = withTransportDefaults(s.Transport)
 	t := NewTransport(s.Base, s.Transport)
 	t.auth = newAccessTokens(s)
+	t.auth.now = s.Transport.Clock.Now
 	c := &Client{
 		settings:  s,
 		transport: t,
@@ -99,7 +100,7 @@ func newAccessTokens(s Settings) *accessTokens {
 	}
 	tokenTransport := NewTransport(s.Base, TransportOptions{
 		MaxRetries: s.Transport.MaxRetries, AttemptTimeout: s.Transport.AttemptTimeout, Logger: s.Transport.Logger,
-		BaseBackoff: s.Transport.BaseBackoff, MaxBackoff: s.Transport.MaxBackoff, Unpaced: true,
+		BaseBackoff: s.Transport.BaseBackoff, MaxBackoff: s.Transport.MaxBackoff, Clock: s.Transport.Clock, Unpaced: true,
 	})
 	client := &http.Client{Transport: tokenTransport, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse

@@ -13,6 +13,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"github.com/scim-migrate/scim-migrate/internal/scim/scimtest"
@@ -41,6 +42,13 @@ func emuCfg(uid string, kv ...string) *emulator.SCIMConfig {
 // and a client of it holding client credentials with the given scopes.
 func testTenant(t *testing.T, opts emulator.Options, scopes []string) (*emulator.Tenant, *Client) {
 	t.Helper()
+	return testTenantOn(t, opts, scopes, nil)
+}
+
+// testTenantOn is testTenant with the client's transport on clock (nil: the
+// real one).
+func testTenantOn(t *testing.T, opts emulator.Options, scopes []string, clock pacer.Clock) (*emulator.Tenant, *Client) {
+	t.Helper()
 	tenant := emulator.New(opts)
 	err := tenant.LoadSeed(emulator.Seed{Connections: []emulator.Connection{
 		emuConn("con_A1", "alpha", "okta", emuCfg("userName", "userName", "email")),
@@ -59,7 +67,7 @@ func testTenant(t *testing.T, opts emulator.Options, scopes []string) (*emulator
 		t.Fatal(err)
 	}
 	client, err := NewClient(Settings{Tenant: domain, Credentials: Credentials{ClientID: testClientID, ClientSecret: testClientSecret},
-		Transport: TransportOptions{MaxRetries: 3, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}})
+		Transport: TransportOptions{MaxRetries: 3, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Clock: clock}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +75,7 @@ func testTenant(t *testing.T, opts emulator.Options, scopes []string) (*emulator
 }
 
 func TestClient_readLive(t *testing.T) {
+	t.Parallel()
 	_, c := testTenant(t, emulator.Options{}, allScopes)
 	ctx := context.Background()
 	sel := &manifest.Selector{Strategies: []string{"samlp"}}
@@ -87,6 +96,7 @@ func TestClient_readLive(t *testing.T) {
 }
 
 func TestClient_readLiveWithoutTheListing(t *testing.T) {
+	t.Parallel()
 	_, c := testTenant(t, emulator.Options{DisableSCIMListing: true}, allScopes)
 	live, err := c.ReadLive(context.Background(), manifest.Refs{IDs: []string{"con_A1", "con_C3", "con_D4", "con_Z9"}}, 2)
 	if err != nil {
@@ -101,6 +111,7 @@ func TestClient_readLiveWithoutTheListing(t *testing.T) {
 }
 
 func TestClient_readAndWrite(t *testing.T) {
+	t.Parallel()
 	tenant, c := testTenant(t, emulator.Options{}, allScopes)
 	ctx := context.Background()
 	want := scimtest.Config("externalId", "userName", "email", "title", "app_metadata.title")
@@ -138,6 +149,7 @@ func isUncertainErr(err error) bool {
 }
 
 func TestClient_faultsAreUncertainOrFatal(t *testing.T) {
+	t.Parallel()
 	_, c := testTenant(t, emulator.Options{}, []string{"read:scim_config"})
 	err := c.Write(context.Background(), execute.Write{ConnectionID: "con_A1", Action: plan.ActionUpdate, After: scimtest.Config("u", "a", "b")})
 	if !execute.IsFatal(err) || !strings.Contains(err.Error(), "update:scim_config") {
@@ -151,6 +163,7 @@ func TestClient_faultsAreUncertainOrFatal(t *testing.T) {
 }
 
 func TestClient_renewsAnExpiredToken(t *testing.T) {
+	t.Parallel()
 	tenant, c := testTenant(t, emulator.Options{}, allScopes)
 	ctx := context.Background()
 	if _, err := c.ReadConnection(ctx, "con_A1"); err != nil {
@@ -166,6 +179,7 @@ func TestClient_renewsAnExpiredToken(t *testing.T) {
 }
 
 func TestClient_refusedCredentialsAreFatal(t *testing.T) {
+	t.Parallel()
 	tenant := emulator.New(emulator.Options{})
 	srv := httptest.NewServer(tenant.Handler())
 	defer srv.Close()
@@ -181,6 +195,7 @@ func TestClient_refusedCredentialsAreFatal(t *testing.T) {
 }
 
 func TestClient_export(t *testing.T) {
+	t.Parallel()
 	_, c := testTenant(t, emulator.Options{}, allScopes)
 	got, err := c.Export(context.Background(), ExportOptions{Strategies: []string{"okta"}, NeedNames: true})
 	if err != nil || len(got) != 1 || got[0].ID != "con_A1" || got[0].Name != "alpha" {
@@ -198,6 +213,7 @@ func TestClient_export(t *testing.T) {
 }
 
 func TestClassifyAnswer(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		status  int
 		message string
@@ -225,6 +241,7 @@ func TestClassifyAnswer(t *testing.T) {
 }
 
 func TestClassify_errors(t *testing.T) {
+	t.Parallel()
 	if classify(context.Canceled) != meaningCanceled || classify(errors.New("connection reset")) != meaningRetry ||
 		classify(&RefusedAnswerError{Status: 302}) != meaningRefused || classify(nil) != meaningOK {
 		t.Error("network errors")
@@ -238,6 +255,7 @@ func TestClassify_errors(t *testing.T) {
 }
 
 func TestClient_plainHTTPPortIsFatalAtOnce(t *testing.T) {
+	t.Parallel()
 	tenant := emulator.New(emulator.Options{})
 	srv := httptest.NewServer(tenant.Handler())
 	defer srv.Close()
@@ -260,6 +278,7 @@ func TestClient_plainHTTPPortIsFatalAtOnce(t *testing.T) {
 }
 
 func TestClient_unknownDomainIsFatalAtOnce(t *testing.T) {
+	t.Parallel()
 	for name, creds := range map[string]Credentials{
 		"static token":       {Token: "static-token-0123456789"},
 		"client credentials": {ClientID: "id", ClientSecret: "secret-0123456789"},

@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseDomain(t *testing.T) {
+	t.Parallel()
 	ok := map[string]string{
 		"acme.eu.auth0.com":          "https://acme.eu.auth0.com",
 		"https://acme.eu.auth0.com":  "https://acme.eu.auth0.com",
@@ -41,6 +42,7 @@ func TestParseDomain(t *testing.T) {
 }
 
 func TestTenantKey_oneTenantOneKey(t *testing.T) {
+	t.Parallel()
 	groups := [][]string{
 		{"http://localhost:8080", "http://LOCALHOST:8080", "http://127.0.0.1:8080", "http://[::1]:8080", "http://localhost.:8080"},
 		{"acme.eu.auth0.com", "ACME.eu.auth0.com", "https://acme.eu.auth0.com:443", "acme.eu.auth0.com."},

@@ -22,6 +22,7 @@ func loggedTransport(maxRetries int) (*Transport, *bytes.Buffer) {
 }
 
 func TestTransport_retryAfterIsHonouredAndItsCapSaid(t *testing.T) {
+	t.Parallel()
 	s := &scripted{answers: []func(http.ResponseWriter){
 		status(429, `{"statusCode":429}`, "Retry-After", "3600"),
 		status(200, `{}`),
@@ -51,6 +52,7 @@ func TestTransport_retryAfterIsHonouredAndItsCapSaid(t *testing.T) {
 // TestTransport_bare429BacksOff: a 429 without any rate-limit header still
 // pauses the request and the others of its group, and the log says how long.
 func TestTransport_bare429BacksOff(t *testing.T) {
+	t.Parallel()
 	s := &scripted{answers: []func(http.ResponseWriter){status(429, `{"statusCode":429}`), status(200, `{}`)}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
@@ -71,6 +73,7 @@ func TestTransport_bare429BacksOff(t *testing.T) {
 // is already past is the shortest one, and the next request goes when it
 // ends.
 func TestTransport_resetInThePastIsNow(t *testing.T) {
+	t.Parallel()
 	past := fmt.Sprint(time.Now().Add(-time.Hour).Unix())
 	s := &scripted{answers: []func(http.ResponseWriter){status(200, `{}`, "X-Ratelimit-Limit", "10", "X-Ratelimit-Remaining", "0", "X-Ratelimit-Reset", past)}}
 	srv := httptest.NewServer(s)
@@ -101,6 +104,7 @@ func (e statusError) Error() string {
 // TestUncertain_429NeverApplies: a write whose last attempt was answered
 // 429 failed; one answered 5xx may have taken effect.
 func TestUncertain_429NeverApplies(t *testing.T) {
+	t.Parallel()
 	if uncertain(statusError(429), plan.ActionUpdate) || uncertain(statusError(429), plan.ActionCreate) {
 		t.Error("a 429 taken for a write that may have applied")
 	}

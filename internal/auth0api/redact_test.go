@@ -11,6 +11,7 @@ import (
 // SCIM token, the request's access token, a token request's client
 // secret); a success keeps its body.
 func TestRedactAnswer(t *testing.T) {
+	t.Parallel()
 	const scimSecret = "tok_AbCdEfGh12345678.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 	req, _ := http.NewRequest(http.MethodPost, "https://t.example/oauth/token", nil)
 	req.Header.Set("Authorization", "Bearer access-TOKEN-123")

@@ -84,6 +84,7 @@ func (nopRecorder) Result(runlog.Result) error { return nil }
 // the writes walk the listing by the tenant's own cursors (never a GET),
 // and plan and apply together cost at most 120 requests.
 func TestReread_walksTheListingOnEveryBehaviour(t *testing.T) {
+	t.Parallel()
 	for _, b := range listingBehaviours() {
 		t.Run(fmt.Sprintf("own=%v/%v/cap=%d", b.OwnCursorsOnly, b.Order, b.PageCap), func(t *testing.T) {
 			tenant, c, ids := bigTenant(t, 500, b)
@@ -121,6 +122,7 @@ func TestReread_walksTheListingOnEveryBehaviour(t *testing.T) {
 // TestReread_refusedListing: a tenant whose listing answers 404 is read one
 // connection at a time, just before each write.
 func TestReread_refusedListing(t *testing.T) {
+	t.Parallel()
 	tenant, c, ids := bigTenant(t, 30, emulator.ListingBehaviour{})
 	ctx := context.Background()
 	live, err := c.ReadLive(ctx, manifest.Refs{IDs: ids[:10]}, 4)
@@ -139,6 +141,7 @@ func TestReread_refusedListing(t *testing.T) {
 // TestReread_staleWriteLeavesNot: the transport keeps a write whose read is
 // too old from leaving (execute.ErrStale), after its turn.
 func TestReread_staleWriteLeavesNot(t *testing.T) {
+	t.Parallel()
 	tenant, c, ids := bigTenant(t, 3, emulator.ListingBehaviour{})
 	ctx := execute.WithSendCheck(context.Background(), func() error { return execute.ErrStale })
 	err := c.Write(ctx, execute.Write{ConnectionID: ids[0], Action: plan.ActionUpdate, After: &scim.Config{UserIDAttribute: "x", Mapping: []scim.Pair{}}})

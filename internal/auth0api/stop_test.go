@@ -65,6 +65,7 @@ func tokenTenant(t *testing.T, n int, leaving func(*http.Request)) (*emulator.Te
 // neither its token POST nor any other request may reach the tenant after
 // it. Repeated, since the request whose turn is free raced the interrupt.
 func TestIssueTokens_noRequestAfterTheFirstInterrupt(t *testing.T) {
+	t.Parallel()
 	for trial := range 20 {
 		var (
 			lists atomic.Int32
@@ -99,6 +100,7 @@ func TestIssueTokens_noRequestAfterTheFirstInterrupt(t *testing.T) {
 // TestTransport_closedStopSendsNothing: a request whose context carries a
 // closed stop channel never leaves, whether its turn is free or not.
 func TestTransport_closedStopSendsNothing(t *testing.T) {
+	t.Parallel()
 	var sent atomic.Int32
 	tr := NewTransport(roundTripFunc(func(*http.Request) (*http.Response, error) {
 		sent.Add(1)
@@ -131,6 +133,7 @@ func (m *memRecorder) Result(r runlog.Result) error {
 // retry never leaves, but the write is not "not sent" (rollback must
 // consider it), while one refused with 429 before the interrupt is.
 func TestTransport_retryRefusedAfterASentAttemptIsNotNotSent(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		status      int
 		wantNotSent bool

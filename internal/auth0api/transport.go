@@ -69,6 +69,11 @@ type TransportOptions struct {
 	Logger     *slog.Logger
 	// Unpaced sends without waiting for a pace (the token endpoint).
 	Unpaced bool
+	// Clock is the source of time of everything the transport waits for or
+	// measures: the pacer's turns, backoffs, send times, the access token's
+	// age (nil: the real clock). Tests give a fake one so that minutes of
+	// pauses and backoffs take no real time.
+	Clock pacer.Clock
 }
 
 // Transport is the http.RoundTripper every Management API request of a run
@@ -80,7 +85,7 @@ type Transport struct {
 	base  http.RoundTripper
 	pacer *pacer.Pacer
 	opts  TransportOptions
-	now   func() time.Time
+	clock pacer.Clock
 	sends sendRate
 	// auth, when set, gives each attempt its access token (see
 	// accessTokens); the Client sets it.
@@ -94,8 +99,8 @@ func NewTransport(base http.RoundTripper, opts TransportOptions) *Transport {
 		base = http.DefaultTransport
 	}
 	opts = withTransportDefaults(opts)
-	t := &Transport{base: base, opts: opts, now: time.Now}
-	t.pacer = pacer.New(pacer.Options{Ceiling: opts.RPS, Reserve: opts.Reserve, MaxWait: opts.MaxPause, OnPause: t.paused})
+	t := &Transport{base: base, opts: opts, clock: opts.Clock}
+	t.pacer = pacer.New(pacer.Options{Ceiling: opts.RPS, Reserve: opts.Reserve, MaxWait: opts.MaxPause, Clock: opts.Clock, OnPause: t.paused})
 	return t
 }
 
@@ -115,8 +120,14 @@ func withTransportDefaults(o TransportOptions) TransportOptions {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Clock == nil {
+		o.Clock = pacer.System
+	}
 	return o
 }
+
+// now is the transport's clock's time.
+func (t *Transport) now() time.Time { return t.clock.Now() }
 
 // noteworthyPause is how long a pause on an empty bucket must last to be
 // logged at info level: a per-minute bucket, refilled in steps once a
@@ -209,7 +220,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.opts.Logger.Warn("retrying request", "method", req.Method, "path", req.URL.Path,
 			"reason", reason, "attempt", attempt+1, "wait", wait.Round(time.Millisecond))
 		discard(resp)
-		if err := sleep(turn, backoff); err != nil {
+		if err := t.sleep(turn, backoff); err != nil {
 			if mayHaveApplied == "" { // only 429s so far: nothing was done
 				return nil, fmt.Errorf("%w: %s, and the run stopped before the retry: %w", execute.ErrNotSent, reason, err)
 			}
@@ -445,17 +456,16 @@ func (t *Transport) retryWait(attempt int, req *http.Request, resp *http.Respons
 	return 0, wait
 }
 
-// sleep waits for d or until the context ends, whichever is first.
-func sleep(ctx context.Context, d time.Duration) error {
+// sleep waits for d on the transport's clock or until the context ends,
+// whichever is first.
+func (t *Transport) sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-t.clock.After(d):
 		return nil
 	}
 }

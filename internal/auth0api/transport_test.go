@@ -59,6 +59,7 @@ func send(t *testing.T, tr *Transport, url, method, body string) (*http.Response
 }
 
 func TestTransport_retriesServerErrorsWithTheSameBody(t *testing.T) {
+	t.Parallel()
 	s := &scripted{answers: []func(http.ResponseWriter){status(503, `{}`), status(502, `{}`), status(200, `{"ok":true}`)}, bodies: make(chan string, 10)}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
@@ -78,6 +79,7 @@ func TestTransport_retriesServerErrorsWithTheSameBody(t *testing.T) {
 }
 
 func TestTransport_givesUpAfterMaxRetries(t *testing.T) {
+	t.Parallel()
 	s := &scripted{answers: []func(http.ResponseWriter){status(500, `{"statusCode":500}`)}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
@@ -88,6 +90,7 @@ func TestTransport_givesUpAfterMaxRetries(t *testing.T) {
 }
 
 func TestTransport_doesNotRetryClientErrors(t *testing.T) {
+	t.Parallel()
 	s := &scripted{answers: []func(http.ResponseWriter){status(400, `{"statusCode":400}`)}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
@@ -98,6 +101,7 @@ func TestTransport_doesNotRetryClientErrors(t *testing.T) {
 }
 
 func TestTransport_429PausesEveryWorkerUntilReset(t *testing.T) {
+	t.Parallel()
 	reset := strconv.FormatInt(time.Now().Unix(), 10) // "now": must not make workers spin
 	s := &scripted{answers: []func(http.ResponseWriter){
 		status(429, `{"statusCode":429}`, "X-Ratelimit-Remaining", "0", "X-Ratelimit-Reset", reset),
@@ -121,6 +125,7 @@ func TestTransport_429PausesEveryWorkerUntilReset(t *testing.T) {
 }
 
 func TestTransport_remainingZeroPausesWithoutRetrying(t *testing.T) {
+	t.Parallel()
 	s := &scripted{answers: []func(http.ResponseWriter){status(200, `{}`, "X-Ratelimit-Limit", "10", "X-Ratelimit-Remaining", "0", "X-Ratelimit-Reset", "0")}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
@@ -134,6 +139,7 @@ func TestTransport_remainingZeroPausesWithoutRetrying(t *testing.T) {
 }
 
 func TestTransport_refusesRedirectsAndNonJSON(t *testing.T) {
+	t.Parallel()
 	for name, answer := range map[string]func(http.ResponseWriter){
 		"redirect to another host": status(302, "", "Location", "https://evil.example/steal"),
 		"html page":                status(200, "<html>captive portal</html>", "Content-Type", "text/html"),
@@ -152,6 +158,7 @@ func TestTransport_refusesRedirectsAndNonJSON(t *testing.T) {
 }
 
 func TestTransport_capsAnswerSize(t *testing.T) {
+	t.Parallel()
 	big := `{"x":"` + strings.Repeat("a", MaxAnswerBytes) + `"}`
 	srv := httptest.NewServer(&scripted{answers: []func(http.ResponseWriter){status(200, big)}})
 	defer srv.Close()
@@ -165,6 +172,7 @@ func TestTransport_capsAnswerSize(t *testing.T) {
 }
 
 func TestTransport_cancelEndsTheWait(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(&scripted{answers: []func(http.ResponseWriter){status(503, `{}`)}})
 	defer srv.Close()
 	tr := NewTransport(nil, TransportOptions{MaxRetries: 5, BaseBackoff: time.Hour, MaxBackoff: time.Hour})
@@ -185,6 +193,7 @@ func TestTransport_cancelEndsTheWait(t *testing.T) {
 }
 
 func TestSendRate(t *testing.T) {
+	t.Parallel()
 	var s sendRate
 	t0 := time.Unix(1000, 0)
 	if s.rate(t0) != 0 {

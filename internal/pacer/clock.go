@@ -10,6 +10,9 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
+// System is the real clock: what a nil Clock means, wherever one is taken.
+var System Clock = realClock{}
+
 // realClock is time itself.
 type realClock struct{}
 

@@ -105,15 +105,16 @@ type Status struct {
 type Pacer struct {
 	opts Options
 
-	mu       sync.Mutex
-	groups   map[string]*group
-	ceilNext time.Time // earliest time the ceiling lets the next request go
-	recent   *group    // the group that most recently let a request go
+	mu      sync.Mutex
+	groups  map[string]*group
+	ceiling ceiling // Options.Ceiling's token bucket
+	recent  *group  // the group that most recently let a request go
 }
 
 // New returns a Pacer configured by o.
 func New(o Options) *Pacer {
-	return &Pacer{opts: withDefaults(o), groups: map[string]*group{}}
+	o = withDefaults(o)
+	return &Pacer{opts: o, groups: map[string]*group{}, ceiling: newCeiling(o.Ceiling)}
 }
 
 func withDefaults(o Options) Options {
@@ -195,31 +196,13 @@ func (p *Pacer) turn(g *group, w *waiter) (<-chan time.Time, bool) {
 // readyAt is when the group's next request may go: its own bucket and pause,
 // and the ceiling shared by every group.
 func (p *Pacer) readyAt(g *group, now time.Time) time.Time {
-	at := g.readyAt(now, p.opts.MaxWait)
-	if p.opts.Ceiling > 0 && p.ceilNext.After(at) {
-		at = p.ceilNext
-	}
-	return at
+	return later(g.readyAt(now, p.opts.MaxWait), p.ceiling.readyAt(now, g.limit))
 }
 
 func (p *Pacer) spend(g *group, now time.Time) {
 	g.spend(now)
 	p.recent = g
-	if p.opts.Ceiling > 0 {
-		// Up to ceilingBurst requests saved up while idle (waiting on a
-		// sequential read, say) may go at once, as the tenant's own bucket
-		// allows; in any second the ceiling then lets Ceiling plus that many
-		// go, never more.
-		credit := seconds(float64(p.ceilingBurst(g)-1) / p.opts.Ceiling)
-		p.ceilNext = later(p.ceilNext, now.Add(-credit)).Add(seconds(1 / p.opts.Ceiling))
-	}
-}
-
-// ceilingBurst is how many requests the ceiling lets go at once after idle
-// time: half the group's bucket, at most one second of the ceiling, at least
-// one (before the bucket is known).
-func (p *Pacer) ceilingBurst(g *group) int {
-	return max(1, min(g.limit/2, int(p.opts.Ceiling)))
+	p.ceiling.spend(now, g.limit)
 }
 
 // Observe feeds the pacer one answer of the group, whatever its status:

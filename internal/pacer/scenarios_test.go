@@ -129,7 +129,9 @@ func TestFarResetSaysWhatItWaitsFor(t *testing.T) {
 	}
 }
 
-// TestPrintScenarios prints the simulated table:
+// TestPrintScenarios prints the simulated table, each row checked against
+// its scenario's targets as TestScenarios checks it (a row outside them
+// fails, so the table printed is never one that missed):
 //
 //	go test -run PrintScenarios -v ./internal/pacer/
 func TestPrintScenarios(t *testing.T) {
@@ -139,6 +141,12 @@ func TestPrintScenarios(t *testing.T) {
 		o := worst(t, c.scenario)
 		t.Logf("%-40s %10.3f %6.1f%% %8.1f%% %7d %9.2f", c.name, o.efficiency, 100*o.share429, 100*o.other429,
 			len(o.pauses), float64(o.afters)/float64(o.answers))
+		checkScenario(t, c, o)
+		// No client beats the ideal: above it, the simulated tenant let
+		// more through than its bucket holds.
+		if o.answers < c.requests || o.efficiency > 1.05 {
+			t.Errorf("%s: %d answers for %d requests, efficiency %.3f above the ideal", c.name, o.answers, c.requests, o.efficiency)
+		}
 	}
 }
 
