@@ -244,6 +244,7 @@ func newApp(e *env) *cli.App {
 			manCommand(e),
 		},
 	}
+	hideHelpCommands(app)
 	for _, c := range app.Commands {
 		withUsageErrors(c)
 		withOutputFlags(e, c)
@@ -309,10 +310,13 @@ func unknownCommand(err error, args []string, commands []*cli.Command) error {
 	return &usageError{err: errors.New(msg), hint: fmt.Sprintf("Run '%s --help' for the commands.", parent)}
 }
 
-// helpOfSubcommand makes help tokens audit show the help of tokens audit:
-// urfave/cli's help command shows only its first argument's.
+// helpOfSubcommand makes "help [COMMAND...]" show the help of that command
+// (help tokens audit: of tokens audit) by turning it into "COMMAND...
+// --help". urfave/cli's own help command is hidden (see hideHelpCommands):
+// it shows only its first argument's help, and it is one value shared by
+// every application in the process.
 func helpOfSubcommand(args []string) []string {
-	if len(args) < 4 || args[1] != "help" && args[1] != "h" {
+	if len(args) < 2 || args[1] != "help" && args[1] != "h" {
 		return args
 	}
 	for _, a := range args[2:] {
@@ -321,4 +325,21 @@ func helpOfSubcommand(args []string) []string {
 		}
 	}
 	return append(append([]string{args[0]}, args[2:]...), "--help")
+}
+
+// hideHelpCommands hides urfave/cli's help command from the application and
+// every command: that command is a package-wide value the library writes
+// into as it sets each command up, so two runs in one process (parallel
+// tests) would write it together. "help COMMAND" works through
+// helpOfSubcommand instead.
+func hideHelpCommands(app *cli.App) {
+	app.HideHelpCommand = true
+	var hide func([]*cli.Command)
+	hide = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			c.HideHelpCommand = true
+			hide(c.Subcommands)
+		}
+	}
+	hide(app.Commands)
 }

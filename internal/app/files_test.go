@@ -56,8 +56,11 @@ func TestReport_tornWritesStayReadable(t *testing.T) {
 			}
 			rep := h.path("r.jsonl")
 			r := h.run("apply", "--concurrency", "4", "--report", rep, "-f", m)
-			if r.code != ExitStopped {
-				t.Fatalf("want exit 4 for a report that could not be written:\n%s", r)
+			// Exit 4 once writes were sent; 1 when the report failed before
+			// the first write left (nothing to undo then).
+			nothingSent := r.code == ExitError && strings.Contains(r.stderr, "nothing was written")
+			if r.code != ExitStopped && !nothingSent {
+				t.Fatalf("want exit 4 (or 1, nothing written) for a report that could not be written:\n%s", r)
 			}
 			h.openReport = nil
 			if _, err := runlog.ReadRunFile(rep); err != nil {

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -141,13 +140,6 @@ func hasReportFlag(args []string) bool {
 	return false
 }
 
-// runMu keeps the runs of tests that go in parallel (t.Parallel) one at a
-// time: urfave/cli sets up every command's flags with one shared help flag
-// (cli.HelpFlag), which two runs at once would write together. What
-// surrounds a run (the emulator, the harness, the checks, a process of the
-// binary) still overlaps.
-var runMu sync.Mutex
-
 // runRaw runs scim-migrate with exactly the given arguments.
 func (h *harness) runRaw(args ...string) result {
 	h.t.Helper()
@@ -158,8 +150,6 @@ func (h *harness) runRaw(args ...string) result {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	runMu.Lock()
-	defer runMu.Unlock()
 	code := Run(ctx, args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, Deps{
 		Version:      "test",
 		Getenv:       func(k string) string { return h.env[k] },

@@ -274,8 +274,6 @@ func (h *harness) startInProcess(rep, manifest string, pace ...string) (chan<- o
 	h.stderr = &lockedBuffer{}
 	signals, exited := make(chan os.Signal, 2), make(chan int, 1)
 	go func() {
-		runMu.Lock()
-		defer runMu.Unlock()
 		exited <- Run(context.Background(), args, Streams{In: strings.NewReader(""), Out: io.Discard, Err: h.stderr}, Deps{
 			Version: "test", Getenv: func(k string) string { return env[k] }, Signals: signals, Base: h.base, OpenTerminal: noTerminal,
 		})
