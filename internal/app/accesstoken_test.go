@@ -81,6 +81,7 @@ var serverError = regexp.MustCompile(`\b5\d\d\b`)
 // failing is asked --max-retries + 1 times, and the error says it failed,
 // not that the credentials were refused.
 func TestAccessToken_oneSeriesOfTokenRequests(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	var tokenRequests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -125,6 +126,7 @@ func tokenEndpoint(t *testing.T, hang bool) (*httptest.Server, <-chan struct{}) 
 // request hangs, or while it waits to be retried, ends a read-only command
 // at once: exit 130 within a second, and not a word about writes.
 func TestSignal_firstInterruptEndsTheTokenRequest(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name string
 		hang bool

@@ -90,6 +90,7 @@ func TestAnswers_malformedAnswersAreClearErrors(t *testing.T) {
 }
 
 func TestAnswers_malformedWriteAnswerFailsThatConnection(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	h.withBadAnswers(badAnswer{"PATCH", "con_GLbx5SamL7q8R9s0", answer(200, "application/json", ``)})
 	r := h.expect(h.run("apply", "--report", h.path("r.jsonl"), "-f", "../../examples/manifest.json"), 3)

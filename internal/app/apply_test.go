@@ -100,6 +100,7 @@ func (h *harness) rollbackRestores(rep string, original map[string]*emulator.SCI
 }
 
 func TestApply_planAgainShowsNothingAndRollbackRestores(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	original := h.tenant.Snapshot()
 	rep := h.path("apply.jsonl")
@@ -131,6 +132,7 @@ func TestApply_planAgainShowsNothingAndRollbackRestores(t *testing.T) {
 }
 
 func TestApply_dryRunWritesNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.run("apply", "--dry-run", "-f", "../../examples/manifest.json"), 0)
 	if !strings.Contains(r.stdout, "Plan: 1 to create, 2 to update") {
@@ -154,6 +156,7 @@ func (h *harness) applyOnce() string {
 }
 
 func TestApply_createMissingThenRollbackDeletes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	m := h.file("m.json", `{"connections": [{"connection_name": "cyberdyne-saml", "user_id_attribute": "userName", "mapping": [{"scim": "userName", "auth0": "email"}]}]}`)
 	rep := h.path("r.jsonl")
@@ -169,6 +172,7 @@ func TestApply_createMissingThenRollbackDeletes(t *testing.T) {
 }
 
 func TestApply_savedPlanWithDrift(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	planFile := h.path("plan.json")
 	h.expect(h.run("plan", "--out", planFile, "-f", "../../examples/manifest.json"), 0)
@@ -206,6 +210,7 @@ func TestApply_savedPlanWithDrift(t *testing.T) {
 }
 
 func TestApply_refusesAPlanOrReportOfAnotherTenant(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	planFile := h.path("plan.json")
 	h.expect(h.run("plan", "--out", planFile, "-f", "../../examples/manifest.json"), 0)
@@ -225,6 +230,7 @@ func TestApply_refusesAPlanOrReportOfAnotherTenant(t *testing.T) {
 }
 
 func TestApply_missingScopeStopsTheRun(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	h.env["AUTH0_CLIENT_ID"], h.env["AUTH0_CLIENT_SECRET"] = "readonly-client", "readonly-secret"
 	r := h.expect(h.run("apply", "--report", h.path("r.jsonl"), "-f", "../../examples/manifest.json"), 1)
@@ -241,6 +247,7 @@ func TestApply_missingScopeStopsTheRun(t *testing.T) {
 }
 
 func TestApply_expiredStaticTokenIsFatal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	h.env["AUTH0_API_TOKEN"] = testToken
 	h.tenant.ExpireTokens()
@@ -251,6 +258,7 @@ func TestApply_expiredStaticTokenIsFatal(t *testing.T) {
 }
 
 func TestApply_wrongSecretIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	h.env["AUTH0_CLIENT_SECRET"] = "wrong-" + testClientSecret
 	r := h.expect(h.run("plan", "-f", "../../examples/manifest.json"), 1)

@@ -25,6 +25,7 @@ func (h *harness) nothingWritten(what string) {
 // --plan, reports through rollback. Each must exit 1 with its expected
 // message, having written nothing.
 func TestBadInput_files(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	tenant := strings.TrimPrefix(h.srv.URL, "http://")
 	dirs := map[string]func(path string) []string{
@@ -200,6 +201,7 @@ func TestBadInput_flagsAndEnvironment(t *testing.T) {
 // TestBadInput_credentials: missing, partial and malformed credentials are
 // refused before anything is sent.
 func TestBadInput_credentials(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		env  map[string]string
 		args []string

@@ -17,6 +17,7 @@ import (
 )
 
 func TestJSONResult_applyAndRollbackMatchTheirReports(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	rep := h.path("apply.jsonl")
 	r := h.expect(h.run("apply", "--format", "json", "--report", rep, "-f", "../../examples/manifest.json"), 0)
@@ -58,6 +59,7 @@ func decodeRunDoc(t *testing.T, stdout string) runDoc {
 }
 
 func TestJSONResult_validate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.runRaw("scim-migrate", "validate", "--format", "json", "-f", "../../examples/manifest.csv"), 0)
 	var ok validateDoc
@@ -80,6 +82,7 @@ func TestJSONResult_validate(t *testing.T) {
 }
 
 func TestJSONLogs_everyStderrLineIsJSON(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, args := range [][]string{
 		{"apply", "--log-format", "json", "--report", h.path("a.jsonl"), "-f", "../../examples/manifest.json"},
@@ -117,6 +120,7 @@ func jsonLines(t *testing.T, s string) []map[string]any {
 }
 
 func TestPlanCreateMissing_thenApplyTheSavedPlan(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	saved := h.path("plan.json")
 	r := h.expect(h.run("plan", "--create-missing", "--out", saved, "-f", "../../examples/manifest.json"), 0)
@@ -134,6 +138,7 @@ func TestPlanCreateMissing_thenApplyTheSavedPlan(t *testing.T) {
 }
 
 func TestManifestFromStdin(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	data, err := os.ReadFile("../../examples/manifest.csv")
 	if err != nil {
@@ -158,6 +163,7 @@ func TestManifestFromStdin(t *testing.T) {
 }
 
 func TestUsage_oneLineAHintAndNothingOnStdout(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for name, c := range map[string]struct {
 		args []string
@@ -183,6 +189,7 @@ func TestUsage_oneLineAHintAndNothingOnStdout(t *testing.T) {
 }
 
 func TestReport_noHTMLOnATerminal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	rep := h.applyOnce()
 	var out, errb bytes.Buffer
@@ -206,6 +213,7 @@ func TestReport_noHTMLOnATerminal(t *testing.T) {
 }
 
 func TestCompletionAndVersion(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for shell, want := range map[string]string{"bash": "complete -o bashdefault", "zsh": "#compdef scim-migrate", "fish": "complete -c scim-migrate"} {
 		r := h.expect(h.runRaw("scim-migrate", "completion", shell), 0)
@@ -229,6 +237,7 @@ func TestCompletionAndVersion(t *testing.T) {
 }
 
 func TestReportDir_keepsTheNewest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dir := h.path("reports")
 	now := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)

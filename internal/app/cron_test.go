@@ -22,6 +22,7 @@ const typoManifest = `{"connections": [
 ]}`
 
 func TestCron_driftCheckFailsOnAConnectionTheTenantLacks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	m := h.file("typo.json", typoManifest)
 	r := h.expect(h.run("plan", "--detailed-exitcode", "-f", m), ExitChanges)
@@ -46,6 +47,7 @@ func TestCron_driftCheckFailsOnAConnectionTheTenantLacks(t *testing.T) {
 }
 
 func TestCron_tokenAuditFlagsAConnectionTheTenantLacks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.run("tokens", "audit", "--detailed-exitcode", "--connection", "acme-oktaa"), ExitChanges)
 	if !strings.Contains(r.stdout, `did you mean "acme-okta"?`) || !strings.Contains(r.stdout, "1 not found") {
@@ -59,6 +61,7 @@ func TestCron_tokenAuditFlagsAConnectionTheTenantLacks(t *testing.T) {
 }
 
 func TestCron_reapplyingAnAppliedSavedPlanIsUnchanged(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	saved := h.path("plan.json")
 	h.expect(h.run("plan", "--out", saved, "-f", "../../examples/manifest.json"), ExitOK)
@@ -140,6 +143,7 @@ func statusLines(stderr string) []string {
 }
 
 func TestCron_progressCountsChecksApartFromWrites(t *testing.T) {
+	t.Parallel()
 	h, _, ids := mixedTenant(t, 40, emulator.Options{Latency: 10 * time.Millisecond})
 	// Four connections change; the 36 others are already as asked.
 	var entries []string
@@ -167,6 +171,7 @@ func TestCron_progressCountsChecksApartFromWrites(t *testing.T) {
 }
 
 func TestCron_tokenAuditShowsProgress(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{Latency: 10 * time.Millisecond})
 	r := h.runStatus("tokens", "audit", "--all")
 	lines := statusLines(r.stderr)
@@ -176,6 +181,7 @@ func TestCron_tokenAuditShowsProgress(t *testing.T) {
 }
 
 func TestCron_outExtensionsNameWhatEachCommandWrites(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.run("export", "--out", h.path("m.md")), ExitError)
 	if strings.Contains(r.stderr, "--format json") || !strings.Contains(r.stderr, "m.md names a markdown file, which export does not write") ||
@@ -193,6 +199,7 @@ func TestCron_outExtensionsNameWhatEachCommandWrites(t *testing.T) {
 }
 
 func TestCron_helpSaysWhatTheToolDoes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.runRaw("scim-migrate", "--help"), ExitOK)
 	if strings.Contains(r.stdout, "plan --detailed-exitcode only") || !strings.Contains(r.stdout, "(plan, tokens audit)") {

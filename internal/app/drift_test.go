@@ -173,6 +173,7 @@ func (f *fullDisk) Write(p []byte) (int, error) {
 }
 
 func TestTruth_fullDiskAfterWritesExits4(t *testing.T) {
+	t.Parallel()
 	h, m, ids := bulkTenant(t, 20, emulator.Options{})
 	original := h.tenant.Snapshot()
 	h.openReport = func(path string) (runlog.File, error) {
@@ -274,6 +275,7 @@ func creatingTenant(t *testing.T, opts emulator.Options) (*harness, string, []st
 }
 
 func TestLock_oneTenantHoweverSpelled(t *testing.T) {
+	t.Parallel()
 	h, m, _ := bulkTenant(t, 3, emulator.Options{})
 	port := h.srv.URL[strings.LastIndex(h.srv.URL, ":")+1:]
 	dir := h.env["SCIM_MIGRATE_LOCK_DIR"]

@@ -12,6 +12,7 @@ import (
 // The SCIM endpoint URL stands next to each connection in the handoff file,
 // the audit and the token plan.
 func TestTokens_endpointURL(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	want := h.srv.URL + "/scim/v2/connections/" + umbrella
 

@@ -59,6 +59,7 @@ func entriesOf(m *manifest.Manifest) int {
 }
 
 func TestExport_stableOutput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, format := range []string{"json", "csv"} {
 		first := h.expect(h.run("export", "--format", format, "--key", "name"), 0)
@@ -96,6 +97,7 @@ func TestExport_fewRequestsOnALargeTenant(t *testing.T) {
 }
 
 func TestExport_fallsBackWhenTheListingIsRefused(t *testing.T) {
+	t.Parallel()
 	conns := emulator.Generate(250, 11)
 	listed := newHarness(t, emulator.Options{}, conns...)
 	refused := newHarness(t, emulator.Options{DisableSCIMListing: true}, conns...)
@@ -124,6 +126,7 @@ func TestExport_fallsBackWhenTheListingIsRefused(t *testing.T) {
 }
 
 func TestExport_strategyFilter(t *testing.T) {
+	t.Parallel()
 	conns := emulator.Generate(400, 5)
 	h := newHarness(t, emulator.Options{}, conns...)
 	out := h.path("okta-saml.json")
@@ -145,6 +148,7 @@ func TestExport_strategyFilter(t *testing.T) {
 }
 
 func TestExport_refusesBadFlagsBeforeSendingAnything(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, tc := range []struct {
 		args []string
@@ -167,6 +171,7 @@ func TestExport_refusesBadFlagsBeforeSendingAnything(t *testing.T) {
 }
 
 func TestExport_leavesOutWhatAManifestCannotStateAndSaysSo(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{},
 		emulator.Connection{ID: "con_Good1", Name: "good", Strategy: "okta", SCIM: &emulator.SCIMConfig{
 			UserIDAttribute: "externalId", Mapping: []emulator.Mapping{{SCIM: "userName", Auth0: "email"}}}},

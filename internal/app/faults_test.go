@@ -80,6 +80,7 @@ func rateLimitStormsNeverExceedTheCeiling(t *testing.T) {
 }
 
 func TestApply_serverErrorsAndDropsLoseNothing(t *testing.T) {
+	t.Parallel()
 	h, m, ids := bulkTenant(t, 100, emulator.Options{Faults: emulator.Faults{Seed: 5, ServerErrorRate: 0.1, AfterWriteShare: 0.5, DropRate: 0.03}})
 	rep := h.path("r.jsonl")
 	r := h.expect(h.run("apply", "--max-retries", "10", "--report", rep, "-f", m), 0)
@@ -103,6 +104,7 @@ func TestApply_serverErrorsAndDropsLoseNothing(t *testing.T) {
 }
 
 func TestApply_connectionsWhoseWritesAlwaysFail(t *testing.T) {
+	t.Parallel()
 	h, m, ids := bulkTenant(t, 40, emulator.Options{})
 	failing := map[string]bool{ids[3]: true, ids[17]: true, ids[31]: true}
 	h.tenant.SetFaults(emulator.Faults{FailWrites: []string{ids[3], ids[17], ids[31]}})
@@ -126,6 +128,7 @@ func TestApply_connectionsWhoseWritesAlwaysFail(t *testing.T) {
 }
 
 func TestApply_tokenShorterThanTheRun(t *testing.T) {
+	t.Parallel()
 	for name, opts := range map[string]emulator.Options{
 		// The token dies long before it says: the tool learns it from a 401.
 		"401 renews the token": {TokenLifetime: time.Second, AdvertisedLifetime: time.Hour, Latency: 5 * time.Millisecond},
@@ -153,6 +156,7 @@ func tokenShorterThanTheRun(t *testing.T, opts emulator.Options) {
 }
 
 func TestApply_interruptFinishesWritesInFlight(t *testing.T) {
+	t.Parallel()
 	h, m, ids := bulkTenant(t, 80, emulator.Options{Latency: 20 * time.Millisecond})
 	original := h.tenant.Snapshot()
 	rep := h.path("r.jsonl")

@@ -76,6 +76,7 @@ func TestReport_tornWritesStayReadable(t *testing.T) {
 // sent) with the next line glued to it. Rollback names the torn line, skips
 // it and restores every recorded write.
 func TestRollback_readsAReportWithATornLine(t *testing.T) {
+	t.Parallel()
 	h, m, _ := bulkTenant(t, 8, emulator.Options{})
 	original := h.tenant.Snapshot()
 	rep := h.path("r.jsonl")
@@ -121,6 +122,7 @@ func seedReport(t *testing.T, path, tenant, command string, started time.Time) s
 // tenant's or another command's. apply --keep 2 deletes exactly the old
 // reports but the newest, and keeps its own.
 func TestReportDir_keepDeletesOnlyItsOwnReports(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dir := h.path("reports")
 	name := strings.TrimPrefix(h.srv.URL, "http://") // 127.0.0.1:PORT
@@ -206,6 +208,7 @@ func TestReportDir_keepDeletesOnlyItsOwnReports(t *testing.T) {
 // the error, and the run exits 4 naming the report, whose rollback revokes
 // the tokens.
 func TestTokensIssue_reportRecordsTheHandoffsFate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	out, rep := h.path("handoff.json"), h.path("issue.jsonl")
 	h.expect(h.run("tokens", "issue", "--yes", "--strategy", "okta", "--out", out, "--report", rep), ExitOK)
@@ -242,6 +245,7 @@ func TestTokensIssue_reportRecordsTheHandoffsFate(t *testing.T) {
 // directory (or an existing file) where a command writes a new file, are
 // refused before any request, with or without --force.
 func TestOutputs_refusedBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dir := h.path("adir.json")
 	if err := os.Mkdir(dir, 0o700); err != nil {

@@ -27,6 +27,7 @@ func (h *harness) runOnTTY(args ...string) result {
 // terraform, gh and kubectl are; without a terminal (cron) it keeps its
 // status lines.
 func TestHabits_quietOnATerminal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	const m = "../../examples/manifest.json"
 	if r := h.expect(h.runOnTTY("plan", "-f", m), 0); strings.Contains(r.stderr, "level=INFO") {
@@ -49,6 +50,7 @@ func TestHabits_quietOnATerminal(t *testing.T) {
 
 // Every command takes the logging and output flags.
 func TestHabits_oneSetOfFlags(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	bad := h.file("bad.json", `{"connections": [{"connection_id": "nope"}]}`)
 	r := h.expect(h.runRaw("scim-migrate", "validate", "--log-format", "json", "-f", bad), 1)
@@ -68,6 +70,7 @@ func TestHabits_oneSetOfFlags(t *testing.T) {
 // Suggestions for flags, their values and subcommands; help of a
 // subcommand.
 func TestHabits_suggestions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, tt := range []struct {
 		args []string
@@ -127,6 +130,7 @@ func TestHabits_environment(t *testing.T) {
 // What the anchors have: completion of flag values and of file names,
 // version --format json, a manual page.
 func TestHabits_completionVersionMan(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, tt := range []struct {
 		args []string
@@ -158,6 +162,7 @@ func TestHabits_completionVersionMan(t *testing.T) {
 // Token words: an issue's summary says issued, the rollback of an issue
 // revoked; a dry run of an issue needs no --out; plurals are right.
 func TestHabits_tokenWords(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dry := h.expect(h.run("tokens", "issue", "--dry-run", "--connection", "globex-saml"), ExitOK)
 	if !strings.Contains(dry.stdout, "issue a SCIM token for 1 connection,") {
@@ -179,6 +184,7 @@ func TestHabits_tokenWords(t *testing.T) {
 // digest, not their states, and the run still rolls back; a dry run's JSON
 // document lists its changes.
 func TestHabits_nightlyReports(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	const m = "../../examples/manifest.json"
 	r := h.expect(h.run("apply", "--dry-run", "--format", "json", "-f", m), 0)

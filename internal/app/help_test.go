@@ -41,6 +41,7 @@ func helpOf(t *testing.T, width int, args ...string) string {
 // Every command's --help fits 100 columns, or a narrower terminal; has
 // examples; and groups the tenant flags under one heading.
 func TestHelp_fitsAndReads(t *testing.T) {
+	t.Parallel()
 	for _, args := range allCommandLines() {
 		for _, width := range []int{0, 200, 72} {
 			limit := min(100, width)
@@ -67,6 +68,7 @@ func TestHelp_fitsAndReads(t *testing.T) {
 
 // Defaults read as people write them.
 func TestHelp_readableDefaults(t *testing.T) {
+	t.Parallel()
 	help := helpOf(t, 0, "tokens", "audit")
 	if !strings.Contains(help, "(default: 30d)") || strings.Contains(help, "720h0m0s") {
 		t.Errorf("tokens audit --help --within default:\n%s", help)

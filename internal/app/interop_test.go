@@ -13,6 +13,7 @@ import (
 // Deploy CLI files exported from a tenant plan no changes against it,
 // through validate, plan and the token commands' selection.
 func TestInterop_deployCLIRoundTrip(t *testing.T) {
+	t.Parallel()
 	conns := emulator.Generate(120, 5)
 	h := newHarness(t, emulator.Options{}, conns...)
 	want := configured(conns)
@@ -56,6 +57,7 @@ func TestInterop_deployCLIRoundTrip(t *testing.T) {
 }
 
 func TestInterop_deployCLIProblemsAreFileLine(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	bad := h.file("tenant.yaml", "connections:\n  - name: acme-okta\n    strategy: okta\n    scim_configuration:\n      user_id_attribute: \"##UID##\"\n      mapping: [{scim: userName, auth0: username}]\n")
 	r := h.expect(h.runRaw("scim-migrate", "validate", "--format", "json", "-f", bad), 1)
@@ -74,6 +76,7 @@ func TestInterop_deployCLIProblemsAreFileLine(t *testing.T) {
 // A Deploy CLI export of 500 connections is planned with the same requests
 // as the equivalent JSON manifest (connections by name).
 func TestInterop_deployCLIPlanRequests(t *testing.T) {
+	t.Parallel()
 	conns := emulator.Generate(500, 9)
 	h := newHarness(t, emulator.Options{}, conns...)
 	jsonOut, yamlOut, dirOut := h.path("m.json"), h.path("m.yaml"), h.path("dir")
@@ -94,6 +97,7 @@ func TestInterop_deployCLIPlanRequests(t *testing.T) {
 
 // export --format terraform costs the listing's requests only.
 func TestInterop_terraformExport(t *testing.T) {
+	t.Parallel()
 	conns := emulator.Generate(3000, 13)
 	h := newHarness(t, emulator.Options{}, conns...)
 	out := h.path("scim.tf")

@@ -61,6 +61,7 @@ func configsByName(h *harness) map[string]*emulator.SCIMConfig {
 }
 
 func TestMigrate_tenantToTenant(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"json", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			src, dst := sourceTenant(t), targetTenant(t)
@@ -125,6 +126,7 @@ func checkMigrationReport(t *testing.T, run *runlog.Run) {
 }
 
 func TestMigrate_manifestByIDOnAnotherTenantFailsEachConnectionAndGoesOn(t *testing.T) {
+	t.Parallel()
 	src, dst := sourceTenant(t), targetTenant(t)
 	manifest := src.path("by-id.json")
 	src.expect(src.run("export", "--out", manifest), 0)
@@ -156,6 +158,7 @@ func TestMigrate_manifestByIDOnAnotherTenantFailsEachConnectionAndGoesOn(t *test
 }
 
 func TestMigrate_savedPlanKeepsTheUnresolvedEntries(t *testing.T) {
+	t.Parallel()
 	src, dst := sourceTenant(t), targetTenant(t)
 	manifest := src.path("source.json")
 	src.expect(src.run("export", "--key", "name", "--out", manifest), 0)

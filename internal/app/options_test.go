@@ -41,6 +41,7 @@ func parseArgs[T any](t *testing.T, flags []cli.Flag, parse func(*cli.Context) (
 const testDomain = "--domain=acme.eu.auth0.com"
 
 func TestParseApply_defaults(t *testing.T) {
+	t.Parallel()
 	o, err := parseArgs(t, applyFlags(), parseApply, testDomain, "-f", "m.json")
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +62,7 @@ func TestParseApply_defaults(t *testing.T) {
 }
 
 func TestParseApply_everyFlag(t *testing.T) {
+	t.Parallel()
 	o, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--report", "r.jsonl", "--dry-run", "--force",
 		"--create-missing", "-y", "--rps", "7.5", "--concurrency", "3", "--max-retries", "0", "--timeout", "2s",
 		"--log-format", "json", "--log-level", "debug", "-q", "m.csv")
@@ -78,6 +80,7 @@ func TestParseApply_everyFlag(t *testing.T) {
 }
 
 func TestParseApply_source(t *testing.T) {
+	t.Parallel()
 	o, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--plan", "p.json")
 	if err != nil || o.planFile != "p.json" || o.manifest != "" {
 		t.Fatalf("%+v %v", o, err)
@@ -101,6 +104,7 @@ func TestParseApply_source(t *testing.T) {
 }
 
 func TestParseConnect_refusesWhatCannotWork(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ flag, want string }{
 		{"--rps=0", "--rps"},
 		{"--rps=1001", "--rps"},
@@ -141,6 +145,7 @@ func TestParseConnect_domainFromEnvironment(t *testing.T) {
 }
 
 func TestParsePlan_format(t *testing.T) {
+	t.Parallel()
 	o, err := parseArgs(t, planFlags(), parsePlan, testDomain, "--format", " JSON ", "--out", "p.json", "--detailed-exitcode", "-f", "m.json")
 	if err != nil || o.format != report.FormatJSON || o.out != "p.json" || !o.detailedExitcode {
 		t.Fatalf("%+v %v", o, err)
@@ -154,6 +159,7 @@ func TestParsePlan_format(t *testing.T) {
 }
 
 func TestParseRollback(t *testing.T) {
+	t.Parallel()
 	o, err := parseArgs(t, rollbackFlags(), parseRollback, testDomain, "--report", "b.jsonl", "--dry-run", "--force", "r.jsonl")
 	if err != nil || o.from != "r.jsonl" || o.reportPath != "b.jsonl" || !o.dryRun || !o.force {
 		t.Fatalf("%+v %v", o, err)
@@ -164,6 +170,7 @@ func TestParseRollback(t *testing.T) {
 }
 
 func TestParseExport(t *testing.T) {
+	t.Parallel()
 	o, err := parseArgs(t, exportFlags(), parseExport, testDomain, "--strategy", "okta, samlp", "--strategy", "okta",
 		"--format", "csv", "--key", "name", "--out", "x.csv")
 	if err != nil {
@@ -183,6 +190,7 @@ func TestParseExport(t *testing.T) {
 }
 
 func TestParseReportAndValidate(t *testing.T) {
+	t.Parallel()
 	o, err := parseArgs(t, reportFlags(), parseReport, "--from", "r.jsonl")
 	if err != nil || o.from != "r.jsonl" || o.format != report.FormatHTML || o.out != "" {
 		t.Fatalf("%+v %v", o, err)
@@ -200,6 +208,7 @@ func TestParseReportAndValidate(t *testing.T) {
 }
 
 func TestParseConnect_rps(t *testing.T) {
+	t.Parallel()
 	for flag, want := range map[string]float64{"--rps=auto": 0, "--rps= AUTO": 0, "--rps=7.5": 7.5, "--rps=1000": 1000} {
 		o, err := parseArgs(t, planFlags(), parsePlan, testDomain, flag, "m.json")
 		if err != nil || o.rps != want {
@@ -213,6 +222,7 @@ func TestParseConnect_rps(t *testing.T) {
 }
 
 func TestParseOutputs_distinctFilesAndNoDirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	same := dir + "/h.json"
 	for name, args := range map[string][]string{
@@ -238,6 +248,7 @@ func TestParseOutputs_distinctFilesAndNoDirectory(t *testing.T) {
 // Every command takes the logging and output flags; -v asks for info on a
 // terminal, and --quiet with it is refused.
 func TestParseLogging_everyCommand(t *testing.T) {
+	t.Parallel()
 	v, err := parseArgs(t, validateFlags(), parseValidate, "--log-format", "json", "--no-color", "-q", "m.json")
 	if err != nil || !v.jsonLogs() || !v.noColor || !v.quiet || v.levelAsked {
 		t.Fatalf("validate: %+v %v", v, err)

@@ -56,6 +56,7 @@ func storm429FailsEachConnectionPromptly(t *testing.T) {
 // TestApply_noRateLimitHeaders: a tenant that strips the rate-limit headers
 // and answers a bare 429 when its 5 req/s bucket is empty.
 func TestApply_noRateLimitHeaders(t *testing.T) {
+	t.Parallel()
 	for name, opts := range map[string]emulator.Options{
 		"no headers": {Rate: 5, Burst: 10, Headers: emulator.HeaderBehaviour{Omit: true}},
 		"limit 0":    {Rate: 5, Burst: 10, OddHeaders: emulator.OddHeaders{ZeroLimit: true}},

@@ -15,6 +15,7 @@ import (
 // request log that every request went to a known route with a seeded id and
 // only known query parameters: a name is only ever compared locally.
 func TestPaths_namesNeverShapeARequest(t *testing.T) {
+	t.Parallel()
 	names := []string{"acme/../../tenants", "acme%2Fokta", "acme?x=1", "acme#frag", "acme okta", "..", "con_Ac8mEoKta1x2Y3z4/scim-configuration"}
 	var conns []emulator.Connection
 	var entries []string

@@ -13,6 +13,7 @@ import (
 )
 
 func TestPlan_demoManifests(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, m := range []string{"../../examples/manifest.json", "../../examples/manifest.csv"} {
 		r := h.expect(h.run("plan", "-f", m), 0)
@@ -30,6 +31,7 @@ func TestPlan_demoManifests(t *testing.T) {
 }
 
 func TestPlan_detailedExitCodeWithoutChanges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	cfg, _ := h.tenant.SCIMConfig("con_Ac8mEoKta1x2Y3z4")
 	m := manifestFor("con_Ac8mEoKta1x2Y3z4", cfg, true)
@@ -53,6 +55,7 @@ func manifestFor(id string, cfg *emulator.SCIMConfig, reverse bool) string {
 }
 
 func TestPlan_invalidManifestSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	m := h.file("bad.json", `{"connections": [
   {"connection_id": "con_x", "mapping": [{"scim": "a", "auth0": ""}]},
@@ -70,6 +73,7 @@ func TestPlan_invalidManifestSendsNothing(t *testing.T) {
 }
 
 func TestPlan_unknownConnectionNamesTheLine(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	m := h.file("m.json", `{"connections": [
   {"connection_id": "con_Ac8mEoKta1x2Y3z4", "mode": "merge", "mapping": [{"scim": "title", "auth0": "x"}]},
@@ -86,6 +90,7 @@ func TestPlan_unknownConnectionNamesTheLine(t *testing.T) {
 }
 
 func TestPlan_savedPlanAndFormats(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	out := h.path("plan.json")
 	r := h.expect(h.run("plan", "--out", out, "--format", "json", "-f", "../../examples/manifest.json"), 0)
@@ -168,6 +173,7 @@ func TestPlan_fewRequestsOnALargeTenant(t *testing.T) {
 }
 
 func TestPlan_fallsBackWhenTheListingIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{DisableSCIMListing: true})
 	r := h.expect(h.run("plan", "-f", "../../examples/manifest.csv"), 0)
 	if !strings.Contains(r.stdout, "Plan: ") {
@@ -181,6 +187,7 @@ func TestPlan_fallsBackWhenTheListingIsRefused(t *testing.T) {
 }
 
 func TestPlan_refusesPlainHTTPToARealHost(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.runRaw("scim-migrate", "plan", "--domain", "http://acme.eu.auth0.com", "-f", "../../examples/manifest.json"), 1)
 	if !strings.Contains(r.stderr, "loopback") {
@@ -189,6 +196,7 @@ func TestPlan_refusesPlainHTTPToARealHost(t *testing.T) {
 }
 
 func TestPlan_positionalManifest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	h.expect(h.run("plan", "../../examples/manifest.json"), 0)
 	r := h.expect(h.run("plan", "../../examples/manifest.json", "--out", h.path("x.json")), 1)
@@ -203,6 +211,7 @@ func TestPlan_positionalManifest(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.runRaw("scim-migrate", "validate", "-f", "../../examples/manifest.csv"), 0)
 	if !strings.Contains(r.stdout, "valid, 3 connection entries") {
@@ -220,6 +229,7 @@ func TestValidate(t *testing.T) {
 // reads it; a plan handed to apply as a manifest, or to rollback as a
 // report, is named for what it is with the command that takes it.
 func TestPlan_terraformHabits(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	saved := h.path("tfplan")
 	r := h.expect(h.run("plan", "--quiet", "--out", saved, "-f", "../../examples/manifest.json"), 0)
@@ -255,6 +265,7 @@ func TestPlan_terraformHabits(t *testing.T) {
 
 // A manifest read from a pipe has no extension: its content says JSON or CSV.
 func TestPlan_manifestWithoutExtension(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	data, err := os.ReadFile("../../examples/manifest.csv")
 	if err != nil {

@@ -127,6 +127,7 @@ func exitCodeOf(err error) int {
 }
 
 func TestCrash_killedRunIsRolledBackExactly(t *testing.T) {
+	t.Parallel()
 	for _, at := range []int{1, 7, 25} {
 		t.Run(fmt.Sprintf("after %d writes", at), func(t *testing.T) {
 			h, m, _ := bulkTenant(t, 40, emulator.Options{Latency: 15 * time.Millisecond})
@@ -152,6 +153,7 @@ func TestCrash_killedRunIsRolledBackExactly(t *testing.T) {
 }
 
 func TestSignal_firstInterruptFinishesInFlightWrites(t *testing.T) {
+	t.Parallel()
 	h, m, ids := bulkTenant(t, 40, emulator.Options{Latency: 15 * time.Millisecond})
 	original := h.tenant.Snapshot()
 	rep := h.path("r.jsonl")
@@ -180,6 +182,7 @@ func TestSignal_firstInterruptFinishesInFlightWrites(t *testing.T) {
 }
 
 func TestSignal_secondInterruptStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	h, m, _ := bulkTenant(t, 40, emulator.Options{Latency: 200 * time.Millisecond})
 	original := h.tenant.Snapshot()
 	rep := h.path("r.jsonl")
@@ -193,6 +196,7 @@ func TestSignal_secondInterruptStopsAtOnce(t *testing.T) {
 }
 
 func TestLock_overlappingRunIsRefusedAtOnce(t *testing.T) {
+	t.Parallel()
 	h, m, _ := bulkTenant(t, 40, emulator.Options{Latency: 30 * time.Millisecond})
 	cmd := h.start(h.path("first.jsonl"), m)
 	h.waitWrites(1)
@@ -220,6 +224,7 @@ func TestLock_overlappingRunIsRefusedAtOnce(t *testing.T) {
 // (Deps.Signals); the moments are exact, and the pacer's waits take no real
 // time.
 func TestSignal_noWriteAfterTheFirstInterrupt(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		writes int
 		then   time.Duration // into the pacer's half-second wait for the next write

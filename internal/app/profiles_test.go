@@ -20,6 +20,7 @@ import (
 // (20/s, burst 10) so that the pace is learned from its answers, whatever
 // they look like.
 func TestProfiles_everyJobOnEveryProfile(t *testing.T) {
+	t.Parallel()
 	for _, p := range emulator.Profiles() {
 		t.Run(p.Name, func(t *testing.T) {
 			t.Parallel()

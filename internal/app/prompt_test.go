@@ -38,6 +38,7 @@ func (h *harness) runTerminal(answer string, args ...string) (result, *fakeTermi
 }
 
 func TestPrompt_applyAndRollbackAskOnTheTerminal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, answer := range []string{"no\n", "y\n", ""} {
 		r, tty := h.runTerminal(answer, "apply", "--report", h.path("r.jsonl"), "-f", "../../examples/manifest.json")
@@ -67,6 +68,7 @@ func TestPrompt_applyAndRollbackAskOnTheTerminal(t *testing.T) {
 }
 
 func TestPrompt_noTerminalNoYesNoRequest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	rep := h.applyOnce()
 	h.tenant.ResetStats()
@@ -85,6 +87,7 @@ func TestPrompt_noTerminalNoYesNoRequest(t *testing.T) {
 }
 
 func TestPrompt_colourOnlyOnATerminalAndNeverWithNoColor(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.runColour("plan", "-f", "../../examples/manifest.json")
 	if !strings.Contains(r.stdout, "\x1b[") {

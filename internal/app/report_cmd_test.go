@@ -25,6 +25,7 @@ func (h *harness) savedPlan() string {
 }
 
 func TestReport_runReportInEveryFormat(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	rep := h.applyOnce()
 	requests := len(h.tenant.Requests())
@@ -49,6 +50,7 @@ func TestReport_runReportInEveryFormat(t *testing.T) {
 }
 
 func TestReport_savedPlanRendersActions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	p := h.savedPlan()
 	page := h.expect(h.report(p), 0).stdout
@@ -76,6 +78,7 @@ func TestReport_savedPlanRendersActions(t *testing.T) {
 }
 
 func TestReport_outIsPrivate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	rep := h.applyOnce()
 	out := h.path("audit.html")
@@ -101,6 +104,7 @@ func TestReport_outIsPrivate(t *testing.T) {
 }
 
 func TestPlan_formatHTML(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.run("plan", "--format", "html", "--detailed-exitcode", "-f", "../../examples/manifest.json"), 2)
 	if !strings.HasPrefix(r.stdout, "<!DOCTYPE html>") || !strings.Contains(r.stdout, `data-count="update">2<`) {
@@ -111,6 +115,7 @@ func TestPlan_formatHTML(t *testing.T) {
 // TestReport_badInput: every mistake exits 1 with a message naming the
 // file or the flag, and nothing on stdout.
 func TestReport_badInput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	manifest := "../../examples/manifest.json"
 	broken := h.file("broken.jsonl", `{"type":"run","version":1,"tenant":"t","command":"apply"}`+"\n"+`{"type":"result","connection_id":"bad id","status":"applied","action":"update"}`+"\n{}\n")
@@ -147,6 +152,7 @@ func TestReport_badInput(t *testing.T) {
 }
 
 func TestReport_help(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.report("--help"), 0)
 	for _, flag := range []string{"--from", "--format", "--out", "html, markdown, csv or text"} {

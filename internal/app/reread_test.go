@@ -41,6 +41,7 @@ func rereadTenant(t *testing.T, n, changed int, b emulator.ListingBehaviour) (*h
 // tenant's own cursors (no read of a single connection), and the rollback
 // restores the tenant.
 func TestReread_applyAndRollbackOnEveryListingBehaviour(t *testing.T) {
+	t.Parallel()
 	for _, own := range []bool{false, true} {
 		for _, order := range []emulator.ListOrder{emulator.OrderByID, emulator.OrderByCreation, emulator.OrderShuffled} {
 			for _, pageCap := range []int{50, 100} {
@@ -77,6 +78,7 @@ func applyAndRollbackOnListing(t *testing.T, b emulator.ListingBehaviour) {
 // each is read again first, in apply (merge: the edit is kept) and in
 // rollback (a restore over an edit is a conflict): no edit is lost.
 func TestReread_othersEditsOlderThanTheWindowSurvive(t *testing.T) {
+	t.Parallel()
 	for _, b := range []emulator.ListingBehaviour{{}, {OwnCursorsOnly: true, Order: emulator.OrderShuffled, PageCap: 50}} {
 		t.Run(fmt.Sprintf("own=%v/%v", b.OwnCursorsOnly, b.Order), func(t *testing.T) {
 			h, m, ids := rereadTenant(t, 60, 12, b)

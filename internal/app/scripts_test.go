@@ -19,6 +19,7 @@ import (
 // apply --plan, so what was reviewed is what was applied, and the target
 // then matches the source for every connection it has.
 func TestScripts_migrateTenant(t *testing.T) {
+	t.Parallel()
 	src, dst := sourceTenant(t), targetTenant(t)
 	work := t.TempDir()
 	cmd := exec.Command("bash", "../../examples/migrate-tenant.sh")
@@ -45,6 +46,7 @@ func TestScripts_migrateTenant(t *testing.T) {
 // applies, the second has nothing to do; each leaves its JSON result and a
 // report in REPORT_DIR.
 func TestScripts_cronApply(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dir := t.TempDir()
 	for i, wantApplied := range []int{3, 0} {
@@ -92,6 +94,7 @@ const firstScreenLimit = 120
 // only: its "Try it on the local tenant" block runs as written in a fresh
 // directory, make build standing for the binaries the test built.
 func TestScripts_readmeFirstScreen(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -148,6 +151,7 @@ func shellBlockAfter(t *testing.T, text, heading string) string {
 // named in a tenants file: the script passes --tenant and never handles a
 // secret; the environment holds only the variables the file names.
 func TestScripts_migrateTenantNamed(t *testing.T) {
+	t.Parallel()
 	src, dst := sourceTenant(t), targetTenant(t)
 	work := t.TempDir()
 	cfg := filepath.Join(t.TempDir(), "tenants.yaml")

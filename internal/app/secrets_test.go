@@ -70,6 +70,7 @@ func isHandoff(path string) bool { return strings.HasPrefix(filepath.Base(path),
 // and with a static token, at debug level, through every failure path, and
 // checks that no secret reaches stdout, stderr, a plan, a report or an error.
 func TestSecrets_neverInAnyOutput(t *testing.T) {
+	t.Parallel()
 	credentials := map[string]map[string]string{
 		"client credentials": {"AUTH0_CLIENT_ID": testClientID, "AUTH0_CLIENT_SECRET": testClientSecret},
 		"static token":       {"AUTH0_API_TOKEN": testToken},
@@ -165,6 +166,7 @@ func secretRuns(h *harness) [][]string {
 }
 
 func TestFiles_privateAndNeverLoosened(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	loose, strict := h.file("loose.json", "old"), h.file("strict.json", "old")
 	if err := os.Chmod(loose, 0o644); err != nil {

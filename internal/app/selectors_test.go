@@ -66,6 +66,7 @@ func changedNames(p *plan.Plan) []string {
 }
 
 func TestSelectors_patternEdgeCases(t *testing.T) {
+	t.Parallel()
 	h := selectorTenant(t)
 	for _, tc := range []struct {
 		pattern    string
@@ -99,6 +100,7 @@ func TestSelectors_patternEdgeCases(t *testing.T) {
 }
 
 func TestSelectors_csvForm(t *testing.T) {
+	t.Parallel()
 	h := selectorTenant(t)
 	m := h.file("m.csv", "select_strategy,select_name_pattern,mode,scim,auth0\n"+
 		"okta|samlp,Acme Corp*,merge,title,app_metadata.title\n"+
@@ -116,6 +118,7 @@ func TestSelectors_csvForm(t *testing.T) {
 }
 
 func TestSelectors_explicitEntryOverridesAndThePlanSaysWhereEachChangeCameFrom(t *testing.T) {
+	t.Parallel()
 	h := selectorTenant(t)
 	m := h.file("m.json", `{"connections": [
   {"select": {"strategy": ["okta", "samlp"], "name_pattern": "acme*"}, "mode": "merge", "mapping": [{"scim": "title", "auth0": "app_metadata.from_selector"}]},
@@ -152,6 +155,7 @@ func TestSelectors_explicitEntryOverridesAndThePlanSaysWhereEachChangeCameFrom(t
 }
 
 func TestSelectors_disagreeingSelectorsNameBothLinesAndWriteNothing(t *testing.T) {
+	t.Parallel()
 	h := selectorTenant(t)
 	m := h.file("m.json", `{"connections": [
   {"select": {"strategy": ["okta"]}, "mode": "merge", "mapping": [{"scim": "title", "auth0": "app_metadata.a"}]},
@@ -184,6 +188,7 @@ func connID(h *harness, name string) string {
 // The warning is said once: with the plan's text on stdout, or, when stdout
 // carries no text, in the log on stderr.
 func TestSelectors_noMatchIsReportedOnStderrAndInThePlan(t *testing.T) {
+	t.Parallel()
 	h := selectorTenant(t)
 	m := h.file("m.json", `{"connections": [
   {"select": {"strategy": ["samlp"], "name_pattern": "globex-*"}, "mode": "merge", "mapping": [{"scim": "title", "auth0": "app_metadata.title"}]},

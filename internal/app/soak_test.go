@@ -19,6 +19,7 @@ import (
 // reason, the report has exactly one result per connection, and rollback
 // restores the original state. Run with make soak.
 func TestSoak(t *testing.T) {
+	t.Parallel()
 	const n = 10000
 	h, m, ids := bulkTenant(t, n, emulator.Options{
 		Rate: 150, Burst: 50, Latency: 5 * time.Millisecond,

@@ -11,6 +11,7 @@ import (
 // --tenant takes the domain and the credentials from the tenants file; the
 // environment still wins; a loose file is refused before anything is sent.
 func TestTenants_namedTenant(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	cfg := h.path("tenants.yaml")
 	body := "tenants:\n  acme:\n    domain: " + h.srv.URL + "\n    client_id: " + testClientID + "\n    client_secret_env: ACME_SECRET\n"

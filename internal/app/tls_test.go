@@ -17,6 +17,7 @@ import (
 // trusted through SSL_CERT_FILE, and refuses it otherwise (verification is
 // never turned off).
 func TestTLS_verifiedEndToEnd(t *testing.T) {
+	t.Parallel()
 	tenant := emulator.New(emulator.Options{})
 	seed, err := emulator.LoadSeedFile("../../testdata/tenant.json")
 	if err != nil {

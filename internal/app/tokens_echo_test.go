@@ -16,6 +16,7 @@ import (
 // the token, whose secret only that answer held, is revoked like one whose
 // answer was lost: none is left live.
 func TestTokensIssue_secretsEchoedByTheTenantAreRedacted(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{500, 400} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			h := newHarness(t, emulator.Options{})

@@ -19,6 +19,7 @@ import (
 // run: those with a result by their id, the others found as tokens the
 // connection did not hold before the intent.
 func TestCrash_killedTokenIssueIsRolledBack(t *testing.T) {
+	t.Parallel()
 	h, _, ids := bulkTenant(t, 30, emulator.Options{Latency: 5 * time.Millisecond})
 	theirs := h.seedToken(ids[0], emulator.TokenSeed{CreatedAt: time.Now().Add(-time.Hour)})
 	rep, out := h.path("issue.jsonl"), h.path("handoff.json")

@@ -48,6 +48,7 @@ func (h *harness) killedIssueReport(at, end time.Time, conns []string, done, don
 // and no other; each token it cannot attribute is named, left alone, and
 // the exit is 3.
 func TestRollback_killedTokenIssueRevokesNoForeignToken(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	at := time.Now().Add(-10 * time.Minute).UTC()
 	end := at.Add(3 * time.Second)

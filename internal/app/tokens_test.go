@@ -86,6 +86,7 @@ func (d auditDoc) flagsOf() map[string]string {
 }
 
 func TestTokensAudit_flagsExactlyTheSeededStates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	now := time.Now()
 	expired := h.seedToken(acme, emulator.TokenSeed{CreatedAt: now.Add(-400 * 24 * time.Hour), ValidUntil: now.Add(-time.Hour), LastUsedAt: now.Add(-2 * time.Hour)})
@@ -125,6 +126,7 @@ func TestTokensAudit_flagsExactlyTheSeededStates(t *testing.T) {
 }
 
 func TestTokensAudit_selection(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, tc := range []struct {
 		args []string
@@ -188,6 +190,7 @@ func readHandoff(t *testing.T, path string) handoffDoc {
 }
 
 func TestTokensIssue_oneWorkingTokenPerConnectionInTheHandoffOnly(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	out, rep := h.path("handoff.json"), h.path("issue.jsonl")
 	r := h.expect(h.run("tokens", "issue", "--yes", "--strategy", "okta", "--connection", "globex-saml",
@@ -251,6 +254,7 @@ func (h *harness) noSCIMSecretOutside(r result, secrets []string, handoff string
 }
 
 func TestTokensIssue_csvHandoff(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	out := h.path("handoff.csv")
 	h.expect(h.run("tokens", "issue", "--yes", "--connection", umbrella, "--out", out, "--lifetime", "0", "--scopes", "get:users,post:users"), ExitOK)
@@ -274,6 +278,7 @@ func TestTokensIssue_csvHandoff(t *testing.T) {
 }
 
 func TestTokensIssue_connectionAtTheMaximumFails(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	now := time.Now()
 	h.seedToken(acme, emulator.TokenSeed{CreatedAt: now.Add(-time.Hour)})
@@ -303,6 +308,7 @@ func TestTokensIssue_connectionAtTheMaximumFails(t *testing.T) {
 }
 
 func TestTokensRollback_revokesExactlyTheRunsTokens(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	theirs := h.seedToken(acme, emulator.TokenSeed{CreatedAt: time.Now().Add(-time.Hour)})
 	rep := h.path("issue.jsonl")
@@ -330,6 +336,7 @@ func TestTokensRollback_revokesExactlyTheRunsTokens(t *testing.T) {
 }
 
 func TestTokensRevoke_choosesByCriteria(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	for _, tc := range []struct {
 		name string
@@ -368,6 +375,7 @@ func TestTokensRevoke_choosesByCriteria(t *testing.T) {
 }
 
 func TestTokensRevoke_fromHandoffOrReport(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	theirs := h.seedToken(globex, emulator.TokenSeed{CreatedAt: time.Now().Add(-time.Hour)})
 	out, rep := h.path("h.json"), h.path("issue.jsonl")
@@ -395,6 +403,7 @@ func TestTokensRevoke_fromHandoffOrReport(t *testing.T) {
 }
 
 func TestTokens_usageErrorsSendNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, tc := range []struct {
 		args []string
@@ -427,6 +436,7 @@ func TestTokens_usageErrorsSendNothing(t *testing.T) {
 // sent again (that would issue a second token), and the token whose secret
 // never arrived is found and revoked.
 func TestTokensIssue_lostAnswerIsRevoked(t *testing.T) {
+	t.Parallel()
 	for name, drop := range map[string]bool{"500 after the effect": false, "connection closed": true} {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t, emulator.Options{})
@@ -461,6 +471,7 @@ func TestTokensIssue_lostAnswerIsRevoked(t *testing.T) {
 // starts, those in flight finish, and the handoff file holds every token
 // the run issued, so none is lost.
 func TestTokensIssue_interruptedRunStillHandsOver(t *testing.T) {
+	t.Parallel()
 	h, _, ids := bulkTenant(t, 20, emulator.Options{})
 	var once sync.Once
 	var issuing atomic.Int32
@@ -497,6 +508,7 @@ func TestTokensIssue_interruptedRunStillHandsOver(t *testing.T) {
 // connections: the SCIM listing's pages (100 per page) and one token GET
 // per connection, nothing more.
 func TestTokensAudit_costsListingPagesPlusOneGETPerConnection(t *testing.T) {
+	t.Parallel()
 	h, _, ids := bulkTenant(t, 250, emulator.Options{})
 	h.tenant.ResetStats()
 	r := h.expect(h.run("tokens", "audit", "--format", "json"), ExitOK)
@@ -516,6 +528,7 @@ func TestTokensAudit_costsListingPagesPlusOneGETPerConnection(t *testing.T) {
 // listing is refused, the connections of the SCIM strategies are listed
 // instead, and those without a configuration are left out.
 func TestTokensAudit_withoutTheSCIMListingScope(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	h.tenant.AddClient(emulator.Client{ID: "token-auditor", Secret: "auditor-secret", Scopes: []string{"read:connections", "read:scim_token"}})
 	h.env["AUTH0_CLIENT_ID"], h.env["AUTH0_CLIENT_SECRET"] = "token-auditor", "auditor-secret"
