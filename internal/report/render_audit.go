@@ -21,26 +21,25 @@ func RenderAudit(w io.Writer, a *scimtoken.Audit, f Format, s Style) error {
 	if a == nil {
 		return errors.New("render audit: no audit")
 	}
-	var out []byte
-	switch f {
-	case FormatText:
-		out = []byte(auditText(a, s))
-	case FormatJSON:
-		var err error
-		if out, err = auditJSON(a); err != nil {
-			return fmt.Errorf("render audit as json: %w", err)
-		}
-	case FormatMarkdown:
-		out = []byte(auditMarkdown(a))
-	case FormatHTML:
-		return writePage(w, auditPage(a))
-	default:
+	r := rowOf(f)
+	if r == nil || r.audit == nil {
 		return fmt.Errorf("render audit: format %q is not supported", f)
 	}
-	if _, err := w.Write(out); err != nil {
-		return fmt.Errorf("render audit: %w", err)
+	return r.audit(w, a, s)
+}
+
+func auditTextBytes(a *scimtoken.Audit, s Style) ([]byte, error) { return []byte(auditText(a, s)), nil }
+
+func auditMarkdownBytes(a *scimtoken.Audit, _ Style) ([]byte, error) {
+	return []byte(auditMarkdown(a)), nil
+}
+
+func auditJSONBytes(a *scimtoken.Audit, _ Style) ([]byte, error) {
+	out, err := auditJSON(a)
+	if err != nil {
+		return nil, fmt.Errorf("as json: %w", err)
 	}
-	return nil
+	return out, nil
 }
 
 // auditJSON is the audit value itself, indented. Its shape is a contract, so
