@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -147,9 +148,10 @@ func (e *env) readManifest(path string) (*manifest.Manifest, error) {
 }
 
 // readManifestFile reads the manifest at path. A name without an extension
-// (a pipe: -f /dev/stdin, -f <(command)) is told JSON from CSV by content.
+// (a pipe: -f /dev/stdin, -f <(command)) is told JSON from CSV by content;
+// a directory is a Deploy CLI export, which ReadManifest reads.
 func readManifestFile(path string) (*manifest.Manifest, error) {
-	if filepath.Ext(path) != "" {
+	if fi, err := os.Stat(path); filepath.Ext(path) != "" || (err == nil && fi.IsDir()) {
 		return manifest.ReadManifest(path)
 	}
 	data, err := fileutil.ReadLimited(path, manifest.MaxManifestBytes)
