@@ -73,7 +73,7 @@ func (d *runDoc) planned(p *plan.Plan) {
 		if c.Action == plan.ActionNone {
 			continue
 		}
-		d.Changes = append(d.Changes, changeDoc{ConnectionID: c.ConnectionID, ConnectionName: c.ConnectionName, Strategy: c.Strategy,
+		d.Changes = append(d.Changes, changeDoc{ConnectionID: c.ID, ConnectionName: c.Name, Strategy: c.Strategy,
 			Action: c.Action, Before: c.Before, After: c.After, Conflict: c.Conflict})
 	}
 }

@@ -62,7 +62,7 @@ func planEntries(p *plan.Plan) []entry {
 	out := make([]entry, len(p.Changes))
 	for i, c := range p.Changes {
 		out[i] = entry{
-			Name: c.ConnectionName, ID: c.ConnectionID, Strategy: c.Strategy,
+			Name: c.Name, ID: c.ID, Strategy: c.Strategy,
 			Action: string(c.Action), Mode: string(c.Mode),
 			From:   fmt.Sprintf("%s:%d", c.From.File, c.From.Line),
 			Before: c.Before, After: c.After,
