@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"io"
 	"slices"
 	"strings"
@@ -91,7 +92,7 @@ var auditKeys = []string{
 // auditRow is one line of the audit's tables (markdown and HTML): a token,
 // or a connection that has none or could not be read.
 type auditRow struct {
-	Name, ID, Strategy string
+	scim.Identity
 	// Token is nil on the row of a connection without any token (or unread).
 	Token *scimtoken.Token
 	// Flags are the token's, then the connection's: a connection flagged
@@ -123,7 +124,7 @@ func (r auditRow) key() string {
 func auditRows(a *scimtoken.Audit) []auditRow {
 	var rows []auditRow
 	for _, c := range a.Connections {
-		base := auditRow{Name: c.ConnectionName, ID: c.ConnectionID, Strategy: c.Strategy, Error: c.Error}
+		base := auditRow{Identity: scim.Identity{ID: c.ConnectionID, Name: c.ConnectionName, Strategy: c.Strategy}, Error: c.Error}
 		if c.Error != "" || len(c.Tokens) == 0 {
 			base.Flags = c.Flags
 			rows = append(rows, base)
