@@ -144,7 +144,7 @@ func (e *env) readManifest(path string) (*manifest.Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the manifest from standard input: %w", err)
 	}
-	return manifest.ParseManifestDetect(stdinName, data)
+	return manifest.ParseDetect(stdinName, data)
 }
 
 // readManifestFile reads the manifest at path. A name without an extension
@@ -152,11 +152,11 @@ func (e *env) readManifest(path string) (*manifest.Manifest, error) {
 // a directory is a Deploy CLI export, which ReadManifest reads.
 func readManifestFile(path string) (*manifest.Manifest, error) {
 	if fi, err := os.Stat(path); filepath.Ext(path) != "" || (err == nil && fi.IsDir()) {
-		return manifest.ReadManifest(path)
+		return manifest.Read(path)
 	}
 	data, err := fileutil.ReadLimited(path, manifest.MaxManifestBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
-	return manifest.ParseManifestDetect(path, data)
+	return manifest.ParseDetect(path, data)
 }

@@ -512,7 +512,7 @@ type exportOptions struct {
 	connectOptions
 	strategies []string
 	format     report.Format
-	key        manifest.ManifestKey
+	key        manifest.Key
 	out        string
 }
 
@@ -526,7 +526,7 @@ func exportFlags() []cli.Flag {
 }
 
 func parseExport(c *cli.Context) (exportOptions, error) {
-	o := exportOptions{key: manifest.ManifestKey(c.String("key"))}
+	o := exportOptions{key: manifest.Key(c.String("key"))}
 	if err := noArguments(c); err != nil {
 		return o, err
 	}
