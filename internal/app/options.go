@@ -34,7 +34,7 @@ const rpsAuto = "auto"
 
 // connectOptions are the flags of every command that talks to a tenant.
 type connectOptions struct {
-	tenant      auth0api.Tenant
+	tenant      auth0api.TenantURL
 	audience    string
 	tokenFile   string
 	rps         float64 // 0: auto
