@@ -98,7 +98,7 @@ func (e *env) applyPlan(ctx context.Context, s *session, o applyOptions) (*plan.
 func planIDs(p *plan.Plan) []string {
 	ids := make([]string, len(p.Changes))
 	for i, c := range p.Changes {
-		ids[i] = c.ConnectionID
+		ids[i] = c.ID
 	}
 	return ids
 }

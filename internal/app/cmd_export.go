@@ -8,6 +8,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
 )
 
@@ -61,7 +62,7 @@ func (e *env) export(ctx context.Context, o exportOptions) error {
 func (e *env) writeManifest(req exportOptions, entries []manifest.Entry) error {
 	var b bytes.Buffer
 	write := manifest.WriteJSONManifest
-	if req.format == "csv" {
+	if req.format == report.FormatCSV {
 		write = manifest.WriteCSVManifest
 	}
 	if err := write(&b, entries); err != nil {

@@ -9,31 +9,34 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
-func isInteropFormat(format string) bool {
-	return format == formatDeployYAML || format == formatDeployDir || format == formatTerraform
+// isInteropFormat reports whether an export format writes another tool's
+// files (from ExportConnections) rather than a manifest (from ExportEntries).
+func isInteropFormat(format report.Format) bool {
+	return format == report.FormatDeployYAML || format == report.FormatDeployDir || format == report.FormatTerraform
 }
 
 // exportInterop writes the export as Deploy CLI or Terraform files. Deploy
 // CLI files name connections by name; Terraform adopts them by id.
 func (e *env) exportInterop(s *session, o exportOptions, conns []*scim.LiveConnection) error {
 	key := manifest.KeyByName
-	if o.format == formatTerraform {
+	if o.format == report.FormatTerraform {
 		key = manifest.KeyByID
 	}
 	exported, omitted := manifest.ExportConnections(conns, key)
 	written := len(exported)
 	var err error
 	switch o.format {
-	case formatDeployDir:
+	case report.FormatDeployDir:
 		var more []manifest.Omitted
 		more, err = e.writeDeployDir(o.out, exported)
 		omitted, written = append(omitted, more...), written-len(more)
-	case formatDeployYAML:
+	case report.FormatDeployYAML:
 		err = e.writeExport(o.out, func(b *bytes.Buffer) error { return manifest.WriteDeployCLIYAML(b, exported) })
-	case formatTerraform:
+	case report.FormatTerraform:
 		err = e.writeExport(o.out, func(b *bytes.Buffer) error { return manifest.WriteTerraform(b, exported) })
 	}
 	for _, om := range omitted {

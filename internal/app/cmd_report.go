@@ -51,7 +51,7 @@ func (e *env) report(_ context.Context, o reportOptions) error {
 // noHTMLOnTerminal refuses to print an HTML page (what, for the message) on
 // a terminal: it is for a browser.
 func (e *env) noHTMLOnTerminal(f report.Format, out, what, command string) error {
-	if out != "" || f != report.FormatHTML || !e.streams.OutTerminal {
+	if out != "" || report.ForTerminal(f) || !e.streams.OutTerminal {
 		return nil
 	}
 	return &usageError{err: fmt.Errorf("%s is an HTML page, for a browser, not a terminal: give --out FILE.html, or --format text or markdown", what),

@@ -145,19 +145,19 @@ func (e *env) readManifest(path string) (*manifest.Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the manifest from standard input: %w", err)
 	}
-	return manifest.ParseManifestDetect(stdinName, data)
+	return manifest.ParseDetect(stdinName, data)
 }
 
 // readManifestFile reads the manifest at path. A name without an extension
-// (a pipe: -f /dev/stdin, -f <(command)) is told JSON from CSV by content.
+// (a pipe: -f /dev/stdin, -f <(command)) is told JSON from CSV by content;
+// a directory is a Deploy CLI export, which ReadManifest reads.
 func readManifestFile(path string) (*manifest.Manifest, error) {
 	if fi, err := os.Stat(path); filepath.Ext(path) != "" || (err == nil && fi.IsDir()) {
-		// A directory is a Deploy CLI directory export, whatever its name.
-		return manifest.ReadManifest(path)
+		return manifest.Read(path)
 	}
 	data, err := fileutil.ReadLimited(path, manifest.MaxManifestBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
-	return manifest.ParseManifestDetect(path, data)
+	return manifest.ParseDetect(path, data)
 }

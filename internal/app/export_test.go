@@ -35,7 +35,7 @@ func TestExport_roundTripPlansNoChanges(t *testing.T) {
 				if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
 					t.Fatalf("%s: %v %v, want a 0600 file", out, err, fi)
 				}
-				m, err := manifest.ReadManifest(out)
+				m, err := manifest.Read(out)
 				if err != nil || len(m.Entries) != want {
 					t.Fatalf("%s: %v, %d entries, want %d", out, err, entriesOf(m), want)
 				}
@@ -131,7 +131,7 @@ func TestExport_strategyFilter(t *testing.T) {
 	h := newHarness(t, emulator.Options{}, conns...)
 	out := h.path("okta-saml.json")
 	h.expect(h.run("export", "--strategy", "okta", "--strategy", "samlp,okta", "--out", out), 0)
-	m, err := manifest.ReadManifest(out)
+	m, err := manifest.Read(out)
 	if err != nil || len(m.Entries) != configured(conns, "okta", "samlp") {
 		t.Fatalf("%v: %d entries, want %d", err, entriesOf(m), configured(conns, "okta", "samlp"))
 	}

@@ -21,7 +21,7 @@ func TestInterop_deployCLIRoundTrip(t *testing.T) {
 	h.expect(h.run("export", "--format", "deploy-cli-yaml", "--out", yamlOut), 0)
 	h.expect(h.run("export", "--format", "deploy-cli-dir", "--out", dirOut), 0)
 	for _, src := range []string{yamlOut, dirOut} {
-		m, err := manifest.ReadManifest(src)
+		m, err := manifest.Read(src)
 		if err != nil || len(m.Entries) != want {
 			t.Fatalf("%s: %v, %d entries, want %d", src, err, entriesOf(m), want)
 		}

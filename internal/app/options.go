@@ -34,7 +34,7 @@ const rpsAuto = "auto"
 
 // connectOptions are the flags of every command that talks to a tenant.
 type connectOptions struct {
-	tenant      auth0api.Tenant
+	tenant      auth0api.TenantURL
 	audience    string
 	tokenFile   string
 	rps         float64 // 0: auto
@@ -207,29 +207,36 @@ func parseValidate(c *cli.Context) (validateOptions, error) {
 // text for people, or one JSON document for scripts.
 func resultFormatFlag() cli.Flag {
 	return &cli.StringFlag{Name: "format", Value: string(report.FormatText), EnvVars: []string{formatEnv},
-		Usage: "result on stdout: text, or json (exactly one JSON document, for scripts)"}
+		Usage: "result on stdout: " + report.FormatHelp(report.DocResult) + "; with json, stdout is exactly one JSON document"}
 }
 
 // formatEnv sets --format of the commands whose result is a summary.
 const formatEnv = "SCIM_MIGRATE_FORMAT"
 
 func parseResultFormat(c *cli.Context) (report.Format, error) {
-	f, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON)
+	f, err := report.ParseFormat(c.String("format"), report.DocResult)
 	if err != nil {
-		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(report.FormatText, report.FormatJSON)))}
+		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(report.DocResult)))}
 	}
 	return f, nil
 }
 
 // outFlag is --out, which means the same on every command: write the
-// command's output to PATH, in its --format or, without one, in the format
-// the file's extension names.
-func outFlag(what string, formats ...report.Format) cli.Flag {
-	return &cli.StringFlag{Name: "out", Usage: "write " + what + " to `PATH` (created 0600), in the --format given or the one the extension names: " + extensionsOf(formats)}
+// command's output (doc) to PATH, in its --format or, without one, in the
+// format the file's extension names.
+func outFlag(what string, doc report.Document) cli.Flag {
+	return &cli.StringFlag{Name: "out", Usage: "write " + what + " to `PATH` (created 0600), in the --format given or the one the extension names: " +
+		report.Extensions(report.FormatsOf(doc))}
 }
 
-// formatNames are the names of formats, for a suggestion.
-func formatNames(formats ...report.Format) []string {
+// formatFlag is --format of a command that writes doc; the default is def.
+func formatFlag(def report.Format, doc report.Document, more string) cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: string(def), Usage: "output format: " + report.FormatHelp(doc) + more}
+}
+
+// formatNames are the names of doc's formats, for a suggestion.
+func formatNames(doc report.Document) []string {
+	formats := report.FormatsOf(doc)
 	names := make([]string, len(formats))
 	for i, f := range formats {
 		names[i] = string(f)
@@ -237,49 +244,26 @@ func formatNames(formats ...report.Format) []string {
 	return names
 }
 
-// formatExtensions are the extensions that name each format, in the order
-// help and errors list them.
-var formatExtensions = []struct {
-	format report.Format
-	ext    string
-}{{report.FormatText, ".txt"}, {report.FormatJSON, ".json"}, {report.FormatMarkdown, ".md"}, {report.FormatHTML, ".html"}, {report.FormatCSV, ".csv"}}
-
-// extensionsOf lists the extensions of the formats a command writes.
-func extensionsOf(formats []report.Format) string {
-	var exts []string
-	for _, fe := range formatExtensions {
-		if slices.Contains(formats, fe.format) {
-			exts = append(exts, fe.ext)
-		}
-	}
-	return strings.Join(exts, ", ")
-}
-
-// extensionFormats are the formats file extensions name.
-var extensionFormats = map[string]report.Format{
-	".json": report.FormatJSON, ".csv": report.FormatCSV, ".md": report.FormatMarkdown, ".markdown": report.FormatMarkdown,
-	".html": report.FormatHTML, ".htm": report.FormatHTML, ".txt": report.FormatText,
-}
-
 // parseOutput reads --format and --out together: with --out and no
 // --format, the extension names the format; a --format that contradicts
 // the extension is refused, rather than writing JSON into x.html.
-func parseOutput(c *cli.Context, def report.Format, allowed ...report.Format) (report.Format, string, error) {
+func parseOutput(c *cli.Context, def report.Format, doc report.Document) (report.Format, string, error) {
+	allowed := report.FormatsOf(doc)
 	out := c.String("out")
 	if fi, err := os.Stat(out); out != "" && err == nil && fi.IsDir() {
 		return "", out, &usageError{err: fmt.Errorf("--out %s is a directory: give the path of a file", out)}
 	}
-	byExt, known := extensionFormats[strings.ToLower(filepath.Ext(out))]
+	byExt, known := report.FormatOfExtension(filepath.Ext(out))
 	if out != "" && known && !c.IsSet("format") && slices.Contains(allowed, byExt) {
 		return byExt, out, nil
 	}
-	f, err := report.ParseFormat(cmp.Or(c.String("format"), string(def)), allowed...)
+	f, err := report.ParseFormat(cmp.Or(c.String("format"), string(def)), doc)
 	if err != nil {
-		return f, out, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(allowed...)))}
+		return f, out, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(doc)))}
 	}
 	if out != "" && known && byExt != f && !c.IsSet("format") {
 		return f, out, &usageError{err: fmt.Errorf("--out %s names a %s file, which %s does not write: give --out a name ending in one of %s",
-			out, byExt, strings.TrimPrefix(c.Command.HelpName, "scim-migrate "), extensionsOf(allowed))}
+			out, byExt, strings.TrimPrefix(c.Command.HelpName, "scim-migrate "), report.Extensions(allowed))}
 	}
 	if out != "" && known && byExt != f {
 		return f, out, &usageError{err: fmt.Errorf("--format %s does not match --out %s, a %s file: give a matching extension, or leave --format out", f, out, byExt)}
@@ -297,15 +281,12 @@ type planOptions struct {
 	createMissing    bool
 }
 
-// planFormats are plan's output formats.
-var planFormats = []report.Format{report.FormatText, report.FormatJSON, report.FormatMarkdown, report.FormatHTML}
-
 func planFlags() []cli.Flag {
 	return append([]cli.Flag{
 		manifestFlag(),
 		&cli.StringFlag{Name: "out", Usage: "save the plan to `PATH` (created 0600) as JSON, what apply --plan reads, whatever its name; " +
 			"stdout still shows it as text. With --format markdown or html, or a name ending .md or .html: the audit view instead"},
-		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json (the saved plan), markdown or html (the audit view: one self-contained page)"},
+		formatFlag(report.FormatText, report.DocPlan, "; json is the saved plan, markdown and html the audit view"),
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes, 0 when it has none"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "plan the creation of the SCIM configuration where a listed connection has none, as apply --create-missing does"},
 	}, connectFlags()...)
@@ -317,7 +298,7 @@ func parsePlan(c *cli.Context) (planOptions, error) {
 	if o.manifest, err = fileArgument(c, "manifest"); err != nil {
 		return o, err
 	}
-	if o.format, o.out, err = parseOutput(c, report.FormatText, planFormats...); err != nil {
+	if o.format, o.out, err = parseOutput(c, report.FormatText, report.DocPlan); err != nil {
 		return o, err
 	}
 	if o.out != "" && o.format == report.FormatText {
@@ -530,22 +511,22 @@ func parseRollback(c *cli.Context) (rollbackOptions, error) {
 type exportOptions struct {
 	connectOptions
 	strategies []string
-	format     string
-	key        manifest.ManifestKey
+	format     report.Format
+	key        manifest.Key
 	out        string
 }
 
 func exportFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "strategy", Usage: "export only connections of strategy `S` (samlp, oidc, okta or waad); repeat it, or separate with commas, for several"},
-		&cli.StringFlag{Name: "format", Value: "json", Usage: "manifest format: json, csv, deploy-cli-yaml, deploy-cli-dir (--out names the directory) or terraform"},
+		&cli.StringFlag{Name: "format", Value: string(report.FormatJSON), Usage: "manifest format: " + report.FormatHelp(report.DocManifest)},
 		&cli.StringFlag{Name: "key", Value: string(manifest.KeyByID), Usage: "name connections by id, or by name (portable to another tenant): id or name"},
-		outFlag("the manifest, instead of stdout,", report.FormatJSON, report.FormatCSV),
+		outFlag("the manifest, instead of stdout,", report.DocManifest),
 	}, connectFlags()...)
 }
 
 func parseExport(c *cli.Context) (exportOptions, error) {
-	o := exportOptions{key: manifest.ManifestKey(c.String("key"))}
+	o := exportOptions{key: manifest.Key(c.String("key"))}
 	if err := noArguments(c); err != nil {
 		return o, err
 	}
@@ -557,11 +538,9 @@ func parseExport(c *cli.Context) (exportOptions, error) {
 		return o, err
 	}
 	if !interop {
-		format, out, err := parseOutput(c, report.FormatJSON, report.FormatJSON, report.FormatCSV)
-		if err != nil {
+		if o.format, o.out, err = parseOutput(c, report.FormatJSON, report.DocManifest); err != nil {
 			return o, err
 		}
-		o.format, o.out = string(format), out
 	}
 	if o.strategies, err = parseStrategies(c.StringSlice("strategy")); err != nil {
 		return o, err
@@ -597,14 +576,11 @@ type reportOptions struct {
 	out         string
 }
 
-// reportFormats are the forms of the audit view, html first as the default.
-var reportFormats = []report.Format{report.FormatHTML, report.FormatMarkdown, report.FormatCSV, report.FormatText}
-
 func reportFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
-		&cli.StringFlag{Name: "format", Usage: "output format: html, markdown, csv or text (default: text on a terminal, else html)"},
-		outFlag("the rendering, instead of stdout,", reportFormats...),
+		&cli.StringFlag{Name: "format", Usage: "output format: " + report.FormatHelp(report.DocSaved) + " (default: text on a terminal, else html)"},
+		outFlag("the rendering, instead of stdout,", report.DocSaved),
 	}, loggingFlags()...)
 }
 
@@ -617,7 +593,7 @@ func parseReport(c *cli.Context) (reportOptions, error) {
 	if o.logOptions, err = parseLogging(c); err != nil {
 		return o, err
 	}
-	o.format, o.out, err = parseOutput(c, reportFormats[0], reportFormats...)
+	o.format, o.out, err = parseOutput(c, report.FormatHTML, report.DocSaved)
 	o.formatGiven = c.IsSet("format")
 	return o, err
 }

@@ -49,7 +49,7 @@ func TestParseApply_defaults(t *testing.T) {
 	want := connectOptions{rps: 0, reserve: pacer.DefaultReserve, concurrency: execute.DefaultConcurrency, maxRetries: auth0api.DefaultMaxRetries,
 		timeout: auth0api.DefaultAttemptTimeout, logOptions: logOptions{logFormat: "text", logLevel: slog.LevelInfo}}
 	got := o.connectOptions
-	got.tenant = auth0api.Tenant{}
+	got.tenant = auth0api.TenantURL{}
 	if got != want {
 		t.Errorf("connect options %+v, want %+v", got, want)
 	}

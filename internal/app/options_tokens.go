@@ -76,13 +76,11 @@ type tokensAuditOptions struct {
 // defaultAuditWindow is how far ahead tokens audit looks for expiring tokens.
 const defaultAuditWindow = 720 * time.Hour
 
-var auditFormats = []report.Format{report.FormatText, report.FormatJSON, report.FormatMarkdown, report.FormatHTML}
-
 func tokensAuditFlags() []cli.Flag {
 	flags := append(selectionFlags(" (the default)"),
 		durationFlag("within", defaultAuditWindow, "flag tokens that expire within `DURATION` (such as 30d or 2w)"),
-		&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "output format: text, json, markdown or html (the audit page)"},
-		outFlag("the audit, instead of stdout,", auditFormats...),
+		formatFlag(report.FormatText, report.DocAudit, ""),
+		outFlag("the audit, instead of stdout,", report.DocAudit),
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when a token is expired, expires within --within, was never used, or a connection has no valid token; 0 when nothing is flagged"},
 	)
 	return append(flags, connectFlags()...)
@@ -100,7 +98,7 @@ func parseTokensAudit(c *cli.Context) (tokensAuditOptions, error) {
 	if o.within < 0 {
 		return o, &usageError{err: fmt.Errorf("--within %v: give a duration of 0 or more, such as 30d", o.within)}
 	}
-	if o.format, o.out, err = parseOutput(c, report.FormatText, auditFormats...); err != nil {
+	if o.format, o.out, err = parseOutput(c, report.FormatText, report.DocAudit); err != nil {
 		return o, err
 	}
 	o.connectOptions, err = parseConnect(c)

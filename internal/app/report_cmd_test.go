@@ -131,7 +131,7 @@ func TestReport_badInput(t *testing.T) {
 		{"broken report", []string{broken}, []string{broken, "line 2", "invalid connection id"}},
 		{"csv manifest", []string{"../../examples/manifest.csv"}, []string{"manifest.csv", "does not start with a JSON object"}},
 		{"no file", nil, []string{"no file: give --from FILE"}},
-		{"unknown format", []string{"--format", "pdf", rep}, []string{`unknown format "pdf"`, "html, markdown, csv"}},
+		{"unknown format", []string{"--format", "pdf", rep}, []string{`unknown format "pdf"`, "text, markdown, html, csv"}},
 		{"json is the file itself", []string{"--format", "json", rep}, []string{`unknown format "json"`}},
 		{"flag after the file", []string{rep, "--format", "csv"}, []string{`"--format" comes after the file`}},
 		{"two files", []string{"--from", rep, manifest}, []string{"two files given"}},
@@ -155,7 +155,7 @@ func TestReport_help(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.report("--help"), 0)
-	for _, flag := range []string{"--from", "--format", "--out", "html, markdown, csv or text"} {
+	for _, flag := range []string{"--from", "--format", "--out", "text, markdown, html (one self-contained page) or csv"} {
 		if !strings.Contains(r.stdout, flag) {
 			t.Errorf("report --help lacks %s:\n%s", flag, r.stdout)
 		}

@@ -73,7 +73,7 @@ func (d *runDoc) planned(p *plan.Plan) {
 		if c.Action == plan.ActionNone {
 			continue
 		}
-		d.Changes = append(d.Changes, changeDoc{ConnectionID: c.ConnectionID, ConnectionName: c.ConnectionName, Strategy: c.Strategy,
+		d.Changes = append(d.Changes, changeDoc{ConnectionID: c.ID, ConnectionName: c.Name, Strategy: c.Strategy,
 			Action: c.Action, Before: c.Before, After: c.After, Conflict: c.Conflict})
 	}
 }
@@ -95,7 +95,7 @@ func (e *env) newRunDoc(command string, o writeOptions) *runDoc {
 }
 
 // ran records a finished run in its document.
-func (d *runDoc) ran(out execute.Outcome, report string, start, end time.Time) {
+func (d *runDoc) ran(out execute.Totals, report string, start, end time.Time) {
 	d.Report, d.Summary = report, out.Counts
 	d.WritesSent, d.WritesConfirmed = out.WritesSent, out.WritesConfirmed
 	s, f := start.UTC(), end.UTC()

@@ -25,14 +25,14 @@ type runSpec struct {
 	write  writeOptions
 	doc    *runDoc
 	// execute runs the engine, recording into rec and telling obs.
-	execute func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome
+	execute func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Totals
 	// done is the word for a connection whose write was made (applied;
 	// issued, revoked for tokens).
 	done string
 	// after, when set, is the run's last step, taken once every result is
 	// in the report and before its summary, which records what after
 	// returns (tokens issue writes its handoff file there).
-	after func(out *execute.Outcome, report string) *runlog.Handoff
+	after func(out *execute.Totals, report string) *runlog.Handoff
 }
 
 // configRun is the spec of a run that writes SCIM configurations.
@@ -44,7 +44,7 @@ func (e *env) configRun(s *session, h runlog.Header, tasks []execute.Task, o wri
 		}
 	}
 	return runSpec{header: h, tasks: len(tasks), checks: checks, write: o, doc: doc,
-		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
+		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Totals {
 			return execute.Execute(ctx, s.client, tasks, execute.Options{
 				Concurrency: s.opts.concurrency, Force: o.force, Stop: e.deps.Stop, Recorder: rec, Observer: obs,
 				Now: e.deps.Now, Pace: s.client.Pace, Attempts: auth0api.WithAttemptCounter, Listed: s.client.Listed(),
@@ -94,7 +94,7 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 // finishRun says how the run ended: one line on stdout for a person (not
 // with --format json, whose document says it), and a last log event with
 // the counts for a log collector; then prunes old reports (--keep).
-func (e *env) finishRun(s *session, spec runSpec, out execute.Outcome, path string) {
+func (e *env) finishRun(s *session, spec runSpec, out execute.Totals, path string) {
 	c := out.Counts
 	s.logger.Info("run finished", "command", spec.header.Command, "report", path, "applied", c.Applied,
 		"unchanged", c.Unchanged, "failed", c.Failed, "conflict", c.Conflict, "skipped", c.Skipped, "unknown", c.Unknown,
@@ -108,7 +108,7 @@ func (e *env) finishRun(s *session, spec runSpec, out execute.Outcome, path stri
 }
 
 // summaryOf is the report's last line for a run's outcome.
-func summaryOf(out execute.Outcome, now time.Time, requests int64) runlog.Summary {
+func summaryOf(out execute.Totals, now time.Time, requests int64) runlog.Summary {
 	sum := runlog.Summary{Counts: out.Counts, Interrupted: out.Interrupted, Stopped: out.Stopped,
 		FinishedAt: now.UTC(), Requests: requests, WritesSent: out.WritesSent, WritesConfirmed: out.WritesConfirmed,
 		Rereads: out.Rereads, ReadWindowMS: out.ReadAge.Milliseconds()}
@@ -140,7 +140,7 @@ func plural(n int, noun string) string {
 // outcomeError maps how a run ended to the command's error (and so its exit
 // code), saying what was done: interrupted, stopped by a fatal error before
 // or after writes were sent, finished with connections not as asked, or done.
-func outcomeError(out execute.Outcome, path string) error {
+func outcomeError(out execute.Totals, path string) error {
 	c := out.Counts
 	done := writesDone(out)
 	switch {
@@ -159,7 +159,7 @@ func outcomeError(out execute.Outcome, path string) error {
 }
 
 // writesDone says what a run did to the tenant, in its own words.
-func writesDone(out execute.Outcome) string {
+func writesDone(out execute.Totals) string {
 	s := fmt.Sprintf("%s sent, %d confirmed", plural(out.WritesSent, "write"), out.WritesConfirmed)
 	if out.WritesRefused > 0 {
 		s += fmt.Sprintf(", %d refused by the tenant", out.WritesRefused)

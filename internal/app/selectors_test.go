@@ -59,7 +59,7 @@ func (h *harness) planJSON(manifest string, code int) (*plan.Plan, result) {
 func changedNames(p *plan.Plan) []string {
 	var names []string
 	for _, c := range p.Changes {
-		names = append(names, c.ConnectionName)
+		names = append(names, c.Name)
 	}
 	slices.Sort(names)
 	return names
@@ -111,7 +111,7 @@ func TestSelectors_csvForm(t *testing.T) {
 		t.Fatalf("selected %q", got)
 	}
 	for _, c := range p.Changes {
-		if c.ConnectionName == "Acme Corp SSO" && len(c.After.Mapping) != 3 {
+		if c.Name == "Acme Corp SSO" && len(c.After.Mapping) != 3 {
 			t.Errorf("the rows of one selector (strategies in any order) are one entry: %+v", c.After)
 		}
 	}
@@ -140,7 +140,7 @@ func TestSelectors_explicitEntryOverridesAndThePlanSaysWhereEachChangeCameFrom(t
 	p, _ := h.planJSON(m, 2)
 	from := map[string]int{}
 	for _, c := range p.Changes {
-		from[c.ConnectionName] = c.From.Line
+		from[c.Name] = c.From.Line
 	}
 	if len(from) != 2 || from["acme-okta"] != 3 || from["acme-saml"] != 2 {
 		t.Fatalf("changes come from %v", from)

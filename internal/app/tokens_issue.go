@@ -76,7 +76,7 @@ func (e *env) issueRun(s *session, tasks []execute.TokenTask, o tokensIssueOptio
 			issued.add(ht)
 		},
 	})
-	spec.after = func(out *execute.Outcome, report string) *runlog.Handoff {
+	spec.after = func(out *execute.Totals, report string) *runlog.Handoff {
 		fate := e.writeHandoff(s, o.handoff, issued.list(), out, report)
 		if fate.Written {
 			doc.Handoff = fate.Path
@@ -108,7 +108,7 @@ func (h *handoffTokens) list() []scimtoken.HandoffToken {
 // what became of it, for the report's summary. A handoff that cannot be
 // written stops the run as a fatal error after writes: the tokens issued
 // are unusable, and rolling the report back revokes them.
-func (e *env) writeHandoff(s *session, path string, tokens []scimtoken.HandoffToken, out *execute.Outcome, report string) *runlog.Handoff {
+func (e *env) writeHandoff(s *session, path string, tokens []scimtoken.HandoffToken, out *execute.Totals, report string) *runlog.Handoff {
 	fate := &runlog.Handoff{Path: path, Tokens: len(tokens)}
 	if len(tokens) == 0 {
 		s.logger.Info("no token was issued; the handoff file was not written", "path", path)

@@ -206,7 +206,7 @@ func (e *env) tokenRun(s *session, h runlog.Header, tasks []execute.TokenTask, o
 		done = "issued"
 	}
 	return runSpec{header: h, tasks: len(tasks), checks: checks, write: o, doc: doc, done: done,
-		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
+		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Totals {
 			opts.Concurrency, opts.Stop, opts.Recorder, opts.Observer = s.opts.concurrency, e.deps.Stop, rec, obs
 			opts.Now, opts.Attempts = e.deps.Now, auth0api.WithAttemptCounter
 			return execute.ExecuteTokens(ctx, s.client, tasks, opts)

@@ -126,7 +126,7 @@ func (e *env) manifestTargets(ctx context.Context, s *session, path string) ([]t
 	}
 	var targets []tokenTarget
 	for _, c := range p.Changes {
-		t := tokenTarget{conn: scim.Connection{ID: c.ConnectionID, Name: c.ConnectionName, Strategy: c.Strategy}}
+		t := tokenTarget{conn: scim.Connection{ID: c.ID, Name: c.Name, Strategy: c.Strategy}}
 		if c.Action == plan.ActionMissing || c.Before == nil {
 			t.problem = "the connection has no SCIM configuration (apply --create-missing gives it one), so it can hold no token"
 			t.unconfigured = true

@@ -97,7 +97,7 @@ func versionCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "version",
 		Usage: "print the version, the commit it was built from, its Go version and OS/arch",
-		Flags: append([]cli.Flag{&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: "text, or json for scripts"}},
+		Flags: append([]cli.Flag{&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: report.FormatHelp(report.DocResult)}},
 			loggingFlags()...),
 		Action: func(c *cli.Context) error {
 			if err := noArguments(c); err != nil {
@@ -106,7 +106,7 @@ func versionCommand(e *env) *cli.Command {
 			if _, err := parseLogging(c); err != nil {
 				return withHint(err, c)
 			}
-			f, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON)
+			f, err := report.ParseFormat(c.String("format"), report.DocResult)
 			if err != nil {
 				return withHint(&usageError{err: fmt.Errorf("--format: %w", err)}, c)
 			}

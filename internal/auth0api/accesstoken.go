@@ -61,7 +61,7 @@ func staticTokens(token string) *accessTokens {
 
 // clientCredentialTokens fetches tokens with the client credentials grant
 // through client, for audience (the tenant's /api/v2/ when empty).
-func clientCredentialTokens(tenant Tenant, creds Credentials, audience string, client *http.Client, logger *slog.Logger) *accessTokens {
+func clientCredentialTokens(tenant TenantURL, creds Credentials, audience string, client *http.Client, logger *slog.Logger) *accessTokens {
 	if audience == "" {
 		audience = tenant.URL.String() + "/api/v2/"
 	}

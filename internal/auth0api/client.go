@@ -37,7 +37,7 @@ func (c Credentials) Check() error {
 
 // Settings is everything needed to talk to one tenant.
 type Settings struct {
-	Tenant      Tenant
+	Tenant      TenantURL
 	Audience    string // empty: <tenant>/api/v2/
 	Credentials Credentials
 	Transport   TransportOptions
@@ -109,7 +109,7 @@ func newAccessTokens(s Settings) *accessTokens {
 }
 
 // Tenant is the tenant the client talks to.
-func (c *Client) Tenant() Tenant { return c.settings.Tenant }
+func (c *Client) Tenant() TenantURL { return c.settings.Tenant }
 
 // Pace is the rate, in requests per second, the client sends at now: the
 // pace learned from the tenant, never above --rps (0 while nothing is known).

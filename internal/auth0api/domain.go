@@ -7,19 +7,19 @@ import (
 	"strings"
 )
 
-// Tenant is where the Management API of one tenant is reached.
-type Tenant struct {
+// TenantURL is where the Management API of one tenant is reached.
+type TenantURL struct {
 	// URL is the scheme and host (with port, if any), nothing else.
 	URL *url.URL
 }
 
 // Name identifies the tenant in plans and reports: its host, port included
 // unless it is the scheme's default, in lower case.
-func (t Tenant) Name() string { return t.URL.Host }
+func (t TenantURL) Name() string { return t.URL.Host }
 
 // Key identifies the tenant however it was spelled (see TenantKey): the run
 // lock and every tenant check of a plan or a report use it.
-func (t Tenant) Key() string { return TenantKey(t.Name()) }
+func (t TenantURL) Key() string { return TenantKey(t.Name()) }
 
 // TenantKey identifies a tenant from the name a plan or a report records:
 // case, a trailing dot and a default port do not count, and every loopback
@@ -53,28 +53,28 @@ func splitHostPort(hp string) (host, port string) {
 
 // Insecure reports whether the tenant is reached over plain HTTP, which
 // ParseDomain allows only for loopback emulators.
-func (t Tenant) Insecure() bool { return t.URL.Scheme == "http" }
+func (t TenantURL) Insecure() bool { return t.URL.Scheme == "http" }
 
 // ParseDomain turns --domain into a tenant URL. A bare host means https;
 // http:// is accepted only for a loopback host (127.0.0.0/8, localhost,
 // [::1]), so a token can never travel in clear text to a real tenant. Paths,
 // queries and credentials in the value are refused rather than ignored.
-func ParseDomain(domain string) (Tenant, error) {
+func ParseDomain(domain string) (TenantURL, error) {
 	d := strings.TrimSpace(domain)
 	if d == "" {
-		return Tenant{}, fmt.Errorf("no tenant: set --domain or AUTH0_DOMAIN (e.g. acme.eu.auth0.com)")
+		return TenantURL{}, fmt.Errorf("no tenant: set --domain or AUTH0_DOMAIN (e.g. acme.eu.auth0.com)")
 	}
 	if !strings.Contains(d, "://") {
 		d = "https://" + d
 	}
 	u, err := url.Parse(d)
 	if err != nil {
-		return Tenant{}, fmt.Errorf("invalid --domain %q: %w", domain, err)
+		return TenantURL{}, fmt.Errorf("invalid --domain %q: %w", domain, err)
 	}
 	if err := checkDomainURL(u); err != nil {
-		return Tenant{}, fmt.Errorf("invalid --domain %q: %w", domain, err)
+		return TenantURL{}, fmt.Errorf("invalid --domain %q: %w", domain, err)
 	}
-	return Tenant{URL: &url.URL{Scheme: u.Scheme, Host: normalHost(u)}}, nil
+	return TenantURL{URL: &url.URL{Scheme: u.Scheme, Host: normalHost(u)}}, nil
 }
 
 // normalHost is the URL's host in lower case, without a trailing dot or the

@@ -74,8 +74,9 @@ type Options struct {
 	Attempts func(context.Context) (context.Context, *atomic.Int32)
 }
 
-// Outcome is how a run ended.
-type Outcome struct {
+// Totals is how a run ended: its counts, whether it was stopped, and the
+// writes and reads it made.
+type Totals struct {
 	Counts runlog.Counts
 	// Interrupted is set when the run was interrupted (Stop, or the context
 	// cancelled); Stopped when it was stopped at once (the context), leaving
@@ -102,7 +103,7 @@ type Outcome struct {
 // one read per connection when that is cheaper or the listing is refused
 // (see dispatch). Each write's intent is recorded before the write is sent,
 // and every task gets exactly one result, whatever happens.
-func Execute(ctx context.Context, tenant Tenant, tasks []Task, opts Options) Outcome {
+func Execute(ctx context.Context, tenant Tenant, tasks []Task, opts Options) Totals {
 	r := newRun(tenant, tasks, opts)
 	var pending []int
 	for i := range tasks {
@@ -151,7 +152,7 @@ func (r *run) decided(t *Task) runlog.Result {
 }
 
 // outcome counts the results, giving the tasks never started theirs.
-func (r *run) outcome(ctx context.Context, fatal error) Outcome {
+func (r *run) outcome(ctx context.Context, fatal error) Totals {
 	out := r.ledger.outcome(ctx, fatal, func(i int, cause error) runlog.Result {
 		return skippedResult(newResult(&r.tasks[i]), cause, r.opts.Now())
 	})

@@ -24,7 +24,7 @@ func writeTask(id string, action plan.Action, before, after *scim.Config) Task {
 	return Task{Conn: scim.Connection{ID: id, Name: "n-" + id, Strategy: "okta"}, Action: action, Expect: before, After: after, Moved: MovedSincePlan}
 }
 
-func runTasks(t *testing.T, tenant Tenant, rec *memRecorder, tasks []Task, opts Options) Outcome {
+func runTasks(t *testing.T, tenant Tenant, rec *memRecorder, tasks []Task, opts Options) Totals {
 	t.Helper()
 	opts.Recorder = rec
 	if opts.Concurrency == 0 {

@@ -86,8 +86,8 @@ func (l *ledger) mayStart(gctx context.Context) bool {
 }
 
 // outcome counts the results, giving the tasks never started theirs.
-func (l *ledger) outcome(ctx context.Context, fatal error, notStarted func(i int, cause error) runlog.Result) Outcome {
-	out := Outcome{Interrupted: stopped(l.stop) || ctx.Err() != nil, Stopped: ctx.Err() != nil}
+func (l *ledger) outcome(ctx context.Context, fatal error, notStarted func(i int, cause error) runlog.Result) Totals {
+	out := Totals{Interrupted: stopped(l.stop) || ctx.Err() != nil, Stopped: ctx.Err() != nil}
 	if fatal != nil && !errors.Is(fatal, context.Canceled) {
 		out.Fatal = fatal
 	}

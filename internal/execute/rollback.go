@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
@@ -34,7 +35,7 @@ func RollbackPlan(run *runlog.Run, live *plan.Live, force bool, meta RollbackMet
 }
 
 func rollbackChange(in runlog.Intent, live *plan.Live, force bool) plan.Change {
-	c := plan.Change{ConnectionID: in.ConnectionID, ConnectionName: in.ConnectionName, Strategy: in.Strategy,
+	c := plan.Change{Identity: scim.Identity{ID: in.ConnectionID, Name: in.ConnectionName, Strategy: in.Strategy},
 		Mode: manifest.ModeReplace, After: in.Before}
 	lc, exists := live.Connections[in.ConnectionID]
 	if !exists {

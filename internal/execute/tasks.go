@@ -54,7 +54,7 @@ func Tasks(p *plan.Plan) []Task {
 }
 
 func changeTask(c *plan.Change, origin plan.Origin) Task {
-	t := Task{Conn: scim.Connection{ID: c.ConnectionID, Name: c.ConnectionName, Strategy: c.Strategy},
+	t := Task{Conn: scim.Connection{ID: c.ID, Name: c.Name, Strategy: c.Strategy},
 		Action: plan.ActionNone, Expect: c.Before, After: c.After, Asked: c.Asked, Moved: MovedSincePlan}
 	if origin == plan.OriginRollback {
 		t.Moved = MovedSinceRun

@@ -15,11 +15,11 @@ import (
 func TestTasks_fromAPlan(t *testing.T) {
 	from := manifest.Pos{File: "m.json", Line: 4}
 	p := &plan.Plan{Origin: plan.OriginManifest, Changes: []plan.Change{
-		{ConnectionID: "con_1", Action: plan.ActionUpdate, Before: cfgOld, After: cfgNew, From: from},
-		{ConnectionID: "con_2", Action: plan.ActionCreate, After: cfgNew},
-		{ConnectionID: "con_3", Action: plan.ActionNone, Before: cfgOld, After: cfgOld},
-		{ConnectionID: "con_4", Action: plan.ActionMissing},
-		{ConnectionID: "con_5", Action: plan.ActionUpdate, Before: cfgOld, After: cfgNew, Conflict: plan.ConflictDrifted},
+		{Identity: scim.Identity{ID: "con_1"}, Action: plan.ActionUpdate, Before: cfgOld, After: cfgNew, From: from},
+		{Identity: scim.Identity{ID: "con_2"}, Action: plan.ActionCreate, After: cfgNew},
+		{Identity: scim.Identity{ID: "con_3"}, Action: plan.ActionNone, Before: cfgOld, After: cfgOld},
+		{Identity: scim.Identity{ID: "con_4"}, Action: plan.ActionMissing},
+		{Identity: scim.Identity{ID: "con_5"}, Action: plan.ActionUpdate, Before: cfgOld, After: cfgNew, Conflict: plan.ConflictDrifted},
 	}}
 	want := []struct {
 		action  plan.Action
@@ -79,8 +79,8 @@ func TestRollbackPlan(t *testing.T) {
 		"con_f": {plan.ActionCreate, ""},
 	}
 	for _, c := range p.Changes {
-		if w := want[c.ConnectionID]; c.Action != w.action || c.Conflict != w.conflict {
-			t.Errorf("%s: action %s conflict %q, want %s %q", c.ConnectionID, c.Action, c.Conflict, w.action, w.conflict)
+		if w := want[c.ID]; c.Action != w.action || c.Conflict != w.conflict {
+			t.Errorf("%s: action %s conflict %q, want %s %q", c.ID, c.Action, c.Conflict, w.action, w.conflict)
 		}
 	}
 	if p.Summary != (plan.Summary{Create: 1, Update: 1, Delete: 1, Unchanged: 1, Conflict: 2}) {

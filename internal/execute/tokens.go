@@ -76,7 +76,7 @@ type TokenOptions struct {
 // would be refused) and recorded in the intent, so that a token whose
 // answer never came can be found and revoked. Every task gets exactly one
 // result, whatever happens.
-func ExecuteTokens(ctx context.Context, tenant TokenTenant, tasks []TokenTask, opts TokenOptions) Outcome {
+func ExecuteTokens(ctx context.Context, tenant TokenTenant, tasks []TokenTask, opts TokenOptions) Totals {
 	if opts.Attempts == nil {
 		opts.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
 	}

@@ -112,7 +112,7 @@ func issueTasks(conns ...string) []TokenTask {
 	return tasks
 }
 
-func runTokens(f *fakeTokens, tasks []TokenTask, rec *memRecorder, stop <-chan struct{}) (Outcome, map[string]string) {
+func runTokens(f *fakeTokens, tasks []TokenTask, rec *memRecorder, stop <-chan struct{}) (Totals, map[string]string) {
 	var mu sync.Mutex
 	secrets := map[string]string{}
 	out := ExecuteTokens(context.Background(), f, tasks, TokenOptions{

@@ -18,7 +18,7 @@ func benchmarkParse(b *testing.B, name string, data []byte) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		m, err := ParseManifest(name, data)
+		m, err := Parse(name, data)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestGeneratedManifestsAreValid(t *testing.T) {
 		"gen.csv":  manifesttest.GenerateCSVManifest(3, 4),
 		"gen.json": manifesttest.GenerateJSONManifest(3, 4),
 	} {
-		m, err := ParseManifest(name, data)
+		m, err := Parse(name, data)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -40,7 +40,7 @@ connections:
 `
 
 func TestParseDeployCLIYAML(t *testing.T) {
-	m, err := ParseManifest("tenant.yaml", []byte(deployYAML))
+	m, err := Parse("tenant.yaml", []byte(deployYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestParseDeployCLIYAML(t *testing.T) {
 		t.Errorf("an id, when present, is the key: %+v", saml)
 	}
 	// Standard input: told from CSV by its connections: line.
-	if _, err := ParseManifestDetect("<stdin>", []byte(deployYAML)); err != nil {
+	if _, err := ParseDetect("<stdin>", []byte(deployYAML)); err != nil {
 		t.Errorf("detect: %v", err)
 	}
 }
@@ -91,7 +91,7 @@ func TestParseDeployCLIYAMLProblems(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseManifest("f.yaml", []byte(tc.yaml))
+			_, err := Parse("f.yaml", []byte(tc.yaml))
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -127,7 +127,7 @@ func TestReadDeployCLIDir(t *testing.T) {
 }`)
 	write("db.json", `{"name": "db", "strategy": "auth0"}`)
 	write("email.html", `<p>not a connection</p>`)
-	m, err := ReadManifest(dir)
+	m, err := Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestReadDeployCLIDir(t *testing.T) {
 	}
 	write("copy.json", `{"name": "acme-okta", "scim_configuration": {"user_id_attribute": "@@UID@@", "mapping": []}}`)
 	write("zz.json", `{"name": "acme-okta", "scim_configuration": {"user_id_attribute": "u", "mapping": [{"scim": "a", "auth0": "b"}]}}`)
-	_, err = ReadManifest(dir)
+	_, err = Read(dir)
 	var ps Problems
 	if !errors.As(err, &ps) {
 		t.Fatalf("err = %v", err)
@@ -183,7 +183,7 @@ func TestDeployCLIRoundTrip(t *testing.T) {
 	if err := WriteDeployCLIYAML(&b, conns); err != nil {
 		t.Fatal(err)
 	}
-	m, err := ParseManifest("out.yaml", b.Bytes())
+	m, err := Parse("out.yaml", b.Bytes())
 	if err != nil {
 		t.Fatalf("%v\n%s", err, b.String())
 	}
@@ -207,7 +207,7 @@ func TestDeployCLIRoundTrip(t *testing.T) {
 	if files[0].Path != "connections/Acme-SAML- yes.json" {
 		t.Errorf("file name %q", files[0].Path)
 	}
-	m, err = ReadManifest(dir)
+	m, err = Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ type ExportedConnection struct {
 // connection itself (Deploy CLI files name and type it, Terraform needs its
 // id and a name): the same connections, left out for the same reasons,
 // in the same order.
-func ExportConnections(conns []*scim.LiveConnection, key ManifestKey) ([]ExportedConnection, []Omitted) {
+func ExportConnections(conns []*scim.LiveConnection, key Key) ([]ExportedConnection, []Omitted) {
 	entries, omitted := ExportEntries(conns, key)
 	byKey := make(map[string]*scim.LiveConnection, len(conns))
 	for _, lc := range conns {

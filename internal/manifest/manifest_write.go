@@ -14,14 +14,14 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
-// ManifestKey says how an exported manifest names each connection.
-type ManifestKey string
+// Key says how an exported manifest names each connection.
+type Key string
 
 const (
 	// KeyByID names connections by id: exact, but only for the tenant read.
-	KeyByID ManifestKey = "id"
+	KeyByID Key = "id"
 	// KeyByName names connections by name, which another tenant can resolve.
-	KeyByName ManifestKey = "name"
+	KeyByName Key = "name"
 )
 
 // Omitted is a connection an export leaves out, and why.
@@ -38,7 +38,7 @@ type Omitted struct {
 // attribute mapped twice, a name with leading white space...) is left out
 // and returned with the reason: an export that a later plan refuses as a
 // whole would be worse than one that says which connection it lacks.
-func ExportEntries(conns []*scim.LiveConnection, key ManifestKey) ([]Entry, []Omitted) {
+func ExportEntries(conns []*scim.LiveConnection, key Key) ([]Entry, []Omitted) {
 	names := map[string]int{}
 	for _, lc := range conns {
 		if lc.Config != nil {
@@ -71,7 +71,7 @@ func ExportEntries(conns []*scim.LiveConnection, key ManifestKey) ([]Entry, []Om
 
 // exportEntry is the replace-mode entry that gives a connection exactly its
 // live configuration.
-func exportEntry(lc *scim.LiveConnection, key ManifestKey) Entry {
+func exportEntry(lc *scim.LiveConnection, key Key) Entry {
 	e := Entry{Mode: ModeReplace, UserIDAttribute: lc.Config.UserIDAttribute, Mapping: slices.Clone(lc.Config.Mapping)}
 	if key == KeyByName {
 		e.ConnectionName = lc.Name
@@ -84,7 +84,7 @@ func exportEntry(lc *scim.LiveConnection, key ManifestKey) Entry {
 // unexportable says why a connection's configuration cannot be written as a
 // valid manifest entry keyed by key, or "" when it can. The rules are the
 // manifest's own (see validate.go), so the export reads back.
-func unexportable(lc *scim.LiveConnection, key ManifestKey) string {
+func unexportable(lc *scim.LiveConnection, key Key) string {
 	switch {
 	case key == KeyByName && lc.Name == "":
 		return "the tenant gave no name for it"

@@ -94,7 +94,7 @@ func TestWriteManifest_readsBackToTheSameEntries(t *testing.T) {
 			if err := tc.write(&b, want); err != nil {
 				t.Fatal(err)
 			}
-			m, err := ParseManifest(tc.name, b.Bytes())
+			m, err := Parse(tc.name, b.Bytes())
 			if err != nil {
 				t.Fatalf("the written manifest does not parse: %v\n%s", err, b.String())
 			}

@@ -25,13 +25,13 @@ const MaxManifestBytes = 64 << 20
 // each of its thousands of lines would bury that message.
 const maxEncodingProblems = 20
 
-// ReadManifest reads, parses and validates the manifest at path. The format
+// Read reads, parses and validates the manifest at path. The format
 // follows the extension, .json, .csv, or .yaml/.yml (a Deploy CLI file) in
 // any case; a directory is a Deploy CLI directory export. A file larger than
 // MaxManifestBytes is refused without being read whole. Problems with the
 // manifest's content are returned as Problems; failing to open or read the
 // file is returned as the underlying error.
-func ReadManifest(path string) (*Manifest, error) {
+func Read(path string) (*Manifest, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
@@ -50,12 +50,12 @@ func ReadManifest(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
-	return ParseManifest(path, data)
+	return Parse(path, data)
 }
 
-// ParseManifest parses and validates a manifest held in memory. name is used
+// Parse parses and validates a manifest held in memory. name is used
 // in every problem's position and chooses the format by its extension.
-func ParseManifest(name string, data []byte) (*Manifest, error) {
+func Parse(name string, data []byte) (*Manifest, error) {
 	if len(data) > MaxManifestBytes {
 		return nil, tooLarge(name)
 	}
@@ -73,12 +73,12 @@ func ParseManifest(name string, data []byte) (*Manifest, error) {
 	}
 }
 
-// ParseManifestDetect parses a manifest that has no file name to tell its
+// ParseDetect parses a manifest that has no file name to tell its
 // format by (standard input): JSON when its first character, after a
 // byte-order mark and white space, is '{', CSV otherwise. name is used in
 // every problem's position. A Deploy CLI YAML file is told by a line that
 // starts with "connections:" (a CSV header never does).
-func ParseManifestDetect(name string, data []byte) (*Manifest, error) {
+func ParseDetect(name string, data []byte) (*Manifest, error) {
 	if len(data) > MaxManifestBytes {
 		return nil, tooLarge(name)
 	}

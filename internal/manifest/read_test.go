@@ -68,7 +68,7 @@ func TestParseManifest_validFixtures(t *testing.T) {
 	for _, path := range manifestFixtures(t, "valid") {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			data := readFixture(t, path)
-			m, err := ParseManifest(filepath.Base(path), data)
+			m, err := Parse(filepath.Base(path), data)
 			if err != nil {
 				t.Fatalf("unexpected problems:\n%v", err)
 			}
@@ -86,7 +86,7 @@ func TestParseManifest_validFixtures(t *testing.T) {
 func TestParseManifest_invalidFixtures(t *testing.T) {
 	for _, path := range manifestFixtures(t, "invalid") {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			m, err := ParseManifest(filepath.Base(path), readFixture(t, path))
+			m, err := Parse(filepath.Base(path), readFixture(t, path))
 			if err == nil {
 				t.Fatalf("parsed as valid: %+v", m.Entries)
 			}
@@ -136,23 +136,23 @@ func compareGolden(t *testing.T, golden string, got []byte) {
 
 func TestParseManifest_extensions(t *testing.T) {
 	data := manifesttest.GenerateCSVManifest(1, 1)
-	if _, err := ParseManifest("UPPER.CSV", data); err != nil {
+	if _, err := Parse("UPPER.CSV", data); err != nil {
 		t.Errorf("upper-case .CSV: %v", err)
 	}
 	// A .yaml file is a Deploy CLI file: CSV in it is refused as such.
-	_, err := ParseManifest("m.yaml", data)
+	_, err := Parse("m.yaml", data)
 	want := `m.yaml:1: a Deploy CLI file must be a map with a connections: list, not a string`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
-	_, err = ParseManifest("noext", data)
+	_, err = Parse("noext", data)
 	if err == nil || !strings.Contains(err.Error(), `extension ""`) {
 		t.Errorf("no extension: got %v", err)
 	}
 }
 
 func TestParseManifest_tooLarge(t *testing.T) {
-	_, err := ParseManifest("big.json", make([]byte, MaxManifestBytes+1))
+	_, err := Parse("big.json", make([]byte, MaxManifestBytes+1))
 	if err == nil || !strings.Contains(err.Error(), "64 MiB") {
 		t.Errorf("got %v, want a problem naming the 64 MiB limit", err)
 	}
@@ -164,7 +164,7 @@ func TestReadManifest(t *testing.T) {
 	if err := os.WriteFile(path, manifesttest.GenerateCSVManifest(2, 3), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m, err := ReadManifest(path)
+	m, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestReadManifest(t *testing.T) {
 }
 
 func TestReadManifest_missingFile(t *testing.T) {
-	_, err := ReadManifest(filepath.Join(t.TempDir(), "absent.json"))
+	_, err := Read(filepath.Join(t.TempDir(), "absent.json"))
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("got %v, want a not-exist error", err)
 	}
@@ -192,7 +192,7 @@ func TestReadManifest_tooLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	_, err = ReadManifest(path)
+	_, err = Read(path)
 	var ps Problems
 	if !errors.As(err, &ps) || len(ps) != 1 || !strings.Contains(ps[0].Message, "64 MiB") {
 		t.Errorf("got %v, want one problem naming the 64 MiB limit", err)
@@ -205,7 +205,7 @@ func TestReadManifest_limitHoldsWithoutStat(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero")
 	}
-	_, err := ReadManifest("/dev/zero")
+	_, err := Read("/dev/zero")
 	if err == nil || !strings.Contains(err.Error(), "64 MiB") {
 		t.Errorf("got %v, want the size limit", err)
 	}
@@ -241,15 +241,15 @@ func TestProblems_sortedAndDeduplicated(t *testing.T) {
 }
 
 func TestParseManifestDetect(t *testing.T) {
-	m, err := ParseManifestDetect("stdin", []byte("\xef\xbb\xbf\n  {\"connections\": [{\"connection_id\": \"con_a1\", \"user_id_attribute\": \"u\", \"mapping\": [{\"scim\": \"a\", \"auth0\": \"b\"}]}]}"))
+	m, err := ParseDetect("stdin", []byte("\xef\xbb\xbf\n  {\"connections\": [{\"connection_id\": \"con_a1\", \"user_id_attribute\": \"u\", \"mapping\": [{\"scim\": \"a\", \"auth0\": \"b\"}]}]}"))
 	if err != nil || len(m.Entries) != 1 || m.Path != "stdin" {
 		t.Fatalf("json: %+v %v", m, err)
 	}
-	m, err = ParseManifestDetect("stdin", []byte("connection_id,user_id_attribute,scim,auth0\ncon_a1,u,a,b\n"))
+	m, err = ParseDetect("stdin", []byte("connection_id,user_id_attribute,scim,auth0\ncon_a1,u,a,b\n"))
 	if err != nil || len(m.Entries) != 1 {
 		t.Fatalf("csv: %+v %v", m, err)
 	}
-	_, err = ParseManifestDetect("stdin", []byte("connection_id,user_id_attribute,scim,auth0\ncon_a1,u,,b\n"))
+	_, err = ParseDetect("stdin", []byte("connection_id,user_id_attribute,scim,auth0\ncon_a1,u,,b\n"))
 	if err == nil || !strings.HasPrefix(err.Error(), "stdin:2: ") {
 		t.Fatalf("problems name stdin and the line: %v", err)
 	}

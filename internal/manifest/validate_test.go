@@ -93,8 +93,8 @@ func TestBadText(t *testing.T) {
 func TestParseManifest_sameRulesBothFormats(t *testing.T) {
 	csv := "connection_id,user_id_attribute,scim,auth0\ncon_x-1,externalId,userName,email\n"
 	json := `{"connections": [{"connection_id": "con_x-1", "user_id_attribute": "externalId", "mapping": [{"scim": "userName", "auth0": "email"}]}]}`
-	_, errCSV := ParseManifest("m.csv", []byte(csv))
-	_, errJSON := ParseManifest("m.json", []byte(json))
+	_, errCSV := Parse("m.csv", []byte(csv))
+	_, errJSON := Parse("m.json", []byte(json))
 	if errCSV == nil || errJSON == nil {
 		t.Fatalf("want both refused, got %v and %v", errCSV, errJSON)
 	}
@@ -111,7 +111,7 @@ func TestParseManifest_allProblemsReported(t *testing.T) {
 	for range 500 {
 		b.WriteString("bad,externalId,userName,email\n")
 	}
-	_, err := ParseManifest("m.csv", []byte(b.String()))
+	_, err := Parse("m.csv", []byte(b.String()))
 	ps, ok := err.(Problems)
 	if !ok {
 		t.Fatalf("got %T %v", err, err)

@@ -24,7 +24,7 @@ func BenchmarkPlanCSV100k(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		m, err := manifest.ParseManifest("bench.csv", data)
+		m, err := manifest.Parse("bench.csv", data)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -89,12 +89,10 @@ func unresolvedWarnings(us []Unresolved) []string {
 // diffTarget computes one connection's change.
 func diffTarget(t target, createMissing bool) (Change, error) {
 	c := Change{
-		ConnectionID:   t.conn.ID,
-		ConnectionName: t.conn.Name,
-		Strategy:       t.conn.Strategy,
-		Mode:           t.entry.Mode,
-		Before:         t.conn.Config.Clone(),
-		From:           t.entry.Pos,
+		Identity: scim.Identity{ID: t.conn.ID, Name: t.conn.Name, Strategy: t.conn.Strategy},
+		Mode:     t.entry.Mode,
+		Before:   t.conn.Config.Clone(),
+		From:     t.entry.Pos,
 	}
 	if t.entry.Mode == manifest.ModeMerge {
 		c.Asked = askedOf(t.entry)

@@ -55,7 +55,7 @@ func TestBuild_replaceUpdate(t *testing.T) {
 	if c.Action != ActionUpdate || !c.Before.Equal(before) || c.After.UserIDAttribute != "externalId" || len(c.After.Mapping) != 1 {
 		t.Fatalf("change = %+v", c)
 	}
-	if c.ConnectionName != "a" || c.Strategy != "okta" || c.From.Line != 3 {
+	if c.Name != "a" || c.Strategy != "okta" || c.From.Line != 3 {
 		t.Fatalf("change does not carry the connection and its manifest line: %+v", c)
 	}
 	if c.Before == before {
@@ -175,7 +175,7 @@ func TestBuild_selectors(t *testing.T) {
 		}
 		got := map[string]int{}
 		for _, c := range p.Changes {
-			got[c.ConnectionID] = c.From.Line
+			got[c.ID] = c.From.Line
 		}
 		want := map[string]int{"con_o1": 3, "con_s1": 3, "con_o2": 30}
 		if len(got) != len(want) {

@@ -30,8 +30,8 @@ func FuzzDecodePlan(f *testing.F) {
 			t.Fatalf("accepted an inconsistent plan: %+v", p)
 		}
 		for _, c := range p.Changes {
-			if !scim.ValidConnectionID(c.ConnectionID) {
-				t.Fatalf("accepted id %q", c.ConnectionID)
+			if !scim.ValidConnectionID(c.ID) {
+				t.Fatalf("accepted id %q", c.ID)
 			}
 			if (c.Action == ActionCreate || c.Action == ActionUpdate) && (c.After == nil || c.After.UserIDAttribute == "") {
 				t.Fatalf("accepted a write without a target: %+v", c)

@@ -103,11 +103,9 @@ func (s Summary) Differs() bool { return s.HasChanges() || s.NotFound > 0 }
 
 // Change is the plan for one connection of the manifest.
 type Change struct {
-	ConnectionID   string        `json:"connection_id"`
-	ConnectionName string        `json:"connection_name"`
-	Strategy       string        `json:"strategy"`
-	Action         Action        `json:"action"`
-	Mode           manifest.Mode `json:"mode"`
+	scim.Identity
+	Action Action        `json:"action"`
+	Mode   manifest.Mode `json:"mode"`
 	// Before is the live configuration the change was computed against (nil
 	// when the connection has none). apply --plan compares it with the live
 	// state again to detect drift.

@@ -96,10 +96,10 @@ func (p *Plan) check() error {
 		if err := c.check(); err != nil {
 			return fmt.Errorf("malformed plan: change %d: %w", i+1, err)
 		}
-		if seen[c.ConnectionID] {
-			return fmt.Errorf("malformed plan: change %d: connection %s appears twice", i+1, c.ConnectionID)
+		if seen[c.ID] {
+			return fmt.Errorf("malformed plan: change %d: connection %s appears twice", i+1, c.ID)
 		}
-		seen[c.ConnectionID] = true
+		seen[c.ID] = true
 	}
 	// not_found is checked apart: plans saved before it was counted lack it.
 	got, had := SummarizePlan(p), p.Summary
@@ -113,14 +113,14 @@ func (p *Plan) check() error {
 
 // check refuses a change whose action does not fit its states.
 func (c *Change) check() error {
-	if !scim.ValidConnectionID(c.ConnectionID) {
-		return fmt.Errorf("invalid connection id %q", c.ConnectionID)
+	if !scim.ValidConnectionID(c.ID) {
+		return fmt.Errorf("invalid connection id %q", c.ID)
 	}
 	if c.Conflict != "" {
-		return fmt.Errorf("connection %s: a saved plan holds no conflicts; they are found when it is applied", c.ConnectionID)
+		return fmt.Errorf("connection %s: a saved plan holds no conflicts; they are found when it is applied", c.ID)
 	}
 	if c.Mode != manifest.ModeReplace && c.Mode != manifest.ModeMerge {
-		return fmt.Errorf("connection %s: unknown mode %q", c.ConnectionID, c.Mode)
+		return fmt.Errorf("connection %s: unknown mode %q", c.ID, c.Mode)
 	}
 	var ok bool
 	switch c.Action {
@@ -133,12 +133,12 @@ func (c *Change) check() error {
 	case ActionMissing:
 		ok = c.Before == nil && c.After == nil
 	case ActionDelete:
-		return fmt.Errorf("connection %s: action delete belongs to rollback plans, which are never saved", c.ConnectionID)
+		return fmt.Errorf("connection %s: action delete belongs to rollback plans, which are never saved", c.ID)
 	default:
-		return fmt.Errorf("connection %s: unknown action %q", c.ConnectionID, c.Action)
+		return fmt.Errorf("connection %s: unknown action %q", c.ID, c.Action)
 	}
 	if !ok {
-		return fmt.Errorf("connection %s: before and after do not fit action %q", c.ConnectionID, c.Action)
+		return fmt.Errorf("connection %s: before and after do not fit action %q", c.ID, c.Action)
 	}
 	return c.checkWritable()
 }
@@ -150,19 +150,19 @@ func (c *Change) check() error {
 // than halfway through a run.
 func (c *Change) checkWritable() error {
 	if problems := manifest.CheckConfig(c.After, false); len(problems) > 0 {
-		return fmt.Errorf("connection %s: after: %s", c.ConnectionID, strings.Join(problems, "; "))
+		return fmt.Errorf("connection %s: after: %s", c.ID, strings.Join(problems, "; "))
 	}
 	if c.Asked == nil {
 		return nil
 	}
 	if c.Mode != manifest.ModeMerge {
-		return fmt.Errorf("connection %s: asked belongs to merge mode", c.ConnectionID)
+		return fmt.Errorf("connection %s: asked belongs to merge mode", c.ID)
 	}
 	if problems := manifest.CheckConfig(c.Asked, true); len(problems) > 0 {
-		return fmt.Errorf("connection %s: asked: %s", c.ConnectionID, strings.Join(problems, "; "))
+		return fmt.Errorf("connection %s: asked: %s", c.ID, strings.Join(problems, "; "))
 	}
 	if c.After != nil && !Merge(c.Asked, c.Before).Equal(c.After) {
-		return fmt.Errorf("connection %s: after is not the merge of asked onto before (edited by hand?)", c.ConnectionID)
+		return fmt.Errorf("connection %s: after is not the merge of asked onto before (edited by hand?)", c.ID)
 	}
 	return nil
 }

@@ -17,8 +17,8 @@ func samplePlan() *Plan {
 	before := &scim.Config{UserIDAttribute: "userName", Mapping: scimtest.Pairs("a", "1")}
 	after := &scim.Config{UserIDAttribute: "userName", Mapping: scimtest.Pairs("a", "2")}
 	changes := []Change{
-		{ConnectionID: "con_a1", ConnectionName: "a", Strategy: "okta", Action: ActionUpdate, Mode: manifest.ModeReplace, Before: before, After: after, From: manifest.Pos{File: "m.json", Line: 3}},
-		{ConnectionID: "con_b2", ConnectionName: "b", Strategy: "okta", Action: ActionMissing, Mode: manifest.ModeReplace, From: manifest.Pos{File: "m.json", Line: 9}},
+		{Identity: scim.Identity{ID: "con_a1", Name: "a", Strategy: "okta"}, Action: ActionUpdate, Mode: manifest.ModeReplace, Before: before, After: after, From: manifest.Pos{File: "m.json", Line: 3}},
+		{Identity: scim.Identity{ID: "con_b2", Name: "b", Strategy: "okta"}, Action: ActionMissing, Mode: manifest.ModeReplace, From: manifest.Pos{File: "m.json", Line: 9}},
 	}
 	return &Plan{Version: FormatVersion, Tenant: "acme.eu.auth0.com", CreatedAt: time.Unix(0, 0).UTC(),
 		Summary: Summarize(changes), Changes: changes}

@@ -27,7 +27,7 @@ func Recheck(p *Plan, live *Live, force bool) *Plan {
 }
 
 func recheckChange(c Change, live *Live, force bool) Change {
-	lc, exists := live.Connections[c.ConnectionID]
+	lc, exists := live.Connections[c.ID]
 	switch {
 	case !exists:
 		c.Conflict = ConflictGone
@@ -42,7 +42,7 @@ func recheckChange(c Change, live *Live, force bool) Change {
 		c.Action = WriteAction(c.Before, c.After)
 	}
 	if exists {
-		c.ConnectionName, c.Strategy = orKnown(lc.Name, c.ConnectionName), orKnown(lc.Strategy, c.Strategy)
+		c.Name, c.Strategy = orKnown(lc.Name, c.Name), orKnown(lc.Strategy, c.Strategy)
 	}
 	return c
 }

@@ -10,11 +10,11 @@ import (
 func TestRecheck(t *testing.T) {
 	old, cur, other := scimtest.Config("u", "a", "1"), scimtest.Config("u", "a", "2"), scimtest.Config("u", "b", "3")
 	p := &Plan{Origin: OriginManifest, Changes: []Change{
-		{ConnectionID: "con_same", Action: ActionUpdate, Before: old, After: cur},
-		{ConnectionID: "con_drift", Action: ActionUpdate, Before: old, After: cur},
-		{ConnectionID: "con_done", Action: ActionUpdate, Before: old, After: cur},
-		{ConnectionID: "con_gone", Action: ActionUpdate, Before: old, After: cur},
-		{ConnectionID: "con_missing", Action: ActionMissing},
+		{Identity: scim.Identity{ID: "con_same"}, Action: ActionUpdate, Before: old, After: cur},
+		{Identity: scim.Identity{ID: "con_drift"}, Action: ActionUpdate, Before: old, After: cur},
+		{Identity: scim.Identity{ID: "con_done"}, Action: ActionUpdate, Before: old, After: cur},
+		{Identity: scim.Identity{ID: "con_gone"}, Action: ActionUpdate, Before: old, After: cur},
+		{Identity: scim.Identity{ID: "con_missing"}, Action: ActionMissing},
 	}}
 	live := NewLive("t")
 	for id, cfg := range map[string]*scim.Config{"con_same": old, "con_drift": other, "con_done": cur, "con_missing": nil} {
@@ -23,11 +23,11 @@ func TestRecheck(t *testing.T) {
 	got := Recheck(p, live, false)
 	want := map[string]string{"con_drift": ConflictDrifted, "con_gone": ConflictGone}
 	for _, c := range got.Changes {
-		if c.Conflict != want[c.ConnectionID] {
-			t.Errorf("%s: conflict %q, want %q", c.ConnectionID, c.Conflict, want[c.ConnectionID])
+		if c.Conflict != want[c.ID] {
+			t.Errorf("%s: conflict %q, want %q", c.ID, c.Conflict, want[c.ID])
 		}
-		if c.ConnectionID != "con_gone" && c.ConnectionName != "live-"+c.ConnectionID {
-			t.Errorf("%s: the live name is not used: %q", c.ConnectionID, c.ConnectionName)
+		if c.ID != "con_gone" && c.Name != "live-"+c.ID {
+			t.Errorf("%s: the live name is not used: %q", c.ID, c.Name)
 		}
 	}
 	if got.Summary != (Summary{Update: 1, Unchanged: 1, Missing: 1, Conflict: 2}) || p.Changes[1].Conflict != "" {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
@@ -70,39 +71,24 @@ func RenderSaved(w io.Writer, data []byte, source string, f Format) error {
 		if err != nil {
 			return fmt.Errorf("saved plan: %w", err)
 		}
-		return renderSavedPlan(w, p, f)
+		return renderSaved(w, p, nil, source, f)
 	}
 	run, err := runlog.ReadRun(bytes.NewReader(data))
 	if err != nil {
 		return fmt.Errorf("run report: %w", err)
 	}
-	return renderSavedRun(w, run, source, f)
+	return renderSaved(w, nil, run, source, f)
 }
 
-func renderSavedPlan(w io.Writer, p *plan.Plan, f Format) error {
-	switch f {
-	case FormatHTML:
-		return RenderPlanHTML(w, p)
-	case FormatCSV:
-		return RenderPlanCSV(w, p)
-	case FormatMarkdown:
-		return RenderPlan(w, p, FormatMarkdown, Style{})
-	case FormatText:
-		return RenderPlan(w, p, FormatText, Style{})
+// renderSaved renders a saved plan (p) or a run report (run) in one of the
+// formats the report command offers.
+func renderSaved(w io.Writer, p *plan.Plan, run *runlog.Run, source string, f Format) error {
+	r := rowOf(f)
+	if r == nil || !slices.Contains(r.docs, DocSaved) {
+		return fmt.Errorf("render %s: format %q is not supported", DocSaved, f)
 	}
-	return fmt.Errorf("render plan: format %q is not supported", f)
-}
-
-func renderSavedRun(w io.Writer, run *runlog.Run, source string, f Format) error {
-	switch f {
-	case FormatHTML:
-		return RenderRunHTML(w, run, source)
-	case FormatCSV:
-		return RenderRunCSV(w, run)
-	case FormatMarkdown:
-		return RenderRunMarkdown(w, run, source)
-	case FormatText:
-		return RenderRunText(w, run, source)
+	if p != nil {
+		return r.plan(w, p, Style{})
 	}
-	return fmt.Errorf("render run: format %q is not supported", f)
+	return r.run(w, run, source)
 }

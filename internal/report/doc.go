@@ -1,5 +1,5 @@
 // Package report owns every rendering of plans, run reports and SCIM token
-// audits for people and machines: the terminal diff, JSON, markdown, CSV and
-// the self-contained HTML audit view. It reads plans and run logs and never
-// writes them.
+// audits for people and machines, and the one table of output formats
+// (formats) every command's --format, --out extension and help come from. It
+// reads plans and run logs and never writes them.
 package report

@@ -42,7 +42,7 @@ func hostilePlan() *plan.Plan {
 	after := &scim.Config{UserIDAttribute: `"><svg onload=alert(1)>`, Mapping: []scim.Pair{
 		{SCIM: "title", Auth0: `app_metadata.</script><script>alert("value")</script>`},
 	}}
-	c := plan.Change{ConnectionID: "con_X1", ConnectionName: `<script>alert("name")</script>`, Strategy: "oidc",
+	c := plan.Change{Identity: scim.Identity{ID: "con_X1", Name: `<script>alert("name")</script>`, Strategy: "oidc"},
 		Action: plan.ActionCreate, Mode: manifest.ModeReplace, After: after, From: manifest.Pos{File: "<b>m</b>.json", Line: 1}}
 	return &plan.Plan{Version: plan.FormatVersion, Tenant: "acme<i>", Changes: []plan.Change{c}, Summary: plan.Summarize([]plan.Change{c}),
 		Warnings: []string{"<img src=x onerror=alert(1)>"}}

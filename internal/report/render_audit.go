@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"io"
 	"slices"
 	"strings"
@@ -21,26 +22,25 @@ func RenderAudit(w io.Writer, a *scimtoken.Audit, f Format, s Style) error {
 	if a == nil {
 		return errors.New("render audit: no audit")
 	}
-	var out []byte
-	switch f {
-	case FormatText:
-		out = []byte(auditText(a, s))
-	case FormatJSON:
-		var err error
-		if out, err = auditJSON(a); err != nil {
-			return fmt.Errorf("render audit as json: %w", err)
-		}
-	case FormatMarkdown:
-		out = []byte(auditMarkdown(a))
-	case FormatHTML:
-		return writePage(w, auditPage(a))
-	default:
+	r := rowOf(f)
+	if r == nil || r.audit == nil {
 		return fmt.Errorf("render audit: format %q is not supported", f)
 	}
-	if _, err := w.Write(out); err != nil {
-		return fmt.Errorf("render audit: %w", err)
+	return r.audit(w, a, s)
+}
+
+func auditTextBytes(a *scimtoken.Audit, s Style) ([]byte, error) { return []byte(auditText(a, s)), nil }
+
+func auditMarkdownBytes(a *scimtoken.Audit, _ Style) ([]byte, error) {
+	return []byte(auditMarkdown(a)), nil
+}
+
+func auditJSONBytes(a *scimtoken.Audit, _ Style) ([]byte, error) {
+	out, err := auditJSON(a)
+	if err != nil {
+		return nil, fmt.Errorf("as json: %w", err)
 	}
-	return nil
+	return out, nil
 }
 
 // auditJSON is the audit value itself, indented. Its shape is a contract, so
@@ -92,7 +92,7 @@ var auditKeys = []string{
 // auditRow is one line of the audit's tables (markdown and HTML): a token,
 // or a connection that has none or could not be read.
 type auditRow struct {
-	Name, ID, Strategy string
+	scim.Identity
 	// Token is nil on the row of a connection without any token (or unread).
 	Token *scimtoken.Token
 	// Flags are the token's, then the connection's: a connection flagged
@@ -124,7 +124,7 @@ func (r auditRow) key() string {
 func auditRows(a *scimtoken.Audit) []auditRow {
 	var rows []auditRow
 	for _, c := range a.Connections {
-		base := auditRow{Name: c.ConnectionName, ID: c.ConnectionID, Strategy: c.Strategy, Error: c.Error}
+		base := auditRow{Identity: scim.Identity{ID: c.ConnectionID, Name: c.ConnectionName, Strategy: c.Strategy}, Error: c.Error}
 		if c.Error != "" || len(c.Tokens) == 0 {
 			base.Flags = c.Flags
 			rows = append(rows, base)

@@ -19,35 +19,24 @@ func RenderPlan(w io.Writer, p *plan.Plan, f Format, s Style) error {
 	if p == nil {
 		return errors.New("render plan: no plan")
 	}
-	var out []byte
-	switch f {
-	case FormatText:
-		out = []byte(planText(p, s))
-	case FormatJSON:
-		var err error
-		if out, err = planJSON(p); err != nil {
-			return fmt.Errorf("render plan as json: %w", err)
-		}
-	case FormatMarkdown:
-		out = []byte(planMarkdown(p))
-	case FormatHTML:
-		return RenderPlanHTML(w, p)
-	default:
+	r := rowOf(f)
+	if r == nil || r.plan == nil {
 		return fmt.Errorf("render plan: format %q is not supported", f)
 	}
-	if _, err := w.Write(out); err != nil {
-		return fmt.Errorf("render plan: %w", err)
-	}
-	return nil
+	return r.plan(w, p, s)
 }
 
-// planJSON is the plan value itself, indented for diffs and code review; the
-// field order is the struct order, so the output is stable and reads back
-// into an equal Plan.
-func planJSON(p *plan.Plan) ([]byte, error) {
+func planTextBytes(p *plan.Plan, s Style) ([]byte, error) { return []byte(planText(p, s)), nil }
+
+func planMarkdownBytes(p *plan.Plan, _ Style) ([]byte, error) { return []byte(planMarkdown(p)), nil }
+
+// planJSONBytes is the plan value itself, indented for diffs and code
+// review; the field order is the struct order, so the output is stable and
+// reads back into an equal Plan.
+func planJSONBytes(p *plan.Plan, _ Style) ([]byte, error) {
 	out, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("as json: %w", err)
 	}
 	return append(out, '\n'), nil
 }

@@ -129,7 +129,7 @@ func mdMissing(changes []plan.Change) string {
 	var rows strings.Builder
 	for _, c := range changes {
 		if c.Action == plan.ActionMissing {
-			rows.WriteString(mdRow(md(c.ConnectionID), md(c.ConnectionName), md(c.Strategy),
+			rows.WriteString(mdRow(md(c.ID), md(c.Name), md(c.Strategy),
 				md(c.From.File)+fmt.Sprintf(":%d", c.From.Line)))
 		}
 	}
@@ -156,9 +156,9 @@ func mdWarnings(warnings []string) string {
 
 // mdConnection names a change's connection as connectionTitle does, for markdown.
 func mdConnection(c plan.Change) string {
-	title := md(c.ConnectionID)
-	if c.ConnectionName != "" {
-		title += " " + md(c.ConnectionName)
+	title := md(c.ID)
+	if c.Name != "" {
+		title += " " + md(c.Name)
 	}
 	if c.Strategy != "" {
 		title += " (" + md(c.Strategy) + ")"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -139,8 +140,8 @@ func TestRenderPlan_markdownEscapesValues(t *testing.T) {
 
 func TestRenderPlan_summaryLine(t *testing.T) {
 	noChange := &plan.Plan{Changes: []plan.Change{
-		{ConnectionID: "con_a", Action: plan.ActionNone},
-		{ConnectionID: "con_b", Action: plan.ActionMissing},
+		{Identity: scim.Identity{ID: "con_a"}, Action: plan.ActionNone},
+		{Identity: scim.Identity{ID: "con_b"}, Action: plan.ActionMissing},
 	}}
 	noChange.Summary = plan.Summarize(noChange.Changes)
 	tests := []struct {

@@ -132,7 +132,7 @@ func warningLines(warnings []string, s Style) []string {
 // strategy where they are known (a connection without a SCIM configuration
 // read by id may have neither).
 func connectionTitle(c plan.Change) string {
-	return titleOf(c.ConnectionID, c.ConnectionName, c.Strategy)
+	return titleOf(c.ID, c.Name, c.Strategy)
 }
 
 // titleOf names a connection for the text views: its id, then its quoted

@@ -16,8 +16,8 @@ import (
 // it, whether it comes from a plan or a run, so that the three forms list the
 // same rows with the same values.
 type entry struct {
-	Name, ID, Strategy string
-	Action             string
+	scim.Identity
+	Action string
 	// Status is how the connection ended; empty in a plan, which has not run.
 	Status string
 	// Mode and From (the manifest position) are known only in a plan.
@@ -62,8 +62,8 @@ func planEntries(p *plan.Plan) []entry {
 	out := make([]entry, len(p.Changes))
 	for i, c := range p.Changes {
 		out[i] = entry{
-			Name: c.ConnectionName, ID: c.ConnectionID, Strategy: c.Strategy,
-			Action: string(c.Action), Mode: string(c.Mode),
+			Identity: c.Identity,
+			Action:   string(c.Action), Mode: string(c.Mode),
 			From:   fmt.Sprintf("%s:%d", c.From.File, c.From.Line),
 			Before: c.Before, After: c.After,
 		}
@@ -81,8 +81,8 @@ func runEntries(run *runlog.Run) []entry {
 	for _, r := range run.Results {
 		done[r.ConnectionID] = true
 		out = append(out, entry{
-			Name: r.ConnectionName, ID: r.ConnectionID, Strategy: r.Strategy,
-			Action: actionText(r.Action, r.TokenID), Status: string(r.Status), Ran: true,
+			Identity: scim.Identity{ID: r.ConnectionID, Name: r.ConnectionName, Strategy: r.Strategy},
+			Action:   actionText(r.Action, r.TokenID), Status: string(r.Status), Ran: true,
 			Attempts: r.Attempts, DurationMS: r.DurationMS, Error: r.Error,
 			Before: r.Before, After: r.After,
 		})
@@ -93,8 +93,8 @@ func runEntries(run *runlog.Run) []entry {
 		}
 		done[in.ConnectionID] = true
 		out = append(out, entry{
-			Name: in.ConnectionName, ID: in.ConnectionID, Strategy: in.Strategy,
-			Action: actionText(in.Action, in.TokenID), Status: statusUnfinished, Ran: true,
+			Identity: scim.Identity{ID: in.ConnectionID, Name: in.ConnectionName, Strategy: in.Strategy},
+			Action:   actionText(in.Action, in.TokenID), Status: statusUnfinished, Ran: true,
 			Error:  "no result recorded: the run stopped after announcing this write; the live state is unknown",
 			Before: in.Before, After: in.After,
 		})
