@@ -213,10 +213,13 @@ func resultFormatFlag() cli.Flag {
 // formatEnv sets --format of the commands whose result is a summary.
 const formatEnv = "SCIM_MIGRATE_FORMAT"
 
-func parseResultFormat(c *cli.Context) (report.Format, error) {
-	f, err := report.ParseFormat(c.String("format"), report.FormatText, report.FormatJSON)
+func parseResultFormat(c *cli.Context, formats ...report.Format) (report.Format, error) {
+	if len(formats) == 0 {
+		formats = []report.Format{report.FormatText, report.FormatJSON}
+	}
+	f, err := report.ParseFormat(c.String("format"), formats...)
 	if err != nil {
-		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(report.FormatText, report.FormatJSON)))}
+		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(formats...)))}
 	}
 	return f, nil
 }
@@ -358,7 +361,7 @@ const (
 	keepEnv      = "SCIM_MIGRATE_KEEP"
 )
 
-func parseWrite(c *cli.Context) (writeOptions, error) {
+func parseWrite(c *cli.Context, formats ...report.Format) (writeOptions, error) {
 	o := writeOptions{reportPath: c.String("report"), reportDir: c.String("report-dir"), keep: c.Int("keep"),
 		dryRun: c.Bool("dry-run"), force: c.Bool("force"), yes: c.Bool("yes")}
 	if o.reportPath != "" && fromEnvOnly(c, "report-dir", reportDirEnv) {
@@ -381,7 +384,7 @@ func parseWrite(c *cli.Context) (writeOptions, error) {
 		}
 	}
 	var err error
-	o.format, err = parseResultFormat(c)
+	o.format, err = parseResultFormat(c, formats...)
 	return o, err
 }
 

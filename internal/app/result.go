@@ -11,6 +11,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 	"github.com/urfave/cli/v2"
 )
 
@@ -39,14 +40,16 @@ type runDoc struct {
 	Plan    *plan.Summary `json:"plan,omitempty"`
 	// Changes are, in a dry run, what the run would write: a reviewer in
 	// CI needs the connections and states, not only their counts.
-	Changes         []changeDoc   `json:"changes,omitempty"`
-	Summary         runlog.Counts `json:"summary"`
-	WritesSent      int           `json:"writes_sent"`
-	WritesConfirmed int           `json:"writes_confirmed"`
-	StartedAt       *time.Time    `json:"started_at,omitempty"`
-	FinishedAt      *time.Time    `json:"finished_at,omitempty"`
-	ExitCode        int           `json:"exit_code"`
-	Error           string        `json:"error,omitempty"`
+	Changes []changeDoc `json:"changes,omitempty"`
+	// TokenPlan is, in a dry run of a token command, its plan.
+	TokenPlan       *tokenplan.Plan `json:"token_plan,omitempty"`
+	Summary         runlog.Counts   `json:"summary"`
+	WritesSent      int             `json:"writes_sent"`
+	WritesConfirmed int             `json:"writes_confirmed"`
+	StartedAt       *time.Time      `json:"started_at,omitempty"`
+	FinishedAt      *time.Time      `json:"finished_at,omitempty"`
+	ExitCode        int             `json:"exit_code"`
+	Error           string          `json:"error,omitempty"`
 }
 
 // changeDoc is one change a dry run would make.

@@ -46,8 +46,7 @@ func (e *env) configRun(s *session, h runlog.Header, tasks []execute.Task, o wri
 	return runSpec{header: h, tasks: len(tasks), checks: checks, write: o, doc: doc,
 		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Outcome {
 			return execute.Execute(ctx, s.client, tasks, execute.Options{
-				Concurrency: s.opts.concurrency, Force: o.force, Stop: e.deps.Stop, Recorder: rec, Observer: obs,
-				Now: e.deps.Now, Pace: s.client.Pace, Attempts: auth0api.WithAttemptCounter, Listed: s.client.Listed(),
+				RunOptions: execute.RunOptions{Concurrency: s.opts.concurrency, Stop: e.deps.Stop, Recorder: rec, Observer: obs, Now: e.deps.Now, Attempts: auth0api.WithAttemptCounter}, Force: o.force, Pace: s.client.Pace, Listed: s.client.Listed(),
 			})
 		}}
 }
