@@ -21,12 +21,18 @@ func rollbackCommand(e *env) *cli.Command {
 		Usage:     "undo the writes recorded in a report, restoring each connection's state before the run",
 		ArgsUsage: "[REPORT.jsonl]",
 		Flags:     rollbackFlags(),
-		Action:    action(parseRollback, e.rollback),
+		Action:    actionDoc(parseRollback, e.rollback),
 	}
 }
 
-func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
-	doc := e.newRunDoc("rollback", o.writeOptions)
+// rollback returns its run's document.
+func (e *env) rollback(ctx context.Context, o rollbackOptions) (resultDoc, error) {
+	doc := newRunDoc("rollback", o.writeOptions)
+	err := e.rollbackRun(ctx, o, doc)
+	return doc.result(o.writeOptions), err
+}
+
+func (e *env) rollbackRun(ctx context.Context, o rollbackOptions, doc *runDoc) error {
 	run, err := runlog.ReadRunFile(o.from)
 	if err != nil {
 		if wrong := wrongKind(o.from, "--from", kindReport, kindOfFile(o.from)); wrong != nil {

@@ -3,11 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
@@ -36,13 +34,13 @@ func tokensCommand(e *env) *cli.Command {
 				Name:   "issue",
 				Usage:  "issue one SCIM token per selected connection, written only to the handoff file --out",
 				Flags:  tokensIssueFlags(),
-				Action: action(parseTokensIssue, e.tokensIssue),
+				Action: actionDoc(parseTokensIssue, e.tokensIssue),
 			},
 			{
 				Name:   "revoke",
 				Usage:  "revoke SCIM tokens: the expired, the older than a duration, all but the newest, or those of a handoff file or report",
 				Flags:  tokensRevokeFlags(),
-				Action: action(parseTokensRevoke, e.tokensRevoke),
+				Action: actionDoc(parseTokensRevoke, e.tokensRevoke),
 			},
 			tokensRotateCommand(e),
 		},
@@ -123,33 +121,16 @@ func auditOutcome(a *scimtoken.Audit, detailed bool) error {
 	return nil
 }
 
-// auditTargets lists each target's tokens, one request per connection, and
-// flags them. A connection without a SCIM configuration (a manifest's, or
-// one selected without knowing, and found to have none) is left out: it has
-// no token. One whose tokens could not be listed carries the error.
+// auditTargets lists each target's tokens, one request per connection,
+// and has tokenplan.Audit flag them.
 func auditTargets(ctx context.Context, s *session, targets []tokenplan.Target, now time.Time, within time.Duration, obs execute.Observer) ([]scimtoken.AuditedConnection, error) {
 	held, err := listTargetTokens(ctx, s, targets, obs)
 	if err != nil {
 		return nil, err
 	}
-	var conns []scimtoken.AuditedConnection
-	for i, t := range targets {
-		c := scimtoken.AuditedConnection{ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
-			Endpoint: s.endpoint(t.Conn.ID), Tokens: []scimtoken.AuditedToken{}, Flags: []scimtoken.Flag{}}
-		switch {
-		case t.Unconfigured:
-			s.logger.Info("left out of the audit: it has no SCIM configuration, so no token", "connection_id", t.Conn.ID, "connection_name", t.Conn.Name)
-			continue
-		case t.Unsure && errors.Is(held[i].err, auth0api.ErrNoSCIMConfiguration):
-			continue
-		case t.Problem != "":
-			c.Error, c.NotFound = t.Problem, t.NotFound
-		case held[i].err != nil:
-			c.Error = held[i].err.Error()
-		default:
-			c = scimtoken.AuditConnection(c, held[i].tokens, now, within)
-		}
-		conns = append(conns, c)
+	conns, leftOut := tokenplan.Audit(targets, held, now, within, s.client.Tenant().URL.String())
+	for _, t := range leftOut {
+		s.logger.Info("left out of the audit: it has no SCIM configuration, so no token", "connection_id", t.Conn.ID, "connection_name", t.Conn.Name)
 	}
 	return conns, nil
 }

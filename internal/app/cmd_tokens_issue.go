@@ -9,8 +9,13 @@ import (
 )
 
 // tokensIssue gives each selected connection a new token (tokenplan.Issue).
-func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) error {
-	doc := e.newRunDoc("tokens issue", o.writeOptions)
+func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) (resultDoc, error) {
+	doc := newRunDoc("tokens issue", o.writeOptions)
+	err := e.tokensIssueRun(ctx, o, doc)
+	return doc.result(o.writeOptions), err
+}
+
+func (e *env) tokensIssueRun(ctx context.Context, o tokensIssueOptions, doc *runDoc) error {
 	w, err := e.startIssuing("tokens issue", o, doc)
 	if err != nil {
 		return err

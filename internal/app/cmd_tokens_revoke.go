@@ -10,8 +10,13 @@ import (
 )
 
 // tokensRevoke revokes the tokens the options choose (tokenplan.Revoke).
-func (e *env) tokensRevoke(ctx context.Context, o tokensRevokeOptions) error {
-	doc := e.newRunDoc("tokens revoke", o.writeOptions)
+func (e *env) tokensRevoke(ctx context.Context, o tokensRevokeOptions) (resultDoc, error) {
+	doc := newRunDoc("tokens revoke", o.writeOptions)
+	err := e.tokensRevokeRun(ctx, o, doc)
+	return doc.result(o.writeOptions), err
+}
+
+func (e *env) tokensRevokeRun(ctx context.Context, o tokensRevokeOptions, doc *runDoc) error {
 	if err := e.chooseFrom(&o); err != nil {
 		return err
 	}

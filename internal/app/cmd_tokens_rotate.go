@@ -17,12 +17,17 @@ func tokensRotateCommand(e *env) *cli.Command {
 		Usage: "give each selected connection a new SCIM token, written only to the handoff file --out; " +
 			"where it holds the maximum of 2 the older is revoked first, and the other stays valid",
 		Flags:  tokensIssueFlags(),
-		Action: action(func(c *cli.Context) (tokensIssueOptions, error) { return parseIssuing(c, "tokens rotate") }, e.tokensRotate),
+		Action: actionDoc(func(c *cli.Context) (tokensIssueOptions, error) { return parseIssuing(c, "tokens rotate") }, e.tokensRotate),
 	}
 }
 
-func (e *env) tokensRotate(ctx context.Context, o tokensIssueOptions) error {
-	doc := e.newRunDoc("tokens rotate", o.writeOptions)
+func (e *env) tokensRotate(ctx context.Context, o tokensIssueOptions) (resultDoc, error) {
+	doc := newRunDoc("tokens rotate", o.writeOptions)
+	err := e.tokensRotateRun(ctx, o, doc)
+	return doc.result(o.writeOptions), err
+}
+
+func (e *env) tokensRotateRun(ctx context.Context, o tokensIssueOptions, doc *runDoc) error {
 	w, err := e.startIssuing("tokens rotate", o, doc)
 	if err != nil {
 		return err

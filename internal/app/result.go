@@ -28,6 +28,44 @@ func action[O any](parse func(*cli.Context) (O, error), run func(context.Context
 	}
 }
 
+// resultDoc is a command's JSON document (--format json), completed once
+// the command's exit code is known. A command returns it; Run prints it.
+type resultDoc interface {
+	complete(code int, err error) any
+}
+
+// docFunc is a document made only at the end, from the exit code.
+type docFunc func(code int, err error) any
+
+func (f docFunc) complete(code int, err error) any { return f(code, err) }
+
+// docSlot is where Run finds the document the command returned.
+type docSlot struct{ doc resultDoc }
+
+type docSlotKey struct{}
+
+// withDocSlot gives a command run under ctx a place for its document.
+func withDocSlot(ctx context.Context) (context.Context, *docSlot) {
+	slot := &docSlot{}
+	return context.WithValue(ctx, docSlotKey{}, slot), slot
+}
+
+// actionDoc is the action of a command that returns a result document:
+// as action, and the document goes where Run prints it.
+func actionDoc[O any](parse func(*cli.Context) (O, error), run func(context.Context, O) (resultDoc, error)) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		o, err := parse(c)
+		if err != nil {
+			return withHint(err, c)
+		}
+		doc, err := run(c.Context, o)
+		if slot, ok := c.Context.Value(docSlotKey{}).(*docSlot); ok && doc != nil {
+			slot.doc = doc
+		}
+		return err
+	}
+}
+
 // runDoc is the JSON document apply and rollback print with --format json:
 // what a cron wrapper needs to know of the run, and where its report is.
 type runDoc struct {
@@ -81,18 +119,25 @@ func (d *runDoc) planned(p *plan.Plan) {
 	}
 }
 
-// newRunDoc makes the run's JSON document when --format json asks for one,
-// and has Run print it at the end, whatever happens in between.
-func (e *env) newRunDoc(command string, o writeOptions) *runDoc {
-	d := &runDoc{Command: command, DryRun: o.dryRun}
-	if o.format == report.FormatJSON {
-		e.doc = func(code int, err error) any {
-			d.ExitCode = code
-			if !silent(err) {
-				d.Error = err.Error()
-			}
-			return d
-		}
+// newRunDoc makes a writing run's JSON document, which the run fills in as
+// it goes.
+func newRunDoc(command string, o writeOptions) *runDoc {
+	return &runDoc{Command: command, DryRun: o.dryRun}
+}
+
+// result is the run's result document when --format json asks for one,
+// whatever happened in between; nil otherwise.
+func (d *runDoc) result(o writeOptions) resultDoc {
+	if o.format != report.FormatJSON {
+		return nil
+	}
+	return d
+}
+
+func (d *runDoc) complete(code int, err error) any {
+	d.ExitCode = code
+	if !silent(err) {
+		d.Error = err.Error()
 	}
 	return d
 }

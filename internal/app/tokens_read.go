@@ -59,28 +59,13 @@ func (e *env) tokenMeta(s *session) tokenplan.Meta {
 	return tokenplan.Meta{Tenant: s.tenant(), ToolVersion: e.deps.Version, Now: e.deps.Now(), TenantURL: s.client.Tenant().URL.String()}
 }
 
-// listed is one target's tokens, or why they could not be listed.
-type listed struct {
-	tokens []scimtoken.Token
-	err    error
-}
-
-// held returns the tokens (none for a connection without a SCIM
-// configuration), or the error that kept them from being listed.
-func (l listed) held() ([]scimtoken.Token, error) {
-	if errors.Is(l.err, auth0api.ErrNoSCIMConfiguration) {
-		return nil, nil
-	}
-	return l.tokens, l.err
-}
-
 // listTargetTokens lists each target's tokens through the worker pool, one
 // request per connection; a target with a problem is not asked. Only a
 // fatal error (or the run's end) stops it: each other error stays with its
 // target, for the caller to decide.
 // Each target is told to obs (nil: none) once it is done, for progress.
-func listTargetTokens(ctx context.Context, s *session, targets []tokenplan.Target, obs execute.Observer) ([]listed, error) {
-	out := make([]listed, len(targets))
+func listTargetTokens(ctx context.Context, s *session, targets []tokenplan.Target, obs execute.Observer) ([]tokenplan.Held, error) {
+	out := make([]tokenplan.Held, len(targets))
 	err := execute.ForEach(ctx, len(targets), s.opts.concurrency, func(ctx context.Context, i int) error {
 		if obs != nil {
 			defer obs.Finished(runlog.Result{ConnectionID: targets[i].Conn.ID, ConnectionName: targets[i].Conn.Name,
@@ -93,7 +78,7 @@ func listTargetTokens(ctx context.Context, s *session, targets []tokenplan.Targe
 		if execute.IsFatal(err) {
 			return err
 		}
-		out[i] = listed{tokens: tokens, err: err}
+		out[i] = tokenplan.Held{Tokens: tokens, Err: err, NoConfiguration: errors.Is(err, auth0api.ErrNoSCIMConfiguration)}
 		return nil
 	})
 	return out, err
@@ -102,17 +87,11 @@ func listTargetTokens(ctx context.Context, s *session, targets []tokenplan.Targe
 // heldTokens lists the targets' tokens, each target's in its place; an
 // error listing any stops the command.
 func heldTokens(ctx context.Context, s *session, targets []tokenplan.Target) ([][]scimtoken.Token, error) {
-	lists, err := listTargetTokens(ctx, s, targets, nil)
+	held, err := listTargetTokens(ctx, s, targets, nil)
 	if err != nil {
 		return nil, err
 	}
-	held := make([][]scimtoken.Token, len(targets))
-	for i := range lists {
-		if held[i], err = lists[i].held(); err != nil {
-			return nil, err
-		}
-	}
-	return held, nil
+	return tokenplan.TokensOf(held)
 }
 
 // readTokenRefs reads the tokens named by a handoff file or by the report
