@@ -266,3 +266,56 @@ func TestExecuteTokens_revoke(t *testing.T) {
 		t.Errorf("outcome %+v", out)
 	}
 }
+
+// TestExecuteTokens_rotate revokes the planned older token, recording its
+// intent first, then issues; a connection found at the maximum with no
+// token planned to go, or whose revoke fails, gets no token.
+func TestExecuteTokens_rotate(t *testing.T) {
+	f := newFakeTokens()
+	old := f.add("con_full", f.now.Add(-48*time.Hour))
+	keep := f.add("con_full", f.now.Add(-time.Hour))
+	f.add("con_surprise", f.now.Add(-2*time.Hour))
+	f.add("con_surprise", f.now.Add(-time.Hour))
+	stuck := f.add("con_stuck", f.now.Add(-2*time.Hour))
+	f.add("con_stuck", f.now.Add(-time.Hour))
+	f.revokeErr[stuck] = errors.New("500 Internal Server Error")
+	rec := &memRecorder{}
+	p := &tokenplan.Plan{Kind: runlog.KindTokenRotate, Request: &tokenplan.Request{Scopes: scimtoken.DefaultScopes}, Changes: []tokenplan.Change{
+		{Identity: scim.Identity{ID: "con_full"}, Action: scimtoken.ActionRotate, TokenID: old},
+		{Identity: scim.Identity{ID: "con_empty"}, Action: scimtoken.ActionRotate},
+		{Identity: scim.Identity{ID: "con_surprise"}, Action: scimtoken.ActionRotate},
+		{Identity: scim.Identity{ID: "con_stuck"}, Action: scimtoken.ActionRotate, TokenID: stuck},
+	}}
+	out, secrets := runTokens(f, p, rec, nil)
+	full, _ := rec.resultOf("con_full")
+	if full.Status != runlog.StatusApplied || full.TokenID == "" || secrets["con_full"] == "" {
+		t.Fatalf("con_full: %+v", full)
+	}
+	if got := f.held("con_full"); len(got) != 2 || !slices.Contains(got, keep) || slices.Contains(got, old) {
+		t.Errorf("con_full holds %v, want %s and the new one", got, keep)
+	}
+	if r, _ := rec.resultOf("con_empty"); r.Status != runlog.StatusApplied {
+		t.Errorf("con_empty: %+v", r)
+	}
+	if r, _ := rec.resultOf("con_surprise"); r.Status != runlog.StatusFailed || len(f.held("con_surprise")) != 2 {
+		t.Errorf("a token the plan did not name is never revoked: %+v", r)
+	}
+	if r, _ := rec.resultOf("con_stuck"); r.Status != runlog.StatusFailed || r.TokenID != "" || !strings.Contains(r.Error, "not rotated") {
+		t.Errorf("a failed revoke issues nothing: %+v", r)
+	}
+	if out.Counts.Applied != 2 || out.Counts.Failed != 2 {
+		t.Errorf("outcome %+v", out)
+	}
+	var revokeAt, issueAt = -1, -1
+	for i, in := range rec.intents {
+		switch {
+		case in.ConnectionID == "con_full" && in.TokenID == old:
+			revokeAt = i
+		case in.ConnectionID == "con_full" && in.Action == tokenplan.RecordedAction(scimtoken.ActionIssue):
+			issueAt = i
+		}
+	}
+	if revokeAt < 0 || issueAt < revokeAt {
+		t.Errorf("intents %+v: the revoke's must come before the issue's", rec.intents)
+	}
+}
