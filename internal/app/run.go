@@ -102,7 +102,9 @@ func (e *env) finishRun(s *session, spec runSpec, out execute.Outcome, path stri
 		e.printRunSummary(spec.header.Command, cmp.Or(spec.done, "applied"), c, path)
 	}
 	if spec.write.keep > 0 {
-		pruneReports(spec.write.reportDir, s.client.Tenant().Key(), spec.write.keep, path, e.deps.Now(), s.logger)
+		key := s.client.Tenant().Key()
+		runlog.Prune(spec.write.reportDir, key, spec.write.keep, path, e.deps.Now(),
+			func(h runlog.Header) bool { return auth0api.TenantKey(h.Tenant) == key }, s.logger)
 	}
 }
 

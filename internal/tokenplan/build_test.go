@@ -17,7 +17,9 @@ var (
 	meta = Meta{Tenant: "acme.eu.auth0.com", ToolVersion: "test", Now: t0, TenantURL: "https://acme.eu.auth0.com"}
 )
 
-func tok(id string, age time.Duration) scimtoken.Token { return scimtoken.Token{ID: id, CreatedAt: t0.Add(-age)} }
+func tok(id string, age time.Duration) scimtoken.Token {
+	return scimtoken.Token{ID: id, CreatedAt: t0.Add(-age)}
+}
 
 func TestRotate_revokesTheOlderOnlyAtTheMaximum(t *testing.T) {
 	targets := []Target{
