@@ -30,7 +30,7 @@ func RenderTokenChanges(w io.Writer, title string, changes []TokenChange) error 
 			name = "(no name)"
 		}
 		note := sanitize(c.Note)
-		if c.Mark == "+" && c.Endpoint != "" {
+		if (c.Mark == "+" || c.Mark == "~") && c.Endpoint != "" {
 			note = strings.TrimSpace(note + " " + bare(c.Endpoint))
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Mark, sanitize(name), bare(c.ConnectionID), note)
