@@ -9,10 +9,11 @@ import (
 	"text/tabwriter"
 )
 
-// TokenChange is one line of what a tokens issue, revoke or rollback is
-// about to do: Mark is + (issue), - (revoke) or ! (failed before any
-// request), Note the token id or why it failed, Endpoint the connection's
-// SCIM endpoint URL (shown for an issue: the identity provider needs it).
+// TokenChange is one line of what a tokens issue, revoke, rotate or
+// rollback is about to do: Mark is + (issue), - (revoke), ~ (rotate) or !
+// (failed before any request), Note the token id or why it failed,
+// Endpoint the connection's SCIM endpoint URL (shown for an issue and a
+// rotation: the identity provider needs it).
 type TokenChange struct {
 	Mark, Name, ConnectionID, Note, Endpoint string
 }
