@@ -37,6 +37,7 @@ type runSpec struct {
 
 // configRun is the spec of a run that writes SCIM configurations.
 func (e *env) configRun(s *session, h runlog.Header, tasks []execute.Task, o writeOptions, doc *runDoc) runSpec {
+	h.Kind = runlog.KindConfig
 	checks := map[string]bool{}
 	for _, t := range tasks {
 		if t.Outcome != "" {

@@ -114,3 +114,22 @@ func TestTokensRotate_planReviewedThenRunExactly(t *testing.T) {
 	h.expect(h.run("tokens", "rotate", "--yes", "--plan", saved, "--all", "--out", h.path("h3.json")), ExitError)
 	h.expect(h.run("tokens", "rotate", "--yes", "--connection", acme, "--save-plan", saved, "--out", h.path("h4.json")), ExitError)
 }
+
+// TestRunKind_recordedInTheHeader: every run's report says what it writes,
+// which is how rollback knows what to undo.
+func TestRunKind_recordedInTheHeader(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	apply, issue, rb := h.path("apply.jsonl"), h.path("issue.jsonl"), h.path("rb.jsonl")
+	h.expect(h.run("apply", "--report", apply, "-f", "../../examples/manifest.json"), ExitOK)
+	h.expect(h.run("tokens", "issue", "--yes", "--connection", acme, "--out", h.path("h.json"), "--report", issue), ExitOK)
+	h.expect(h.run("rollback", "--from", issue, "--report", rb), ExitOK)
+	for path, want := range map[string]runlog.Kind{apply: runlog.KindConfig, issue: runlog.KindTokenIssue, rb: runlog.KindTokenRevoke} {
+		run, err := runlog.ReadRunFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Header.Kind != want {
+			t.Errorf("%s: kind %q, want %q", path, run.Header.Kind, want)
+		}
+	}
+}

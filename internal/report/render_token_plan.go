@@ -32,7 +32,7 @@ func RenderTokenPlan(w io.Writer, p *tokenplan.Plan, f Format, handoff string) e
 		_, err := io.WriteString(w, tokenPlanMarkdown(p, handoff))
 		return err
 	case FormatText:
-		return RenderTokenChanges(w, TokenPlanTitle(p, handoff), tokenChanges(p))
+		return renderTokenChanges(w, TokenPlanTitle(p, handoff), tokenChanges(p))
 	}
 	return fmt.Errorf("a token plan has no %s rendering", f)
 }
@@ -56,10 +56,10 @@ func TokenPlanTitle(p *tokenplan.Plan, handoff string) string {
 // tokenChanges are the plan's lines: + an issue, - a revoke, ~ a rotation
 // (its note names the token it revokes), ! a change decided without a
 // request.
-func tokenChanges(p *tokenplan.Plan) []TokenChange {
-	changes := make([]TokenChange, len(p.Changes))
+func tokenChanges(p *tokenplan.Plan) []tokenChange {
+	changes := make([]tokenChange, len(p.Changes))
 	for i, c := range p.Changes {
-		tc := TokenChange{Mark: "+", Name: c.Name, ConnectionID: c.ID, Note: c.TokenID, Endpoint: c.Endpoint}
+		tc := tokenChange{Mark: "+", Name: c.Name, ConnectionID: c.ID, Note: c.TokenID, Endpoint: c.Endpoint}
 		switch {
 		case !c.Writes():
 			tc.Mark, tc.Note, tc.Endpoint = "!", string(c.Decided)+": "+c.Problem, ""
