@@ -208,6 +208,8 @@ func parseIssuing(c *cli.Context, command string) (tokensIssueOptions, error) {
 		if err := requireSelection(o.tokenSelection, command); err != nil {
 			return o, err
 		}
+	} else if c.IsSet("scopes") || c.IsSet("lifetime") {
+		return o, &usageError{err: errors.New("--plan issues with the saved plan's scopes and lifetime: leave out --scopes and --lifetime")}
 	}
 	if err := o.checkHandoff(c.Bool("dry-run"), command); err != nil {
 		return o, err

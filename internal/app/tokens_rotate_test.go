@@ -112,6 +112,7 @@ func TestTokensRotate_planReviewedThenRunExactly(t *testing.T) {
 		t.Errorf("a stale plan: %s", r)
 	}
 	h.expect(h.run("tokens", "rotate", "--yes", "--plan", saved, "--all", "--out", h.path("h3.json")), ExitError)
+	h.expect(h.run("tokens", "rotate", "--yes", "--plan", saved, "--scopes", "get:users", "--out", h.path("h5.json")), ExitError)
 	h.expect(h.run("tokens", "rotate", "--yes", "--connection", acme, "--save-plan", saved, "--out", h.path("h4.json")), ExitError)
 }
 
