@@ -96,8 +96,6 @@ type env struct {
 	stderr  io.Writer // Streams.Err with secrets redacted
 	// jsonLogs says stderr carries JSON lines only (--log-format json).
 	jsonLogs bool
-	// logger is the command's logger once it is built.
-	logger *slog.Logger
 	// stage is how far the command has gone towards writing (a stage),
 	// for what an interrupt says; the signal's goroutine reads it.
 	stage atomic.Int32
@@ -105,9 +103,6 @@ type env struct {
 	args []string
 	// noColor is --no-color: renderings for people carry no colour.
 	noColor bool
-	// doc, set by a command run with --format json, makes the one JSON
-	// document stdout carries, from the exit code and the error.
-	doc func(code int, err error) any
 }
 
 // Run runs scim-migrate with args (args[0] is the program name) and returns
@@ -132,21 +127,22 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	}
 	err := repeatedFileFlag(args)
 	app := newApp(e)
+	ctx, slot := withDocSlot(ctx)
 	if err == nil {
 		err = unknownCommand(app.RunContext(ctx, helpOfSubcommand(args)), args, app.Commands)
 	}
 	code := exitCode(err)
 	e.printOutcome(err)
-	e.printDoc(failureDoc(app, args, e.deps.Getenv, code, err), code, err)
+	e.printDoc(slot.doc, failureDoc(app, args, e.deps.Getenv, code, err), code, err)
 	return code
 }
 
 // printDoc prints the command's JSON document, when it asked for one; and,
 // with --format json, one for a failure that left stdout empty.
-func (e *env) printDoc(doc any, code int, err error) {
+func (e *env) printDoc(result resultDoc, doc any, code int, err error) {
 	switch {
-	case e.doc != nil:
-		doc = e.doc(code, err)
+	case result != nil:
+		doc = result.complete(code, err)
 	case e.out.n > 0 || doc == nil:
 		return
 	}
@@ -187,10 +183,8 @@ func (e *env) printOutcome(err error) {
 
 // logOutcome prints a failure as JSON log lines.
 func (e *env) logOutcome(err error, problems manifest.Problems) {
-	logger := e.logger
-	if logger == nil {
-		logger = slog.New(slog.NewJSONHandler(e.stderr, nil))
-	}
+	// Error lines pass every level the command's logger may have had.
+	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	for _, p := range problems {
 		logger.Error("problem", "file", p.Pos.File, "line", p.Pos.Line, "message", p.Message)
 	}

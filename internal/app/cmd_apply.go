@@ -19,12 +19,18 @@ func applyCommand(e *env) *cli.Command {
 		Usage:     "plan, then write the changes (or apply a plan saved by plan --out)",
 		ArgsUsage: "[MANIFEST]",
 		Flags:     applyFlags(),
-		Action:    action(parseApply, e.apply),
+		Action:    actionDoc(parseApply, e.apply),
 	}
 }
 
-func (e *env) apply(ctx context.Context, o applyOptions) error {
-	doc := e.newRunDoc("apply", o.writeOptions)
+// apply returns its run's document.
+func (e *env) apply(ctx context.Context, o applyOptions) (resultDoc, error) {
+	doc := newRunDoc("apply", o.writeOptions)
+	err := e.applyRun(ctx, o, doc)
+	return doc.result(o.writeOptions), err
+}
+
+func (e *env) applyRun(ctx context.Context, o applyOptions, doc *runDoc) error {
 	s, err := e.startWriting("apply", o.writeOptions, o.connectOptions, doc)
 	if err != nil {
 		return err

@@ -20,28 +20,29 @@ func validateCommand(e *env) *cli.Command {
 		Usage:     "check a manifest offline (sends nothing); -f - reads it from standard input",
 		ArgsUsage: "[MANIFEST]",
 		Flags:     validateFlags(),
-		Action:    action(parseValidate, e.validate),
+		Action:    actionDoc(parseValidate, e.validate),
 	}
 }
 
-func (e *env) validate(_ context.Context, o validateOptions) error {
+// validate returns, with --format json, its document of the problems.
+func (e *env) validate(_ context.Context, o validateOptions) (resultDoc, error) {
 	m, err := e.readManifest(o.manifest)
 	if o.format == report.FormatJSON {
 		name := o.manifest
 		if isStdin(name) {
 			name = stdinName
 		}
-		e.doc = func(int, error) any { return validateResult(name, err) }
+		return docFunc(func(int, error) any { return validateResult(name, err) }), err
 	}
-	if err != nil || o.format == report.FormatJSON {
-		return err
+	if err != nil {
+		return nil, err
 	}
 	pairs := 0
 	for _, en := range m.Entries {
 		pairs += len(en.Mapping)
 	}
 	fmt.Fprintf(e.stdout, "%s: valid, %d connection entries, %d mapping entries\n", m.Path, len(m.Entries), pairs)
-	return nil
+	return nil, nil
 }
 
 func planCommand(e *env) *cli.Command {

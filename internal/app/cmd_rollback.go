@@ -9,6 +9,9 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 	"github.com/urfave/cli/v2"
 )
 
@@ -18,12 +21,18 @@ func rollbackCommand(e *env) *cli.Command {
 		Usage:     "undo the writes recorded in a report, restoring each connection's state before the run",
 		ArgsUsage: "[REPORT.jsonl]",
 		Flags:     rollbackFlags(),
-		Action:    action(parseRollback, e.rollback),
+		Action:    actionDoc(parseRollback, e.rollback),
 	}
 }
 
-func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
-	doc := e.newRunDoc("rollback", o.writeOptions)
+// rollback returns its run's document.
+func (e *env) rollback(ctx context.Context, o rollbackOptions) (resultDoc, error) {
+	doc := newRunDoc("rollback", o.writeOptions)
+	err := e.rollbackRun(ctx, o, doc)
+	return doc.result(o.writeOptions), err
+}
+
+func (e *env) rollbackRun(ctx context.Context, o rollbackOptions, doc *runDoc) error {
 	run, err := runlog.ReadRunFile(o.from)
 	if err != nil {
 		if wrong := wrongKind(o.from, "--from", kindReport, kindOfFile(o.from)); wrong != nil {
@@ -49,7 +58,7 @@ func (e *env) rollback(ctx context.Context, o rollbackOptions) error {
 	if !auth0api.SameTenant(run.Header.Tenant, s.tenant()) {
 		return fmt.Errorf("the report %s is from tenant %q, not %q; nothing was written", o.from, run.Header.Tenant, s.tenant())
 	}
-	if kind == execute.WritesIssuedTokens {
+	if kind == runlog.KindTokenIssue || kind == runlog.KindTokenRotate {
 		return e.rollbackTokens(ctx, s, run, o, doc)
 	}
 	p, err := e.rollbackPlan(ctx, s.session, run, o)
@@ -83,13 +92,43 @@ func (e *env) rollbackPlan(ctx context.Context, s *session, run *runlog.Run, o r
 
 // rollbackKind says what the report's run wrote, refusing what no rollback
 // can undo: revoked tokens.
-func rollbackKind(run *runlog.Run, path string) (execute.Writes, error) {
-	kind, err := execute.WritesOf(run)
+func rollbackKind(run *runlog.Run, path string) (runlog.Kind, error) {
+	kind, err := runlog.KindOf(run)
 	switch {
 	case err != nil:
 		return kind, fmt.Errorf("%s: %w", path, err)
-	case kind == execute.WritesRevokedTokens:
-		return kind, fmt.Errorf("the report %s is of a run that revoked SCIM tokens, which cannot be undone: %w", path, execute.ErrRevokeIsFinal)
+	case kind == runlog.KindTokenRevoke:
+		return kind, fmt.Errorf("the report %s is of a run that revoked SCIM tokens, which cannot be undone: %w", path, tokenplan.ErrRevokeIsFinal)
 	}
 	return kind, nil
+}
+
+// rollbackTokens undoes a run that issued tokens (tokens issue, tokens
+// rotate): the tokens it issued that the tenant still holds are revoked
+// (tokenplan.Undo); a token a rotation revoked cannot be restored.
+func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o rollbackOptions, doc *runDoc) error {
+	tc := tokenCommand{name: "rollback", kind: runlog.KindTokenRevoke, write: o.writeOptions, done: "revoked",
+		question: func(p *tokenplan.Plan) string {
+			return fmt.Sprintf("Revoke the %s the run of %s issued, on tenant %s?", plural(p.Writes(), "SCIM token"), o.from, p.Tenant)
+		},
+		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
+			ids := execute.IntentIDs(run)
+			targets := make([]tokenplan.Target, len(ids))
+			for i, id := range ids {
+				targets[i] = tokenplan.Target{Conn: scim.Connection{ID: id}}
+			}
+			held, err := heldTokens(ctx, w.session, targets)
+			if err != nil {
+				return nil, fmt.Errorf("list the tokens of %s: %w", w.tenant(), err)
+			}
+			now := map[string][]scimtoken.Token{}
+			for i, id := range ids {
+				now[id] = held[i]
+			}
+			p := tokenplan.Undo(run, now, o.from, e.tokenMeta(w.session))
+			warnUnattributed(w.session, p)
+			return p, nil
+		},
+	}
+	return e.runTokenCommand(ctx, w, tc, doc)
 }

@@ -3,14 +3,13 @@ package app
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 	"github.com/urfave/cli/v2"
 )
 
@@ -21,7 +20,8 @@ func tokensCommand(e *env) *cli.Command {
 		Description: "An identity provider (Okta, Entra ID, ...) provisions users into an Auth0 connection with a bearer " +
 			"token Auth0 issues for that connection. tokens audit lists them and flags the expired, the expiring, the " +
 			"never used, and connections left without a valid one; tokens issue gives each selected connection a new " +
-			"token, written only to a handoff file for the IdP administrators; tokens revoke removes old ones. " +
+			"token, written only to a handoff file for the IdP administrators; tokens revoke removes old ones; tokens rotate " +
+			"issues one where the older of 2 is revoked first to make room. " +
 			"Select connections with -f MANIFEST, --strategy, --connection or --all.",
 		Subcommands: []*cli.Command{
 			{
@@ -34,14 +34,15 @@ func tokensCommand(e *env) *cli.Command {
 				Name:   "issue",
 				Usage:  "issue one SCIM token per selected connection, written only to the handoff file --out",
 				Flags:  tokensIssueFlags(),
-				Action: action(parseTokensIssue, e.tokensIssue),
+				Action: actionDoc(parseTokensIssue, e.tokensIssue),
 			},
 			{
 				Name:   "revoke",
 				Usage:  "revoke SCIM tokens: the expired, the older than a duration, all but the newest, or those of a handoff file or report",
 				Flags:  tokensRevokeFlags(),
-				Action: action(parseTokensRevoke, e.tokensRevoke),
+				Action: actionDoc(parseTokensRevoke, e.tokensRevoke),
 			},
+			tokensRotateCommand(e),
 		},
 	}
 }
@@ -55,7 +56,7 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 		return err
 	}
 	ctx = e.readOnlyContext(ctx)
-	targets, err := e.selectTargets(ctx, s, o.tokenSelection)
+	targets, err := e.tokenTargets(ctx, s, o.tokenSelection)
 	if err != nil {
 		return e.interrupted(ctx, err)
 	}
@@ -89,11 +90,11 @@ const auditVerb = "tokens audit"
 
 // auditProgress shows the audit's reads as a run's writes are shown: a bar on
 // a terminal, status lines in logs; a target with a problem is read at once.
-func (e *env) auditProgress(s *session, targets []tokenTarget) *progress {
+func (e *env) auditProgress(s *session, targets []tokenplan.Target) *progress {
 	checks := map[string]bool{}
 	for _, t := range targets {
-		if t.problem != "" {
-			checks[checkKey(t.conn.ID, t.conn.Name)] = true
+		if t.Problem != "" {
+			checks[checkKey(t.Conn.ID, t.Conn.Name)] = true
 		}
 	}
 	return newProgress(progressSpec{total: len(targets), checks: checks, verb: auditVerb, every: e.deps.StatusEvery, now: e.deps.Now},
@@ -120,33 +121,16 @@ func auditOutcome(a *scimtoken.Audit, detailed bool) error {
 	return nil
 }
 
-// auditTargets lists each target's tokens, one request per connection, and
-// flags them. A connection without a SCIM configuration (a manifest's, or
-// one selected without knowing, and found to have none) is left out: it has
-// no token. One whose tokens could not be listed carries the error.
-func auditTargets(ctx context.Context, s *session, targets []tokenTarget, now time.Time, within time.Duration, obs execute.Observer) ([]scimtoken.AuditedConnection, error) {
+// auditTargets lists each target's tokens, one request per connection,
+// and has tokenplan.Audit flag them.
+func auditTargets(ctx context.Context, s *session, targets []tokenplan.Target, now time.Time, within time.Duration, obs execute.Observer) ([]scimtoken.AuditedConnection, error) {
 	held, err := listTargetTokens(ctx, s, targets, obs)
 	if err != nil {
 		return nil, err
 	}
-	var conns []scimtoken.AuditedConnection
-	for i, t := range targets {
-		c := scimtoken.AuditedConnection{ConnectionID: t.conn.ID, ConnectionName: t.conn.Name, Strategy: t.conn.Strategy,
-			Endpoint: s.endpoint(t.conn.ID), Tokens: []scimtoken.AuditedToken{}, Flags: []scimtoken.Flag{}}
-		switch {
-		case t.unconfigured:
-			s.logger.Info("left out of the audit: it has no SCIM configuration, so no token", "connection_id", t.conn.ID, "connection_name", t.conn.Name)
-			continue
-		case t.unsure && errors.Is(held[i].err, auth0api.ErrNoSCIMConfiguration):
-			continue
-		case t.problem != "":
-			c.Error, c.NotFound = t.problem, t.notFound
-		case held[i].err != nil:
-			c.Error = held[i].err.Error()
-		default:
-			c = scimtoken.AuditConnection(c, held[i].tokens, now, within)
-		}
-		conns = append(conns, c)
+	conns, leftOut := tokenplan.Audit(targets, held, now, within, s.client.Tenant().URL.String())
+	for _, t := range leftOut {
+		s.logger.Info("left out of the audit: it has no SCIM configuration, so no token", "connection_id", t.Conn.ID, "connection_name", t.Conn.Name)
 	}
 	return conns, nil
 }

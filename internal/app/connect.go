@@ -30,7 +30,6 @@ type session struct {
 // the first request fetches the token.
 func (e *env) connect(o connectOptions) (*session, error) {
 	logger := newLogger(e.stderr, o, e.streams.ErrTerminal)
-	e.logger = logger
 	creds, err := e.credentials(o.tokenFile, o.named)
 	if err != nil {
 		return nil, err

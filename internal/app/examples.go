@@ -58,6 +58,10 @@ scim-migrate tokens issue --all --dry-run`,
 scim-migrate tokens revoke --expired --all
 # Revoke what a tokens issue run created:
 scim-migrate tokens revoke --from handoff.json`,
+	"tokens rotate": `
+# Review a rotation of every Okta connection's token, then run exactly it:
+scim-migrate tokens rotate --strategy okta --dry-run --save-plan rotate.json
+scim-migrate tokens rotate --plan rotate.json --out handoff.json`,
 	"completion": `
 # bash: add to ~/.bashrc
 source <(scim-migrate completion bash)

@@ -138,7 +138,7 @@ func TestHabits_completionVersionMan(t *testing.T) {
 	}{
 		{[]string{"plan", "--format"}, "text\njson\nmarkdown\nhtml\n"},
 		{[]string{"export", "--strategy"}, "samlp\noidc\nokta\nwaad\n"},
-		{[]string{"tokens"}, "audit\nissue\nrevoke\n"},
+		{[]string{"tokens"}, "audit\nissue\nrevoke\nrotate\n"},
 		{[]string{"apply"}, ""}, // the shell completes file names
 		{[]string{"apply", "-f"}, ""},
 		{[]string{"completion"}, "bash\nzsh\nfish\n"},

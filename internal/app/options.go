@@ -213,10 +213,16 @@ func resultFormatFlag() cli.Flag {
 // formatEnv sets --format of the commands whose result is a summary.
 const formatEnv = "SCIM_MIGRATE_FORMAT"
 
-func parseResultFormat(c *cli.Context) (report.Format, error) {
-	f, err := report.ParseFormat(c.String("format"), report.DocResult)
+// parseResultFormat reads --format of a command whose stdout is its result
+// (DocResult), or, for a token command, its token plan too (DocTokenPlan).
+func parseResultFormat(c *cli.Context, docs ...report.Document) (report.Format, error) {
+	doc := report.DocResult
+	if len(docs) > 0 {
+		doc = docs[0]
+	}
+	f, err := report.ParseFormat(c.String("format"), doc)
 	if err != nil {
-		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(report.DocResult)))}
+		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(doc)))}
 	}
 	return f, nil
 }
@@ -339,7 +345,7 @@ const (
 	keepEnv      = "SCIM_MIGRATE_KEEP"
 )
 
-func parseWrite(c *cli.Context) (writeOptions, error) {
+func parseWrite(c *cli.Context, docs ...report.Document) (writeOptions, error) {
 	o := writeOptions{reportPath: c.String("report"), reportDir: c.String("report-dir"), keep: c.Int("keep"),
 		dryRun: c.Bool("dry-run"), force: c.Bool("force"), yes: c.Bool("yes")}
 	if o.reportPath != "" && fromEnvOnly(c, "report-dir", reportDirEnv) {
@@ -362,7 +368,7 @@ func parseWrite(c *cli.Context) (writeOptions, error) {
 		}
 	}
 	var err error
-	o.format, err = parseResultFormat(c)
+	o.format, err = parseResultFormat(c, docs...)
 	return o, err
 }
 

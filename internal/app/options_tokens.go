@@ -54,6 +54,62 @@ func parseSelection(c *cli.Context) (tokenSelection, error) {
 	return sel, nil
 }
 
+// tokenPlanOptions are the flags of a writing token command's plan: saved
+// from a dry run, or read back and run exactly.
+type tokenPlanOptions struct {
+	savePlan   string
+	planFile   string
+	maxPlanAge time.Duration
+}
+
+func tokenPlanFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "save-plan", Usage: "with --dry-run: save the token plan to `PATH` (JSON), to review, then run exactly it with --plan"},
+		&cli.StringFlag{Name: "plan", Usage: "run exactly the token plan `PATH` saved by --save-plan (no selection flags then)"},
+		durationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved token plan older than `DURATION` (such as 24h, 90m or 2d)"),
+	}
+}
+
+// tokenWriteFlags are a writing token command's run flags: its plan, its
+// report, and --format, which shows the plan as markdown too in a dry run.
+func tokenWriteFlags(verb string) []cli.Flag {
+	flags := writeFlags(verb)
+	for i, f := range flags {
+		if f.Names()[0] == "format" {
+			flags[i] = &cli.StringFlag{Name: "format", Value: string(report.FormatText), EnvVars: []string{formatEnv},
+				Usage: "result on stdout: text, or json (exactly one JSON document, for scripts); with --dry-run, markdown too (the token plan)"}
+		}
+	}
+	return append(tokenPlanFlags(), flags...)
+}
+
+// parseTokenWrite reads the run flags of a writing token command.
+func parseTokenWrite(c *cli.Context) (writeOptions, error) {
+	o, err := parseWrite(c, report.DocTokenPlan)
+	if err == nil && o.format == report.FormatMarkdown && !o.dryRun {
+		err = &usageError{err: errors.New("--format markdown shows the token plan: give --dry-run too")}
+	}
+	return o, err
+}
+
+// parseTokenPlan reads --save-plan, --plan and --max-plan-age: a plan is
+// saved only by a dry run, and one read back is run as it is, without a
+// selection.
+func parseTokenPlan(c *cli.Context, sel tokenSelection) (tokenPlanOptions, error) {
+	o := tokenPlanOptions{savePlan: c.String("save-plan"), planFile: c.String("plan"), maxPlanAge: flagDuration(c, "max-plan-age")}
+	switch {
+	case o.maxPlanAge <= 0:
+		return o, &usageError{err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
+	case o.savePlan != "" && !c.Bool("dry-run"):
+		return o, &usageError{err: errors.New("--save-plan saves the plan of a dry run: give --dry-run too, then run it with --plan")}
+	case o.savePlan != "" && o.planFile != "":
+		return o, &usageError{err: errors.New("give --save-plan or --plan, not both")}
+	case o.planFile != "" && sel.explicit():
+		return o, &usageError{err: errors.New("--plan runs the connections of the saved plan: leave out -f, --strategy, --connection and --all")}
+	}
+	return o, nil
+}
+
 // requireSelection refuses a writing tokens command that selects nothing:
 // it never works on every connection unless told so with --all.
 func requireSelection(sel tokenSelection, command string) error {
@@ -110,6 +166,7 @@ type tokensIssueOptions struct {
 	connectOptions
 	writeOptions
 	tokenSelection
+	tokenPlanOptions
 	handoff  string
 	scopes   []string
 	lifetime time.Duration
@@ -126,20 +183,33 @@ func tokensIssueFlags() []cli.Flag {
 		&cli.StringFlag{Name: "scopes", Value: strings.Join(scimtoken.DefaultScopes, ","), Usage: "the tokens' scopes, `a,b,...` among " + strings.Join(scimtoken.KnownScopes, ", ")},
 		durationFlag("lifetime", defaultTokenLifetime, "how long the tokens are valid, as a `DURATION` longer than 15m (such as 90d or 52w); 0: they never expire"),
 	)
-	flags = append(flags, writeFlags("issued")...)
+	flags = append(flags, tokenWriteFlags("issued")...)
 	return append(flags, connectFlags()...)
 }
 
 func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
+	return parseIssuing(c, "tokens issue")
+}
+
+// parseIssuing reads the flags of a command that issues tokens (tokens
+// issue, tokens rotate: the same flags).
+func parseIssuing(c *cli.Context, command string) (tokensIssueOptions, error) {
 	o := tokensIssueOptions{handoff: c.String("out"), lifetime: flagDuration(c, "lifetime")}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
 	}
-	if err := requireSelection(o.tokenSelection, "tokens issue"); err != nil {
+	if o.tokenPlanOptions, err = parseTokenPlan(c, o.tokenSelection); err != nil {
 		return o, err
 	}
-	if err := o.checkHandoff(c.Bool("dry-run")); err != nil {
+	if o.planFile == "" {
+		if err := requireSelection(o.tokenSelection, command); err != nil {
+			return o, err
+		}
+	} else if c.IsSet("scopes") || c.IsSet("lifetime") {
+		return o, &usageError{err: errors.New("--plan issues with the saved plan's scopes and lifetime: leave out --scopes and --lifetime")}
+	}
+	if err := o.checkHandoff(c.Bool("dry-run"), command); err != nil {
 		return o, err
 	}
 	if o.scopes, err = parseScopes(c.String("scopes")); err != nil {
@@ -148,7 +218,7 @@ func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
 	if o.lifetime < 0 || (o.lifetime > 0 && o.lifetime <= scimtoken.MinLifetime) {
 		return o, &usageError{err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 52w, or 0 for tokens that never expire", readableDuration(o.lifetime))}
 	}
-	if o.writeOptions, err = parseWrite(c); err != nil {
+	if o.writeOptions, err = parseTokenWrite(c); err != nil {
 		return o, err
 	}
 	if err := distinctOutputs([2]string{"--out", o.handoff}, [2]string{"--report", o.reportPath}); err != nil {
@@ -160,12 +230,12 @@ func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
 
 // checkHandoff requires --out, in a form named by its extension; a dry run
 // issues nothing, and needs none.
-func (o *tokensIssueOptions) checkHandoff(dryRun bool) error {
+func (o *tokensIssueOptions) checkHandoff(dryRun bool, command string) error {
 	if o.handoff == "" && dryRun {
 		return nil
 	}
 	if o.handoff == "" {
-		return &usageError{err: errors.New("tokens issue needs --out HANDOFF.json or HANDOFF.csv: the new tokens are written there, and nowhere else")}
+		return &usageError{err: errors.New(command + " needs --out HANDOFF.json or HANDOFF.csv: the new tokens are written there, and nowhere else")}
 	}
 	if _, err := scimtoken.HandoffFormatOf(o.handoff); err != nil {
 		return &usageError{err: err}
@@ -197,6 +267,7 @@ type tokensRevokeOptions struct {
 	connectOptions
 	writeOptions
 	tokenSelection
+	tokenPlanOptions
 	choice scimtoken.Choice
 	from   string
 }
@@ -208,7 +279,7 @@ func tokensRevokeFlags() []cli.Flag {
 		&cli.IntFlag{Name: "keep-newest", Usage: "revoke all but the `N` newest tokens of each connection"},
 		&cli.StringFlag{Name: "from", Usage: "revoke the tokens named in `HANDOFF_OR_REPORT`: a handoff file of tokens issue, or the report of a tokens issue run"},
 	)
-	flags = append(flags, writeFlags("revoked")...)
+	flags = append(flags, tokenWriteFlags("revoked")...)
 	return append(flags, connectFlags()...)
 }
 
@@ -218,6 +289,12 @@ func parseTokensRevoke(c *cli.Context) (tokensRevokeOptions, error) {
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
+	}
+	if o.tokenPlanOptions, err = parseTokenPlan(c, o.tokenSelection); err != nil {
+		return o, err
+	}
+	if o.planFile != "" {
+		return o.parseRest(c)
 	}
 	switch {
 	case o.choice.OlderThan < 0:
@@ -232,7 +309,12 @@ func parseTokensRevoke(c *cli.Context) (tokensRevokeOptions, error) {
 			return o, err
 		}
 	}
-	if o.writeOptions, err = parseWrite(c); err != nil {
+	return o.parseRest(c)
+}
+
+func (o tokensRevokeOptions) parseRest(c *cli.Context) (tokensRevokeOptions, error) {
+	var err error
+	if o.writeOptions, err = parseTokenWrite(c); err != nil {
 		return o, err
 	}
 	o.connectOptions, err = parseConnect(c)

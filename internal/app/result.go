@@ -11,6 +11,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 	"github.com/urfave/cli/v2"
 )
 
@@ -27,6 +28,44 @@ func action[O any](parse func(*cli.Context) (O, error), run func(context.Context
 	}
 }
 
+// resultDoc is a command's JSON document (--format json), completed once
+// the command's exit code is known. A command returns it; Run prints it.
+type resultDoc interface {
+	complete(code int, err error) any
+}
+
+// docFunc is a document made only at the end, from the exit code.
+type docFunc func(code int, err error) any
+
+func (f docFunc) complete(code int, err error) any { return f(code, err) }
+
+// docSlot is where Run finds the document the command returned.
+type docSlot struct{ doc resultDoc }
+
+type docSlotKey struct{}
+
+// withDocSlot gives a command run under ctx a place for its document.
+func withDocSlot(ctx context.Context) (context.Context, *docSlot) {
+	slot := &docSlot{}
+	return context.WithValue(ctx, docSlotKey{}, slot), slot
+}
+
+// actionDoc is the action of a command that returns a result document:
+// as action, and the document goes where Run prints it.
+func actionDoc[O any](parse func(*cli.Context) (O, error), run func(context.Context, O) (resultDoc, error)) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		o, err := parse(c)
+		if err != nil {
+			return withHint(err, c)
+		}
+		doc, err := run(c.Context, o)
+		if slot, ok := c.Context.Value(docSlotKey{}).(*docSlot); ok && doc != nil {
+			slot.doc = doc
+		}
+		return err
+	}
+}
+
 // runDoc is the JSON document apply and rollback print with --format json:
 // what a cron wrapper needs to know of the run, and where its report is.
 type runDoc struct {
@@ -39,14 +78,16 @@ type runDoc struct {
 	Plan    *plan.Summary `json:"plan,omitempty"`
 	// Changes are, in a dry run, what the run would write: a reviewer in
 	// CI needs the connections and states, not only their counts.
-	Changes         []changeDoc   `json:"changes,omitempty"`
-	Summary         runlog.Counts `json:"summary"`
-	WritesSent      int           `json:"writes_sent"`
-	WritesConfirmed int           `json:"writes_confirmed"`
-	StartedAt       *time.Time    `json:"started_at,omitempty"`
-	FinishedAt      *time.Time    `json:"finished_at,omitempty"`
-	ExitCode        int           `json:"exit_code"`
-	Error           string        `json:"error,omitempty"`
+	Changes []changeDoc `json:"changes,omitempty"`
+	// TokenPlan is, in a dry run of a token command, its plan.
+	TokenPlan       *tokenplan.Plan `json:"token_plan,omitempty"`
+	Summary         runlog.Counts   `json:"summary"`
+	WritesSent      int             `json:"writes_sent"`
+	WritesConfirmed int             `json:"writes_confirmed"`
+	StartedAt       *time.Time      `json:"started_at,omitempty"`
+	FinishedAt      *time.Time      `json:"finished_at,omitempty"`
+	ExitCode        int             `json:"exit_code"`
+	Error           string          `json:"error,omitempty"`
 }
 
 // changeDoc is one change a dry run would make.
@@ -78,18 +119,25 @@ func (d *runDoc) planned(p *plan.Plan) {
 	}
 }
 
-// newRunDoc makes the run's JSON document when --format json asks for one,
-// and has Run print it at the end, whatever happens in between.
-func (e *env) newRunDoc(command string, o writeOptions) *runDoc {
-	d := &runDoc{Command: command, DryRun: o.dryRun}
-	if o.format == report.FormatJSON {
-		e.doc = func(code int, err error) any {
-			d.ExitCode = code
-			if !silent(err) {
-				d.Error = err.Error()
-			}
-			return d
-		}
+// newRunDoc makes a writing run's JSON document, which the run fills in as
+// it goes.
+func newRunDoc(command string, o writeOptions) *runDoc {
+	return &runDoc{Command: command, DryRun: o.dryRun}
+}
+
+// result is the run's result document when --format json asks for one,
+// whatever happened in between; nil otherwise.
+func (d *runDoc) result(o writeOptions) resultDoc {
+	if o.format != report.FormatJSON {
+		return nil
+	}
+	return d
+}
+
+func (d *runDoc) complete(code int, err error) any {
+	d.ExitCode = code
+	if !silent(err) {
+		d.Error = err.Error()
 	}
 	return d
 }

@@ -37,6 +37,7 @@ type runSpec struct {
 
 // configRun is the spec of a run that writes SCIM configurations.
 func (e *env) configRun(s *session, h runlog.Header, tasks []execute.Task, o writeOptions, doc *runDoc) runSpec {
+	h.Kind = runlog.KindConfig
 	checks := map[string]bool{}
 	for _, t := range tasks {
 		if t.Outcome != "" {
@@ -46,8 +47,7 @@ func (e *env) configRun(s *session, h runlog.Header, tasks []execute.Task, o wri
 	return runSpec{header: h, tasks: len(tasks), checks: checks, write: o, doc: doc,
 		execute: func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Totals {
 			return execute.Execute(ctx, s.client, tasks, execute.Options{
-				Concurrency: s.opts.concurrency, Force: o.force, Stop: e.deps.Stop, Recorder: rec, Observer: obs,
-				Now: e.deps.Now, Pace: s.client.Pace, Attempts: auth0api.WithAttemptCounter, Listed: s.client.Listed(),
+				RunOptions: execute.RunOptions{Concurrency: s.opts.concurrency, Stop: e.deps.Stop, Recorder: rec, Observer: obs, Now: e.deps.Now, Attempts: auth0api.WithAttemptCounter}, Force: o.force, Pace: s.client.Pace, Listed: s.client.Listed(),
 			})
 		}}
 }
@@ -103,7 +103,9 @@ func (e *env) finishRun(s *session, spec runSpec, out execute.Totals, path strin
 		e.printRunSummary(spec.header.Command, cmp.Or(spec.done, "applied"), c, path)
 	}
 	if spec.write.keep > 0 {
-		pruneReports(spec.write.reportDir, s.client.Tenant().Key(), spec.write.keep, path, e.deps.Now(), s.logger)
+		key := s.client.Tenant().Key()
+		runlog.Prune(spec.write.reportDir, key, spec.write.keep, path, e.deps.Now(),
+			func(h runlog.Header) bool { return auth0api.TenantKey(h.Tenant) == key }, s.logger)
 	}
 }
 

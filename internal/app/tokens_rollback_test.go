@@ -11,6 +11,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 )
 
 // killedIssueReport writes the report of a tokens issue run killed at end:
@@ -21,10 +22,10 @@ func (h *harness) killedIssueReport(at, end time.Time, conns []string, done, don
 	lines := []any{runlog.Header{Type: runlog.TypeRun, Version: runlog.RunFormatVersion, ToolVersion: "test",
 		Tenant: strings.TrimPrefix(h.srv.URL, "http://"), Command: "tokens issue", StartedAt: at.Add(-time.Second)}}
 	for _, c := range append(slices.Clone(conns), done) {
-		lines = append(lines, runlog.Intent{Type: runlog.TypeIntent, ConnectionID: c, ConnectionName: c, Action: plan.ActionIssueToken, At: at})
+		lines = append(lines, runlog.Intent{Type: runlog.TypeIntent, ConnectionID: c, ConnectionName: c, Action: plan.Action(scimtoken.ActionIssue), At: at})
 	}
 	lines = append(lines, runlog.Result{Type: runlog.TypeResult, ConnectionID: done, ConnectionName: done,
-		Status: runlog.StatusApplied, Action: plan.ActionIssueToken, TokenID: doneToken, At: end})
+		Status: runlog.StatusApplied, Action: plan.Action(scimtoken.ActionIssue), TokenID: doneToken, At: end})
 	var b strings.Builder
 	for _, l := range lines {
 		j, err := json.Marshal(l)

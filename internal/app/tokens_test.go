@@ -169,6 +169,7 @@ type handoffDoc struct {
 		Token          string   `json:"token"`
 		Scopes         []string `json:"scopes"`
 		ValidUntil     string   `json:"valid_until"`
+		Endpoint       string   `json:"endpoint"`
 	} `json:"tokens"`
 }
 
@@ -218,7 +219,7 @@ func TestTokensIssue_oneWorkingTokenPerConnectionInTheHandoffOnly(t *testing.T) 
 		t.Fatal(err)
 	}
 	for _, res := range run.Results {
-		if res.Action != plan.ActionIssueToken || res.Status != runlog.StatusApplied || res.TokenID == "" {
+		if res.Action != plan.Action(scimtoken.ActionIssue) || res.Status != runlog.StatusApplied || res.TokenID == "" {
 			t.Errorf("result %+v", res)
 		}
 	}

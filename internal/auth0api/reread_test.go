@@ -97,7 +97,7 @@ func TestReread_walksTheListingOnEveryBehaviour(t *testing.T) {
 			planReads := tenant.Stats().Total()
 			// Enterprise's pace: the loopback tenant has no limit to learn.
 			out := execute.Execute(ctx, c, mergeTasks(live, changed), execute.Options{
-				Concurrency: 4, Stop: make(chan struct{}), Recorder: nopRecorder{}, Pace: func() float64 { return 16 }, Listed: c.Listed(),
+				RunOptions: execute.RunOptions{Concurrency: 4, Stop: make(chan struct{}), Recorder: nopRecorder{}}, Pace: func() float64 { return 16 }, Listed: c.Listed(),
 			})
 			st := tenant.Stats()
 			if out.Counts.Applied != 100 || st.Count(emulator.KindSCIMUpdate) != 100 {
@@ -131,7 +131,7 @@ func TestReread_refusedListing(t *testing.T) {
 	}
 	tenant.SetListingDisabled(true)
 	out := execute.Execute(ctx, c, mergeTasks(live, ids[:10]), execute.Options{
-		Concurrency: 4, Stop: make(chan struct{}), Recorder: nopRecorder{}, Pace: c.Pace, Listed: c.Listed(),
+		RunOptions: execute.RunOptions{Concurrency: 4, Stop: make(chan struct{}), Recorder: nopRecorder{}}, Pace: c.Pace, Listed: c.Listed(),
 	})
 	if out.Counts.Applied != 10 || tenant.Stats().Count(emulator.KindSCIMGet) != 10 {
 		t.Fatalf("counts %+v, %d GETs", out.Counts, tenant.Stats().Count(emulator.KindSCIMGet))

@@ -15,6 +15,8 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 )
 
 var tokenScopes = []string{"read:scim_token", "create:scim_token", "delete:scim_token"}
@@ -76,13 +78,14 @@ func TestIssueTokens_noRequestAfterTheFirstInterrupt(t *testing.T) {
 				close(stop) // the first interrupt, as this listing leaves
 			}
 		})
-		tasks := make([]execute.TokenTask, len(conns))
-		for i, c := range conns {
-			tasks[i] = execute.TokenTask{Conn: c, Action: plan.ActionIssueToken}
+		tasks := &tokenplan.Plan{Kind: runlog.KindTokenIssue, Request: &tokenplan.Request{Scopes: []string{"get:users"}}}
+		for _, c := range conns {
+			tasks.Changes = append(tasks.Changes, tokenplan.Change{Identity: scim.Identity{ID: c.ID, Name: c.Name}, Action: scimtoken.ActionIssue})
 		}
 		rec := &memRecorder{}
-		out := execute.ExecuteTokens(context.Background(), client, tasks, execute.TokenOptions{Concurrency: 1, Stop: stop, Recorder: rec,
-			Request: execute.TokenRequest{Scopes: []string{"get:users"}}})
+		out := execute.ExecuteTokens(context.Background(), client, tasks, execute.TokenOptions{
+			RunOptions: execute.RunOptions{Concurrency: 1, Stop: stop, Recorder: rec},
+		})
 		reqs := tenant.Requests()
 		last := reqs[len(reqs)-1]
 		if got := tenant.Stats().Count(emulator.KindSCIMTokensCreate); got != 2 || last.Kind != emulator.KindSCIMTokensList {

@@ -89,7 +89,7 @@ func issueError(connID string, err error) error {
 	}
 	err = fmt.Errorf("issue a SCIM token for %s: %w", connID, err)
 	switch m := classify(err); {
-	case uncertain(err, plan.ActionIssueToken):
+	case uncertain(err, plan.ActionNone):
 		return &execute.UncertainError{Err: err}
 	case m == meaningNoConfig, m == meaningNoConnection, m == meaningUnsupported:
 		return fmt.Errorf("%w (%w)", ErrNoSCIMConfiguration, err)
@@ -122,7 +122,7 @@ func (c *Client) RevokeToken(ctx context.Context, connID, tokenID string) error 
 		return err
 	}
 	err = fmt.Errorf("revoke SCIM token %s of %s: %w", tokenID, connID, err)
-	if uncertain(err, plan.ActionRevokeToken) {
+	if uncertain(err, plan.ActionNone) {
 		return &execute.UncertainError{Err: err}
 	}
 	return err

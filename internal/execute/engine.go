@@ -44,18 +44,38 @@ const pageWindow = 3 * time.Second
 // most Auth0's listing serves.
 const maxTake = 100
 
-// Options configures a run.
-type Options struct {
+// RunOptions is what every writing run takes, whatever it writes.
+type RunOptions struct {
 	Concurrency int
-	// Force writes a connection whose live state moved since the plan, where
-	// it would otherwise be a conflict.
-	Force bool
 	// Stop is closed on the first interrupt: no write request leaves after
 	// it; writes in flight finish and are recorded.
 	Stop     <-chan struct{}
 	Recorder Recorder
 	Observer Observer
 	Now      func() time.Time
+	// Attempts, when set, returns a context under which the tenant counts
+	// the requests it sends, and the counter, so each result can say how
+	// many requests its connection took.
+	Attempts func(context.Context) (context.Context, *atomic.Int32)
+}
+
+// withDefaults fills what was left unset.
+func (o RunOptions) withDefaults() RunOptions {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Attempts == nil {
+		o.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
+	}
+	return o
+}
+
+// Options configures a run that writes SCIM configurations.
+type Options struct {
+	RunOptions
+	// Force writes a connection whose live state moved since the plan, where
+	// it would otherwise be a conflict.
+	Force bool
 	// Pace returns the rate, in requests per second, the tenant is sent at
 	// now (0: unknown): the listing pages read again before the writes are
 	// sized by it, and the next page is read a round trip ahead.
@@ -68,10 +88,6 @@ type Options struct {
 	// Take, when set, is the page size asked of the listing instead of the
 	// one the pace makes (tests).
 	Take func() int
-	// Attempts, when set, returns a context under which the tenant counts
-	// the requests it sends, and the counter, so each result can say how
-	// many requests its connection took.
-	Attempts func(context.Context) (context.Context, *atomic.Int32)
 }
 
 // Totals is how a run ended: its counts, whether it was stopped, and the
@@ -105,14 +121,9 @@ type Totals struct {
 // and every task gets exactly one result, whatever happens.
 func Execute(ctx context.Context, tenant Tenant, tasks []Task, opts Options) Totals {
 	r := newRun(tenant, tasks, opts)
-	var pending []int
-	for i := range tasks {
-		if tasks[i].Outcome != "" {
-			r.finish(i, r.decided(&tasks[i]))
-		} else {
-			pending = append(pending, i)
-		}
-	}
+	pending := r.decideFirst(func(i int) (runlog.Result, bool) {
+		return r.decided(&tasks[i]), tasks[i].Outcome != ""
+	})
 	slices.SortStableFunc(pending, func(a, b int) int { return cmp.Compare(tasks[a].Conn.ID, tasks[b].Conn.ID) })
 	fatal := r.dispatch(ctx, pending)
 	return r.outcome(ctx, fatal)
@@ -130,16 +141,11 @@ type run struct {
 }
 
 func newRun(tenant Tenant, tasks []Task, opts Options) *run {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Attempts == nil {
-		opts.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
-	}
+	opts.RunOptions = opts.withDefaults()
 	if opts.Pace == nil {
 		opts.Pace = func() float64 { return 0 }
 	}
-	return &run{ledger: newLedger(len(tasks), opts.Recorder, opts.Observer, opts.Now, opts.Stop),
+	return &run{ledger: newLedger(len(tasks), opts.RunOptions),
 		tenant: tenant, tasks: tasks, opts: opts}
 }
 

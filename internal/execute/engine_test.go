@@ -54,7 +54,7 @@ func TestExecute_writesAfterTheirIntent(t *testing.T) {
 		writeTask("con_2", plan.ActionCreate, nil, cfgNew),
 		writeTask("con_3", plan.ActionDelete, cfgOld, nil),
 	}
-	out := runTasks(t, f, rec, tasks, Options{Observer: obs})
+	out := runTasks(t, f, rec, tasks, Options{RunOptions: RunOptions{Observer: obs}})
 	if out.Counts != (runlog.Counts{Applied: 3}) || out.Fatal != nil || out.Interrupted {
 		t.Fatalf("outcome %+v", out)
 	}
@@ -145,7 +145,7 @@ func TestExecute_stoppedAtOnceLeavesWritesInFlightUnknown(t *testing.T) {
 	f.beforeWrite = func(Write) { cancel() } // the second interrupt, while the write is in flight
 	rec := &memRecorder{}
 	out := Execute(ctx, f, []Task{writeTask("con_1", plan.ActionUpdate, cfgOld, cfgNew)},
-		Options{Concurrency: 1, Recorder: rec, Stop: make(chan struct{})})
+		Options{RunOptions: RunOptions{Concurrency: 1, Recorder: rec, Stop: make(chan struct{})}})
 	r, _ := rec.resultOf("con_1")
 	if r.Status != runlog.StatusUnknown || !strings.Contains(r.Error, "may have taken effect") || len(f.reads) != 1 {
 		t.Fatalf("result %+v, reads %v", r, f.reads)
@@ -166,7 +166,7 @@ func TestExecute_fatalErrorStopsTheRun(t *testing.T) {
 	fatal := &FatalError{Err: errors.New("403 Forbidden: Insufficient scope"), Hint: "grant update:scim_config"}
 	f.writeErr["con_1"] = fatal
 	rec := &memRecorder{}
-	out := runTasks(t, f, rec, tasks, Options{Concurrency: 1})
+	out := runTasks(t, f, rec, tasks, Options{RunOptions: RunOptions{Concurrency: 1}})
 	if !errors.Is(out.Fatal, fatal) || out.Interrupted {
 		t.Fatalf("outcome %+v", out)
 	}
@@ -190,7 +190,7 @@ func TestExecute_unwritableIntentStopsBeforeTheWrite(t *testing.T) {
 		writeTask("con_2", plan.ActionUpdate, cfgOld, cfgNew),
 		writeTask("con_3", plan.ActionUpdate, cfgOld, cfgNew),
 	}
-	out := runTasks(t, f, rec, tasks, Options{Concurrency: 1})
+	out := runTasks(t, f, rec, tasks, Options{RunOptions: RunOptions{Concurrency: 1}})
 	if out.Fatal == nil || !strings.Contains(out.Fatal.Error(), "record intent for con_2: no space left") {
 		t.Fatalf("outcome %+v", out)
 	}
@@ -222,7 +222,7 @@ func TestExecute_interrupted(t *testing.T) {
 	out := runTasks(t, f, rec, []Task{
 		writeTask("con_1", plan.ActionUpdate, cfgOld, cfgNew),
 		{Conn: scim.Connection{ID: "con_2"}, Outcome: runlog.StatusUnchanged},
-	}, Options{Stop: stop})
+	}, Options{RunOptions: RunOptions{Stop: stop}})
 	if !out.Interrupted || out.Counts != (runlog.Counts{Unchanged: 1, Skipped: 1}) || len(f.writes) != 0 {
 		t.Fatalf("outcome %+v, writes %v", out, f.written())
 	}
@@ -239,7 +239,7 @@ func TestExecute_cancelledContextLeavesTheRestNotStarted(t *testing.T) {
 	out := Execute(ctx, f, []Task{
 		writeTask("con_1", plan.ActionUpdate, cfgOld, cfgNew),
 		{Conn: scim.Connection{ID: "con_2"}, Outcome: runlog.StatusConflict, Note: "drifted"},
-	}, Options{Concurrency: 1, Recorder: rec, Stop: make(chan struct{})})
+	}, Options{RunOptions: RunOptions{Concurrency: 1, Recorder: rec, Stop: make(chan struct{})}})
 	if !out.Interrupted || out.Fatal != nil || len(rec.results) != 2 {
 		t.Fatalf("outcome %+v, results %+v", out, rec.results)
 	}
@@ -256,7 +256,7 @@ func TestExecute_countsAttempts(t *testing.T) {
 		n.Store(3)
 		return ctx, n
 	}
-	runTasks(t, f, rec, []Task{writeTask("con_1", plan.ActionUpdate, cfgOld, cfgNew)}, Options{Attempts: attempts})
+	runTasks(t, f, rec, []Task{writeTask("con_1", plan.ActionUpdate, cfgOld, cfgNew)}, Options{RunOptions: RunOptions{Attempts: attempts}})
 	if r, _ := rec.resultOf("con_1"); r.Attempts != 3 {
 		t.Errorf("attempts %d", r.Attempts)
 	}

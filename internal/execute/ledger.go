@@ -28,11 +28,27 @@ type ledger struct {
 	settled int
 }
 
-func newLedger(n int, rec Recorder, obs Observer, now func() time.Time, stop <-chan struct{}) *ledger {
+func newLedger(n int, o RunOptions) *ledger {
+	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
-	return &ledger{recorder: rec, observer: obs, now: now, stop: stop, results: make([]*runlog.Result, n)}
+	return &ledger{recorder: o.Recorder, observer: o.Observer, now: now, stop: o.Stop, results: make([]*runlog.Result, n)}
+}
+
+// decideFirst records at once the result of every task decided before the
+// run (decided answers it, and whether it is), and returns the others, in
+// order: the one loop every run starts with.
+func (l *ledger) decideFirst(decided func(i int) (runlog.Result, bool)) []int {
+	var pending []int
+	for i := range l.results {
+		if res, ok := decided(i); ok {
+			_ = l.finish(i, res)
+		} else {
+			pending = append(pending, i)
+		}
+	}
+	return pending
 }
 
 // finish records a task's result, once. A result that cannot be recorded

@@ -147,7 +147,7 @@ func TestExecute_walksTheListingInItsOrder(t *testing.T) {
 	f.order = func(ids []string) { slices.Reverse(ids) } // con_11 first
 	f.state["con_new"] = nil
 	tasks = append(tasks, writeTask("con_new", plan.ActionCreate, nil, cfgNew))
-	out := runTasks(t, f, &memRecorder{}, tasks, Options{Concurrency: 2, Listed: 12, Take: func() int { return 3 }})
+	out := runTasks(t, f, &memRecorder{}, tasks, Options{RunOptions: RunOptions{Concurrency: 2}, Listed: 12, Take: func() int { return 3 }})
 	if out.Counts.Applied != 9 || out.WritesSent != 9 {
 		t.Fatalf("outcome %+v", out)
 	}
@@ -184,7 +184,7 @@ func TestExecute_readsOneByOneWhenCheaperOrRefused(t *testing.T) {
 			if tc.listErr != nil {
 				take = func() int { return 12 }
 			}
-			out := runTasks(t, f, &memRecorder{}, tasks, Options{Concurrency: 3, Listed: tc.listed, Take: take})
+			out := runTasks(t, f, &memRecorder{}, tasks, Options{RunOptions: RunOptions{Concurrency: 3}, Listed: tc.listed, Take: take})
 			if out.Counts.Applied != 3 || len(f.gets) != 3 || f.pages != tc.pages {
 				t.Fatalf("outcome %+v, gets %v, pages %d", out.Counts, f.gets, f.pages)
 			}
@@ -217,7 +217,7 @@ func TestExecute_staleWriteIsReadAgain(t *testing.T) {
 		}
 	}
 	rec := &memRecorder{}
-	out := runTasks(t, f, rec, tasks, Options{Concurrency: 1, Now: clk.Now, Listed: 4, Take: func() int { return 4 }, Pace: func() float64 { return 1 }})
+	out := runTasks(t, f, rec, tasks, Options{RunOptions: RunOptions{Concurrency: 1, Now: clk.Now}, Listed: 4, Take: func() int { return 4 }, Pace: func() float64 { return 1 }})
 	if out.Counts != (runlog.Counts{Applied: 3, Conflict: 1}) {
 		t.Fatalf("counts %+v", out.Counts)
 	}
@@ -254,7 +254,7 @@ func TestExecute_unreadableConnection(t *testing.T) {
 		writeTask("con_3", plan.ActionUpdate, cfgOld, cfgNew),
 	}
 	rec := &memRecorder{}
-	out := runTasks(t, f, rec, tasks, Options{Concurrency: 1})
+	out := runTasks(t, f, rec, tasks, Options{RunOptions: RunOptions{Concurrency: 1}})
 	if out.Counts != (runlog.Counts{Applied: 2, Failed: 1}) || out.Fatal != nil || len(f.writes) != 2 {
 		t.Fatalf("outcome %+v, writes %v", out, f.written())
 	}
@@ -263,7 +263,7 @@ func TestExecute_unreadableConnection(t *testing.T) {
 	}
 	fatal := newFake(map[string]*scim.Config{"con_1": cfgOld, "con_2": cfgOld})
 	fatal.readErr[1] = &FatalError{Err: errors.New("403 Forbidden")}
-	out = runTasks(t, fatal, &memRecorder{}, tasks[:2], Options{Concurrency: 1})
+	out = runTasks(t, fatal, &memRecorder{}, tasks[:2], Options{RunOptions: RunOptions{Concurrency: 1}})
 	if !IsFatal(out.Fatal) || out.Counts.Skipped != 2 || out.WritesSent != 0 {
 		t.Errorf("a fatal read stops the run before any write: %+v", out)
 	}

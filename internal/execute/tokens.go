@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
-	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
-	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 )
 
 // TokenTenant is what a token run needs of the tenant.
@@ -33,65 +31,36 @@ type TokenTenant interface {
 // ErrTokenGone is a token the tenant does not hold: revoked already.
 var ErrTokenGone = errors.New("the tenant has no such token")
 
-// TokenRequest is what a token is issued with.
-type TokenRequest struct {
-	Scopes []string
-	// Lifetime is how long the token is valid; 0: it never expires.
-	Lifetime time.Duration
-}
+// TokenRequest is what a token is issued with (tokenplan.Request).
+type TokenRequest = tokenplan.Request
 
-// TokenTask is one connection's token work in a run.
-type TokenTask struct {
-	Conn scim.Connection
-	// Action is issue_token or revoke_token.
-	Action plan.Action
-	// TokenID is the token a revoke removes.
-	TokenID string
-	// Outcome, when set, is decided before the run and nothing is sent;
-	// Note says why.
-	Outcome runlog.Status
-	Note    string
-}
-
-// TokenOptions configures a token run.
+// TokenOptions configures a token run: what every run takes, and where
+// the new tokens' secrets go.
 type TokenOptions struct {
-	Concurrency int
-	// Stop is closed on the first interrupt: no request that writes leaves
-	// after it; those in flight finish and are recorded.
-	Stop     <-chan struct{}
-	Recorder Recorder
-	Observer Observer
-	Now      func() time.Time
-	Attempts func(context.Context) (context.Context, *atomic.Int32)
-	// Request is what each token is issued with.
-	Request TokenRequest
+	RunOptions
 	// Issued receives each token issued, secret included, as soon as the
 	// tenant answers: the caller's handoff file is the only place it goes.
-	Issued func(TokenTask, scimtoken.Issued)
+	Issued func(tokenplan.Change, scimtoken.Issued)
 }
 
-// ExecuteTokens issues or revokes SCIM tokens, each connection in turn of
-// the worker pool. Before a token is issued the connection's tokens are
-// listed (a connection at Auth0's maximum fails without a request that
-// would be refused) and recorded in the intent, so that a token whose
-// answer never came can be found and revoked. Every task gets exactly one
-// result, whatever happens.
-func ExecuteTokens(ctx context.Context, tenant TokenTenant, tasks []TokenTask, opts TokenOptions) Totals {
-	if opts.Attempts == nil {
-		opts.Attempts = func(ctx context.Context) (context.Context, *atomic.Int32) { return ctx, new(atomic.Int32) }
+// ExecuteTokens runs a token plan, each connection in turn of the worker
+// pool: it issues, revokes or rotates. Before a token is issued the
+// connection's tokens are listed (a connection at Auth0's maximum fails
+// without a request that would be refused) and recorded in the intent, so
+// that a token whose answer never came can be found and revoked. Every
+// change gets exactly one result, whatever happens.
+func ExecuteTokens(ctx context.Context, tenant TokenTenant, p *tokenplan.Plan, opts TokenOptions) Totals {
+	opts.RunOptions = opts.withDefaults()
+	r := &tokenRun{ledger: newLedger(len(p.Changes), opts.RunOptions), tenant: tenant, changes: p.Changes, opts: opts}
+	if p.Request != nil {
+		r.req = *p.Request
 	}
-	r := &tokenRun{ledger: newLedger(len(tasks), opts.Recorder, opts.Observer, opts.Now, opts.Stop),
-		tenant: tenant, tasks: tasks, opts: opts}
-	var pending []int
-	for i := range tasks {
-		if tasks[i].Outcome != "" {
-			res := r.newResult(&tasks[i])
-			res.Status, res.Error, res.At = tasks[i].Outcome, tasks[i].Note, r.now().UTC()
-			_ = r.finish(i, res)
-		} else {
-			pending = append(pending, i)
-		}
-	}
+	pending := r.decideFirst(func(i int) (runlog.Result, bool) {
+		c := &p.Changes[i]
+		res := newTokenResult(c)
+		res.Status, res.Error, res.At = c.Decided, c.Problem, r.now().UTC()
+		return res, c.Decided != ""
+	})
 	fatal := ForEach(ctx, len(pending), opts.Concurrency, func(gctx context.Context, k int) error {
 		if !r.mayStart(gctx) {
 			return nil
@@ -101,34 +70,38 @@ func ExecuteTokens(ctx context.Context, tenant TokenTenant, tasks []TokenTask, o
 		return r.do(ctx, pending[k])
 	})
 	return r.outcome(ctx, fatal, func(i int, cause error) runlog.Result {
-		return skippedResult(r.newResult(&tasks[i]), cause, r.now())
+		return skippedResult(newTokenResult(&p.Changes[i]), cause, r.now())
 	})
 }
 
 // tokenRun is one ExecuteTokens call.
 type tokenRun struct {
 	*ledger
-	tenant TokenTenant
-	tasks  []TokenTask
-	opts   TokenOptions
+	tenant  TokenTenant
+	changes []tokenplan.Change
+	req     tokenplan.Request
+	opts    TokenOptions
 }
 
-func (r *tokenRun) newResult(t *TokenTask) runlog.Result {
-	return runlog.Result{ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
-		Action: t.Action, TokenID: t.TokenID}
+func newTokenResult(c *tokenplan.Change) runlog.Result {
+	return runlog.Result{ConnectionID: c.ID, ConnectionName: c.Name, Strategy: c.Strategy,
+		Action: tokenplan.RecordedAction(c.Action), TokenID: c.TokenID}
 }
 
 // do works on one connection and records its result. It returns an error
 // only when the run must stop.
 func (r *tokenRun) do(ctx context.Context, i int) error {
-	t := &r.tasks[i]
+	t := &r.changes[i]
 	start := r.now()
-	res := r.newResult(t)
+	res := newTokenResult(t)
 	actx, attempts := r.opts.Attempts(ctx)
 	var fatal error
-	if t.Action == plan.ActionRevokeToken {
+	switch t.Action {
+	case scimtoken.ActionRevoke:
 		fatal = r.revoke(actx, t, &res)
-	} else {
+	case scimtoken.ActionRotate:
+		fatal = r.rotate(actx, t, &res)
+	default:
 		fatal = r.issue(actx, t, &res)
 	}
 	res.Attempts = int(attempts.Load())
@@ -141,30 +114,45 @@ func (r *tokenRun) do(ctx context.Context, i int) error {
 }
 
 // issue lists the connection's tokens, records the intent and issues one.
-func (r *tokenRun) issue(ctx context.Context, t *TokenTask, res *runlog.Result) error {
+func (r *tokenRun) issue(ctx context.Context, t *tokenplan.Change, res *runlog.Result) error {
 	// The listing is this write's first request: after the first interrupt
 	// it does not leave either.
-	existing, err := r.tenant.ListTokens(WithStop(ctx, r.stop), t.Conn.ID)
+	existing, ok, err := r.listFirst(ctx, t, res)
+	if !ok {
+		return err
+	}
+	return r.issueAfter(ctx, t, existing, res)
+}
+
+// listFirst lists the connection's tokens before a write; ok is false when
+// the connection is done (res says why).
+func (r *tokenRun) listFirst(ctx context.Context, t *tokenplan.Change, res *runlog.Result) ([]scimtoken.Token, bool, error) {
+	existing, err := r.tenant.ListTokens(WithStop(ctx, r.stop), t.ID)
 	switch {
 	case errors.Is(err, ErrNotSent):
 		res.Status, res.Error, res.NotSent = runlog.StatusSkipped, "not started: the run was interrupted before the connection's tokens were listed; no token was issued", true
-		return nil
+		return nil, false, nil
 	case err != nil:
 		res.Status, res.Error = runlog.StatusFailed, "not issued: could not list the connection's tokens first: "+err.Error()
-		return fatalOnly(err)
+		return nil, false, fatalOnly(err)
 	}
+	return existing, true, nil
+}
+
+// issueAfter issues a token once the connection's tokens are listed.
+func (r *tokenRun) issueAfter(ctx context.Context, t *tokenplan.Change, existing []scimtoken.Token, res *runlog.Result) error {
 	if len(existing) >= scimtoken.MaxPerConnection {
-		res.Status, res.Error = runlog.StatusFailed, atMaximum(t.Conn.ID, existing)
+		res.Status, res.Error = runlog.StatusFailed, atMaximum(t.ID, existing)
 		return nil
 	}
 	ids := tokenIDs(existing)
-	intent := runlog.Intent{ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
-		Action: plan.ActionIssueToken, ExistingTokens: ids, At: r.now().UTC()}
+	intent := runlog.Intent{ConnectionID: t.ID, ConnectionName: t.Name, Strategy: t.Strategy,
+		Action: tokenplan.RecordedAction(scimtoken.ActionIssue), ExistingTokens: ids, At: r.now().UTC()}
 	if err := r.intent(intent); err != nil {
 		res.Status, res.Error = runlog.StatusFailed, "not issued: "+err.Error()
 		return err
 	}
-	issued, err := r.tenant.IssueToken(WithStop(ctx, r.stop), t.Conn.ID, r.opts.Request)
+	issued, err := r.tenant.IssueToken(WithStop(ctx, r.stop), t.ID, r.req)
 	res.NotSent = errors.Is(err, ErrNotSent)
 	switch {
 	case err == nil:
@@ -175,7 +163,7 @@ func (r *tokenRun) issue(ctx context.Context, t *TokenTask, res *runlog.Result) 
 	case res.NotSent:
 		res.Status, res.Error = runlog.StatusSkipped, "not sent: the run was interrupted while this request waited its turn; no token was issued"
 	case isUncertain(err):
-		res.Status, res.Error, res.TokenID = r.lostIssue(ctx, t.Conn.ID, ids, intent.At, err)
+		res.Status, res.Error, res.TokenID = r.lostIssue(ctx, t.ID, ids, intent.At, err)
 	default:
 		res.Status, res.Error = runlog.StatusFailed, err.Error()
 	}
@@ -204,13 +192,13 @@ func (r *tokenRun) lostIssue(ctx context.Context, connID string, before []string
 	if err != nil {
 		return runlog.StatusUnknown, fmt.Sprintf("the request was sent and its answer lost (%v); listing the tokens failed too (%v): a token may have been issued; rollback --from the report revokes it", cause, err), ""
 	}
-	tok, found, unsure := Attribute(before, now, at, r.now())
+	tok, found, unsure := tokenplan.Attribute(before, now, at, r.now())
 	switch {
 	case !found && len(unsure) == 0:
 		return runlog.StatusFailed, cause.Error() + " (listed again: no token was issued)", ""
 	case !found:
 		return runlog.StatusUnknown, fmt.Sprintf("the answer was lost (%v); %s: the connection now holds %s, which the run did not list before, and cannot tell which, if any, it issued; none was revoked",
-			cause, CouldNotAttribute, strings.Join(tokenIDs(unsure), ", ")), ""
+			cause, tokenplan.CouldNotAttribute, strings.Join(tokenIDs(unsure), ", ")), ""
 	}
 	if err := r.tenant.RevokeToken(ctx, connID, tok.ID); err != nil && !errors.Is(err, ErrTokenGone) {
 		return runlog.StatusUnknown, fmt.Sprintf("the answer was lost (%v), so the secret of the token issued, %s, never arrived; revoking it failed (%v): rollback --from the report revokes it", cause, tok.ID, err), tok.ID
@@ -220,14 +208,14 @@ func (r *tokenRun) lostIssue(ctx context.Context, connID string, before []string
 }
 
 // revoke records the intent and revokes one token.
-func (r *tokenRun) revoke(ctx context.Context, t *TokenTask, res *runlog.Result) error {
-	intent := runlog.Intent{ConnectionID: t.Conn.ID, ConnectionName: t.Conn.Name, Strategy: t.Conn.Strategy,
-		Action: plan.ActionRevokeToken, TokenID: t.TokenID, At: r.now().UTC()}
+func (r *tokenRun) revoke(ctx context.Context, t *tokenplan.Change, res *runlog.Result) error {
+	intent := runlog.Intent{ConnectionID: t.ID, ConnectionName: t.Name, Strategy: t.Strategy,
+		Action: tokenplan.RecordedAction(scimtoken.ActionRevoke), TokenID: t.TokenID, At: r.now().UTC()}
 	if err := r.intent(intent); err != nil {
 		res.Status, res.Error = runlog.StatusFailed, "not revoked: "+err.Error()
 		return err
 	}
-	err := r.tenant.RevokeToken(WithStop(ctx, r.stop), t.Conn.ID, t.TokenID)
+	err := r.tenant.RevokeToken(WithStop(ctx, r.stop), t.ID, t.TokenID)
 	res.NotSent = errors.Is(err, ErrNotSent)
 	switch {
 	case err == nil:
@@ -247,11 +235,11 @@ func (r *tokenRun) revoke(ctx context.Context, t *TokenTask, res *runlog.Result)
 
 // lostRevoke settles a revoke whose answer never came, by listing the
 // connection's tokens again.
-func (r *tokenRun) lostRevoke(ctx context.Context, t *TokenTask, cause error) (runlog.Status, string) {
+func (r *tokenRun) lostRevoke(ctx context.Context, t *tokenplan.Change, cause error) (runlog.Status, string) {
 	if ctx.Err() != nil {
 		return runlog.StatusUnknown, "the request was sent and the run was stopped before its answer came: the token may have been revoked (" + cause.Error() + ")"
 	}
-	now, err := r.tenant.ListTokens(ctx, t.Conn.ID)
+	now, err := r.tenant.ListTokens(ctx, t.ID)
 	switch {
 	case err != nil:
 		return runlog.StatusUnknown, fmt.Sprintf("the request was sent and its answer lost (%v); listing the tokens failed too (%v): the token may have been revoked", cause, err)
@@ -259,24 +247,6 @@ func (r *tokenRun) lostRevoke(ctx context.Context, t *TokenTask, cause error) (r
 		return runlog.StatusApplied, ""
 	}
 	return runlog.StatusFailed, cause.Error() + " (listed again: the token is still there)"
-}
-
-// clockSkew is how far the tenant's clock may be from this machine's when a
-// token's created_at is compared with the time of an intent.
-const clockSkew = 5 * time.Minute
-
-// RunTokens are the tokens of now that a run may have issued after an
-// intent recorded at at, which listed before: the ones not listed then,
-// created no earlier than the intent (give or take clockSkew). They are
-// candidates only: Attribute decides which, if any, is the run's.
-func RunTokens(before []string, now []scimtoken.Token, at time.Time) []scimtoken.Token {
-	var out []scimtoken.Token
-	for _, t := range now {
-		if !slices.Contains(before, t.ID) && !t.CreatedAt.Before(at.Add(-clockSkew)) {
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 func tokenIDs(tokens []scimtoken.Token) []string {

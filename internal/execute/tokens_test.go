@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 )
 
 // fakeTokens is a tenant's SCIM tokens in memory, failing on demand.
@@ -104,24 +104,22 @@ func (f *fakeTokens) held(conn string) []string {
 	return tokenIDs(f.tokens[conn])
 }
 
-func issueTasks(conns ...string) []TokenTask {
-	var tasks []TokenTask
+func issueTasks(conns ...string) *tokenplan.Plan {
+	var changes []tokenplan.Change
 	for _, c := range conns {
-		tasks = append(tasks, TokenTask{Conn: scim.Connection{ID: c, Name: "n-" + c}, Action: plan.ActionIssueToken})
+		changes = append(changes, tokenplan.Change{Identity: scim.Identity{ID: c, Name: "n-" + c}, Action: scimtoken.ActionIssue})
 	}
-	return tasks
+	return &tokenplan.Plan{Kind: runlog.KindTokenIssue, Request: &tokenplan.Request{Scopes: scimtoken.DefaultScopes}, Changes: changes}
 }
 
-func runTokens(f *fakeTokens, tasks []TokenTask, rec *memRecorder, stop <-chan struct{}) (Totals, map[string]string) {
+func runTokens(f *fakeTokens, tasks *tokenplan.Plan, rec *memRecorder, stop <-chan struct{}) (Totals, map[string]string) {
 	var mu sync.Mutex
 	secrets := map[string]string{}
 	out := ExecuteTokens(context.Background(), f, tasks, TokenOptions{
-		Concurrency: 3, Recorder: rec, Stop: stop, Now: func() time.Time { return f.now },
-		Request: TokenRequest{Scopes: scimtoken.DefaultScopes},
-		Issued: func(t TokenTask, tok scimtoken.Issued) {
+		RunOptions: RunOptions{Concurrency: 3, Recorder: rec, Stop: stop, Now: func() time.Time { return f.now }}, Issued: func(t tokenplan.Change, tok scimtoken.Issued) {
 			mu.Lock()
 			defer mu.Unlock()
-			secrets[t.Conn.ID] = tok.Secret
+			secrets[t.ID] = tok.Secret
 		},
 	})
 	return out, secrets
@@ -234,7 +232,7 @@ func TestExecuteTokens_fatalStopsAndStopStartsNothing(t *testing.T) {
 	f.listErr["con_a"] = &FatalError{Err: errors.New("403 Forbidden: Insufficient scope")}
 	rec := &memRecorder{}
 	tasks := issueTasks("con_a")
-	out := ExecuteTokens(context.Background(), f, tasks, TokenOptions{Concurrency: 1, Recorder: rec})
+	out := ExecuteTokens(context.Background(), f, tasks, TokenOptions{RunOptions: RunOptions{Concurrency: 1, Recorder: rec}})
 	if out.Fatal == nil || out.Counts.Failed != 1 {
 		t.Errorf("a fatal error must stop the run: %+v", out)
 	}
@@ -252,11 +250,11 @@ func TestExecuteTokens_revoke(t *testing.T) {
 	lost := f.add("con_b", f.now)
 	f.revokeErr[lost] = &UncertainError{Err: errors.New("502")}
 	rec := &memRecorder{}
-	tasks := []TokenTask{
-		{Conn: scim.Connection{ID: "con_a"}, Action: plan.ActionRevokeToken, TokenID: a},
-		{Conn: scim.Connection{ID: "con_c"}, Action: plan.ActionRevokeToken, TokenID: "tok_gone"},
-		{Conn: scim.Connection{ID: "con_b"}, Action: plan.ActionRevokeToken, TokenID: lost},
-	}
+	tasks := &tokenplan.Plan{Kind: runlog.KindTokenRevoke, Changes: []tokenplan.Change{
+		{Identity: scim.Identity{ID: "con_a"}, Action: scimtoken.ActionRevoke, TokenID: a},
+		{Identity: scim.Identity{ID: "con_c"}, Action: scimtoken.ActionRevoke, TokenID: "tok_gone"},
+		{Identity: scim.Identity{ID: "con_b"}, Action: scimtoken.ActionRevoke, TokenID: lost},
+	}}
 	out, _ := runTokens(f, tasks, rec, nil)
 	ra, _ := rec.resultOf("con_a")
 	rc, _ := rec.resultOf("con_c")
@@ -269,102 +267,55 @@ func TestExecuteTokens_revoke(t *testing.T) {
 	}
 }
 
-func TestTokenRollback_findsTheRunsTokens(t *testing.T) {
-	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	tok := func(id string, created time.Time) scimtoken.Token { return scimtoken.Token{ID: id, CreatedAt: created} }
-	run := &runlog.Run{
-		Header: runlog.Header{Command: "tokens issue"},
-		Intents: []runlog.Intent{
-			{ConnectionID: "con_a", Action: plan.ActionIssueToken, ExistingTokens: []string{"tok_old"}, At: at},
-			{ConnectionID: "con_b", Action: plan.ActionIssueToken, At: at},
-			{ConnectionID: "con_c", Action: plan.ActionIssueToken, At: at},
-			{ConnectionID: "con_d", Action: plan.ActionIssueToken, At: at},
-		},
-		Results: []runlog.Result{
-			{ConnectionID: "con_a", Action: plan.ActionIssueToken, Status: runlog.StatusApplied, TokenID: "tok_a"},
-			{ConnectionID: "con_c", Action: plan.ActionIssueToken, Status: runlog.StatusFailed},
-			// The last line the killed run wrote: its end.
-			{ConnectionID: "con_d", Action: plan.ActionIssueToken, Status: runlog.StatusApplied, TokenID: "tok_d", At: at.Add(2 * time.Second)},
-		},
+// TestExecuteTokens_rotate revokes the planned older token, recording its
+// intent first, then issues; a connection found at the maximum with no
+// token planned to go, or whose revoke fails, gets no token.
+func TestExecuteTokens_rotate(t *testing.T) {
+	f := newFakeTokens()
+	old := f.add("con_full", f.now.Add(-48*time.Hour))
+	keep := f.add("con_full", f.now.Add(-time.Hour))
+	f.add("con_surprise", f.now.Add(-2*time.Hour))
+	f.add("con_surprise", f.now.Add(-time.Hour))
+	stuck := f.add("con_stuck", f.now.Add(-2*time.Hour))
+	f.add("con_stuck", f.now.Add(-time.Hour))
+	f.revokeErr[stuck] = errors.New("500 Internal Server Error")
+	rec := &memRecorder{}
+	p := &tokenplan.Plan{Kind: runlog.KindTokenRotate, Request: &tokenplan.Request{Scopes: scimtoken.DefaultScopes}, Changes: []tokenplan.Change{
+		{Identity: scim.Identity{ID: "con_full"}, Action: scimtoken.ActionRotate, TokenID: old},
+		{Identity: scim.Identity{ID: "con_empty"}, Action: scimtoken.ActionRotate},
+		{Identity: scim.Identity{ID: "con_surprise"}, Action: scimtoken.ActionRotate},
+		{Identity: scim.Identity{ID: "con_stuck"}, Action: scimtoken.ActionRotate, TokenID: stuck},
+	}}
+	out, secrets := runTokens(f, p, rec, nil)
+	full, _ := rec.resultOf("con_full")
+	if full.Status != runlog.StatusApplied || full.TokenID == "" || secrets["con_full"] == "" {
+		t.Fatalf("con_full: %+v", full)
 	}
-	now := map[string][]scimtoken.Token{
-		"con_a": {tok("tok_old", at.Add(-time.Hour)), tok("tok_a", at), tok("tok_other", at.Add(time.Minute))},
-		// The killed run's token (no result), and one from long before.
-		"con_b": {tok("tok_b", at.Add(time.Second)), tok("tok_ancient", at.Add(-48*time.Hour))},
-		"con_c": {tok("tok_c_other", at.Add(time.Second))},
-		"con_d": {},
+	if got := f.held("con_full"); len(got) != 2 || !slices.Contains(got, keep) || slices.Contains(got, old) {
+		t.Errorf("con_full holds %v, want %s and the new one", got, keep)
 	}
-	got := map[string]string{}
-	for _, task := range TokenRollback(run, now) {
-		got[task.TokenID] = string(task.Outcome)
+	if r, _ := rec.resultOf("con_empty"); r.Status != runlog.StatusApplied {
+		t.Errorf("con_empty: %+v", r)
 	}
-	want := map[string]string{"tok_a": "", "tok_b": "", "tok_d": "unchanged"}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("rollback tasks %v, want %v", got, want)
+	if r, _ := rec.resultOf("con_surprise"); r.Status != runlog.StatusFailed || len(f.held("con_surprise")) != 2 {
+		t.Errorf("a token the plan did not name is never revoked: %+v", r)
 	}
-	if k, err := WritesOf(run); err != nil || k != WritesIssuedTokens {
-		t.Errorf("WritesOf: %v %v", k, err)
+	if r, _ := rec.resultOf("con_stuck"); r.Status != runlog.StatusFailed || r.TokenID != "" || !strings.Contains(r.Error, "not rotated") {
+		t.Errorf("a failed revoke issues nothing: %+v", r)
 	}
-	run.Intents = append(run.Intents, runlog.Intent{ConnectionID: "con_e", Action: plan.ActionUpdate})
-	if _, err := WritesOf(run); err == nil {
-		t.Error("a report mixing token and configuration writes must be refused")
+	if out.Counts.Applied != 2 || out.Counts.Failed != 2 {
+		t.Errorf("outcome %+v", out)
 	}
-}
-
-// TestTokenRollback_claimsOnlyWhatItCanAttribute is a killed tokens issue
-// run followed by a second run (and another administrator): a token the run
-// never saw in a result is revoked only when it is the one token created
-// between its intent and the run's end (the last line written); every other
-// token that may be it is listed as "could not attribute" and left alone.
-func TestTokenRollback_claimsOnlyWhatItCanAttribute(t *testing.T) {
-	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	end := at.Add(3 * time.Second) // the killed run's last line
-	tok := func(id string, created time.Time) scimtoken.Token { return scimtoken.Token{ID: id, CreatedAt: created} }
-	issue := func(conn string) runlog.Intent {
-		return runlog.Intent{ConnectionID: conn, Action: plan.ActionIssueToken, At: at}
-	}
-	run := &runlog.Run{
-		Header:  runlog.Header{Command: "tokens issue", StartedAt: at.Add(-time.Second)},
-		Intents: []runlog.Intent{issue("con_lost"), issue("con_lost2"), issue("con_never"), issue("con_two"), issue("con_none"), issue("con_unknown")},
-		Results: []runlog.Result{
-			{ConnectionID: "con_none", Action: plan.ActionIssueToken, Status: runlog.StatusApplied, TokenID: "tok_none", At: end},
-			{ConnectionID: "con_unknown", Action: plan.ActionIssueToken, Status: runlog.StatusUnknown, At: end},
-		},
-	}
-	now := map[string][]scimtoken.Token{
-		// The run's lost token (in the same millisecond as its intent), and
-		// the second run's, a second after the kill.
-		"con_lost":  {tok("tok_lost", at.Truncate(time.Millisecond)), tok("tok_second_run", end.Add(time.Second))},
-		"con_lost2": {tok("tok_lost2", at.Add(time.Second))},
-		// The run's request never reached the tenant: only the second run's.
-		"con_never": {tok("tok_second_run2", end.Add(500*time.Millisecond))},
-		// Two inside the window: which one is the run's cannot be told.
-		"con_two":     {tok("tok_in1", at.Add(time.Second)), tok("tok_in2", at.Add(2*time.Second))},
-		"con_none":    {tok("tok_none", at)},
-		"con_unknown": {tok("tok_other_admin", end.Add(time.Hour))},
-	}
-	got := map[string]string{}
-	for _, task := range TokenRollback(run, now) {
-		got[task.TokenID] = string(task.Outcome)
-		if task.Outcome == runlog.StatusConflict && !strings.HasPrefix(task.Note, CouldNotAttribute) {
-			t.Errorf("%s: note %q", task.TokenID, task.Note)
+	var revokeAt, issueAt = -1, -1
+	for i, in := range rec.intents {
+		switch {
+		case in.ConnectionID == "con_full" && in.TokenID == old:
+			revokeAt = i
+		case in.ConnectionID == "con_full" && in.Action == tokenplan.RecordedAction(scimtoken.ActionIssue):
+			issueAt = i
 		}
 	}
-	want := map[string]string{
-		"tok_lost": "", "tok_lost2": "", "tok_none": "",
-		"tok_second_run2": "conflict", "tok_in1": "conflict", "tok_in2": "conflict", "tok_other_admin": "conflict",
-	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("rollback tasks\n got %v\nwant %v", got, want)
-	}
-	for id, outcome := range got {
-		if outcome == "" && strings.Contains(id, "second_run") || strings.Contains(id, "other_admin") && outcome == "" {
-			t.Errorf("a foreign token, %s, would be revoked", id)
-		}
-	}
-	// A run with a summary ends at its time.
-	run.Summary = &runlog.Summary{FinishedAt: end.Add(10 * time.Second)}
-	if got := RunEnd(run); !got.Equal(run.Summary.FinishedAt) {
-		t.Errorf("RunEnd %v", got)
+	if revokeAt < 0 || issueAt < revokeAt {
+		t.Errorf("intents %+v: the revoke's must come before the issue's", rec.intents)
 	}
 }

@@ -27,11 +27,6 @@ const (
 	// ActionDelete removes the connection's SCIM configuration. Only a
 	// rollback plans it, to undo a create; a manifest never asks for it.
 	ActionDelete Action = "delete"
-	// ActionIssueToken issues a SCIM token for the connection (tokens
-	// issue); ActionRevokeToken revokes one (tokens revoke, and the rollback
-	// of tokens issue). Only run reports hold them, never a plan.
-	ActionIssueToken  Action = "issue_token"
-	ActionRevokeToken Action = "revoke_token"
 )
 
 // Origin says what a plan was made from, so that renderings and commands

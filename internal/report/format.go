@@ -9,6 +9,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 )
 
 // Format names an output form, as a --format flag spells it.
@@ -51,6 +52,9 @@ const (
 	// the token commands): a summary for people or one JSON document for
 	// scripts, built by internal/app.
 	DocResult Document = "result"
+	// DocTokenPlan is a token plan (a token command's --dry-run, its
+	// --save-plan) or a token command's result.
+	DocTokenPlan Document = "token plan"
 	// DocManifest is an export: a manifest, or another tool's files, written
 	// by internal/manifest.
 	DocManifest Document = "export"
@@ -76,6 +80,8 @@ type formatRow struct {
 	plan  func(w io.Writer, p *plan.Plan, s Style) error
 	run   func(w io.Writer, run *runlog.Run, source string) error
 	audit func(w io.Writer, a *scimtoken.Audit, s Style) error
+	// tokenPlan draws a token plan; handoff is where its tokens will go.
+	tokenPlan func(w io.Writer, p *tokenplan.Plan, handoff string) error
 }
 
 // formats is the one table of output formats: --format validation, the
@@ -84,14 +90,16 @@ type formatRow struct {
 // one row here and its renderer. The order is the order help lists them.
 var formats = []formatRow{
 	{format: FormatText, extensions: []string{".txt"}, terminal: true,
-		docs: []Document{DocPlan, DocSaved, DocAudit, DocResult},
-		plan: writeBytes("plan", planTextBytes), run: RenderRunText, audit: writeBytes("audit", auditTextBytes)},
+		docs: []Document{DocPlan, DocSaved, DocAudit, DocResult, DocTokenPlan},
+		plan: writeBytes("plan", planTextBytes), run: RenderRunText, audit: writeBytes("audit", auditTextBytes),
+		tokenPlan: tokenPlanText},
 	{format: FormatJSON, extensions: []string{".json"}, note: "for scripts", forMachines: true, terminal: true,
-		docs: []Document{DocPlan, DocAudit, DocResult, DocManifest},
-		plan: writeBytes("plan", planJSONBytes), audit: writeBytes("audit", auditJSONBytes)},
+		docs: []Document{DocPlan, DocAudit, DocResult, DocTokenPlan, DocManifest},
+		plan: writeBytes("plan", planJSONBytes), audit: writeBytes("audit", auditJSONBytes), tokenPlan: tokenPlanJSON},
 	{format: FormatMarkdown, extensions: []string{".md", ".markdown"}, terminal: true,
-		docs: []Document{DocPlan, DocSaved, DocAudit},
-		plan: writeBytes("plan", planMarkdownBytes), run: RenderRunMarkdown, audit: writeBytes("audit", auditMarkdownBytes)},
+		docs: []Document{DocPlan, DocSaved, DocAudit, DocTokenPlan},
+		plan: writeBytes("plan", planMarkdownBytes), run: RenderRunMarkdown, audit: writeBytes("audit", auditMarkdownBytes),
+		tokenPlan: tokenPlanMarkdownTo},
 	{format: FormatHTML, extensions: []string{".html", ".htm"}, note: "one self-contained page",
 		docs: []Document{DocPlan, DocSaved, DocAudit},
 		plan: func(w io.Writer, p *plan.Plan, _ Style) error { return RenderPlanHTML(w, p) },

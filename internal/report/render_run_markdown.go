@@ -8,6 +8,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 )
 
 // RenderRunMarkdown writes a run report as markdown, for a change record or
@@ -96,7 +97,7 @@ func mdEntryChanges(entries []entry) string {
 // revoke, or the rollback of an issue).
 func tokenEntries(entries []entry) bool {
 	for _, e := range entries {
-		if strings.HasPrefix(e.Action, string(plan.ActionIssueToken)) || strings.HasPrefix(e.Action, string(plan.ActionRevokeToken)) {
+		if action, _, _ := strings.Cut(e.Action, " "); scimtoken.IsTokenAction(action) {
 			return true
 		}
 	}

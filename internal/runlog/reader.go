@@ -274,9 +274,11 @@ func checkConnection(id string, a plan.Action, s Status) error {
 		return fmt.Errorf("invalid connection id %q", id)
 	}
 	switch a {
-	case plan.ActionCreate, plan.ActionUpdate, plan.ActionDelete, plan.ActionNone,
-		plan.ActionIssueToken, plan.ActionRevokeToken:
+	case plan.ActionCreate, plan.ActionUpdate, plan.ActionDelete, plan.ActionNone:
 	default:
+		if scimtoken.IsTokenAction(string(a)) {
+			break
+		}
 		return fmt.Errorf("connection %s: unknown action %q", id, a)
 	}
 	switch s {

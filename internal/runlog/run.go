@@ -13,9 +13,10 @@ import (
 // counts; version 3 the runs of tokens issue and tokens revoke (token
 // actions, token_id, existing_tokens); version 4 the summary's handoff (the
 // fate of tokens issue's handoff file); version 5 the compact unchanged
-// result (StateSHA256 instead of its states). Reports of versions 1 to 4
-// are still read (and rolled back).
-const RunFormatVersion = 5
+// result (StateSHA256 instead of its states); version 6 the header's kind
+// (what the run writes) and tokens rotate's rotate_token. Reports of
+// versions 1 to 5 are still read (and rolled back).
+const RunFormatVersion = 6
 
 // oldestRunFormatVersion is the oldest report form the reader accepts.
 const oldestRunFormatVersion = 1
@@ -42,14 +43,32 @@ const (
 	StatusUnknown Status = "unknown"
 )
 
+// Kind is what a run writes: SCIM configurations, or SCIM tokens issued,
+// revoked or rotated. A rollback undoes each kind its own way.
+type Kind string
+
+const (
+	KindConfig      Kind = "configuration"
+	KindTokenIssue  Kind = "tokens_issue"
+	KindTokenRevoke Kind = "tokens_revoke"
+	KindTokenRotate Kind = "tokens_rotate"
+)
+
+// Tokens reports whether the kind is a token run's.
+func (k Kind) Tokens() bool {
+	return k == KindTokenIssue || k == KindTokenRevoke || k == KindTokenRotate
+}
+
 // Header is a report's first line: which run this is.
 type Header struct {
-	Type        string       `json:"type"`
-	Version     int          `json:"version"`
-	ToolVersion string       `json:"tool_version"`
-	Tenant      string       `json:"tenant"`
-	Command     string       `json:"command"`
-	Manifest    *plan.Source `json:"manifest,omitempty"`
+	Type        string `json:"type"`
+	Version     int    `json:"version"`
+	ToolVersion string `json:"tool_version"`
+	Tenant      string `json:"tenant"`
+	Command     string `json:"command"`
+	// Kind is what the run writes; empty in reports before version 6.
+	Kind     Kind         `json:"kind,omitempty"`
+	Manifest *plan.Source `json:"manifest,omitempty"`
 	// PlanFile is the saved plan an apply --plan ran.
 	PlanFile string `json:"plan_file,omitempty"`
 	// RollsBack is the report a rollback undoes.

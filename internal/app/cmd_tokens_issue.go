@@ -1,0 +1,56 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
+)
+
+// tokensIssue gives each selected connection a new token (tokenplan.Issue).
+func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) (resultDoc, error) {
+	doc := newRunDoc("tokens issue", o.writeOptions)
+	err := e.tokensIssueRun(ctx, o, doc)
+	return doc.result(o.writeOptions), err
+}
+
+func (e *env) tokensIssueRun(ctx context.Context, o tokensIssueOptions, doc *runDoc) error {
+	w, err := e.startIssuing("tokens issue", o, doc)
+	if err != nil {
+		return err
+	}
+	defer w.release()
+	return e.runTokenCommand(ctx, w, tokenCommand{name: "tokens issue", kind: runlog.KindTokenIssue, write: o.writeOptions,
+		plans: o.tokenPlanOptions, handoff: o.handoff, done: "issued",
+		question: func(p *tokenplan.Plan) string {
+			return fmt.Sprintf("Issue %s on tenant %s, written to %s only?", plural(p.Writes(), "SCIM token"), p.Tenant, o.handoff)
+		},
+		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
+			targets, err := e.tokenTargets(ctx, w.session, o.tokenSelection)
+			if err != nil {
+				return nil, err
+			}
+			return tokenplan.Issue(targets, o.request(), e.tokenMeta(w.session)), nil
+		},
+	}, doc)
+}
+
+// startIssuing checks the handoff file, then starts a command that issues
+// tokens (tokens issue, tokens rotate).
+func (e *env) startIssuing(command string, o tokensIssueOptions, doc *runDoc) (*writing, error) {
+	if o.handoff != "" {
+		if err := checkHandoffPath(o.handoff, o.force, command); err != nil {
+			return nil, err
+		}
+	}
+	w, err := e.startWriting(command, o.writeOptions, o.connectOptions, doc)
+	if err == nil && o.lifetime == 0 && o.planFile == "" {
+		w.logger.Warn("--lifetime 0: the tokens never expire; anyone who gets the handoff file can provision users into these connections until the tokens are revoked")
+	}
+	return w, err
+}
+
+func (o tokensIssueOptions) request() tokenplan.Request {
+	return tokenplan.Request{Scopes: o.scopes, Lifetime: o.lifetime}
+}

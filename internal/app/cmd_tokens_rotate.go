@@ -1,0 +1,54 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
+	"github.com/urfave/cli/v2"
+)
+
+// tokensRotateCommand is tokens rotate: tokens issue's flags, and a plan
+// that makes room first (tokenplan.Rotate, the engine's rotate_token).
+func tokensRotateCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name: "rotate",
+		Usage: "give each selected connection a new SCIM token, written only to the handoff file --out; " +
+			"where it holds the maximum of 2 the older is revoked first, and the other stays valid",
+		Flags:  tokensIssueFlags(),
+		Action: actionDoc(func(c *cli.Context) (tokensIssueOptions, error) { return parseIssuing(c, "tokens rotate") }, e.tokensRotate),
+	}
+}
+
+func (e *env) tokensRotate(ctx context.Context, o tokensIssueOptions) (resultDoc, error) {
+	doc := newRunDoc("tokens rotate", o.writeOptions)
+	err := e.tokensRotateRun(ctx, o, doc)
+	return doc.result(o.writeOptions), err
+}
+
+func (e *env) tokensRotateRun(ctx context.Context, o tokensIssueOptions, doc *runDoc) error {
+	w, err := e.startIssuing("tokens rotate", o, doc)
+	if err != nil {
+		return err
+	}
+	defer w.release()
+	return e.runTokenCommand(ctx, w, tokenCommand{name: "tokens rotate", kind: runlog.KindTokenRotate, write: o.writeOptions,
+		plans: o.tokenPlanOptions, handoff: o.handoff, done: "rotated",
+		question: func(p *tokenplan.Plan) string {
+			return fmt.Sprintf("Rotate the SCIM tokens of %s on tenant %s (the older revoked where 2 are held; a revoked token cannot be restored), the new ones written to %s only?",
+				plural(p.Writes(), "connection"), p.Tenant, o.handoff)
+		},
+		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
+			targets, err := e.tokenTargets(ctx, w.session, o.tokenSelection)
+			if err != nil {
+				return nil, err
+			}
+			held, err := heldTokens(ctx, w.session, targets)
+			if err != nil {
+				return nil, err
+			}
+			return tokenplan.Rotate(targets, held, o.request(), e.tokenMeta(w.session)), nil
+		},
+	}, doc)
+}
