@@ -24,19 +24,23 @@ func TestProfiles_everyJobOnEveryProfile(t *testing.T) {
 	for _, p := range emulator.Profiles() {
 		t.Run(p.Name, func(t *testing.T) {
 			t.Parallel()
-			opts := p.Apply(emulator.Options{Rate: 20, Burst: 10, Faults: emulator.Faults{Seed: 5}})
-			h, m, ids := profileTenant(t, opts, 40, 10)
-			original := h.tenant.Snapshot()
-			h.expect(h.run("plan", "--detailed-exitcode", "-f", m), 2)
-			rep := h.path("apply.jsonl")
-			h.expect(h.run("apply", "--report", rep, "-f", m), 0)
-			if got := statuses(h.readReport(rep)); got[runlog.StatusApplied] != len(ids) {
-				t.Fatalf("apply on %s: %v, want %d applied", p.Name, got, len(ids))
-			}
-			h.expect(h.run("plan", "--detailed-exitcode", "-f", m), 0)
-			h.expect(h.run("rollback", "--report", h.path("back.jsonl"), "--from", rep), 0)
-			h.sameState(original, "after rollback on "+p.Name)
-			profileTokenJobs(h, m, ids)
+			// On virtual time: the rate limits, pauses and token lifetimes
+			// play out as they would, in milliseconds.
+			virtual(t, func(t *testing.T) {
+				opts := p.Apply(emulator.Options{Rate: 20, Burst: 10, Faults: emulator.Faults{Seed: 5}})
+				h, m, ids := profileTenant(t, opts, 40, 10)
+				original := h.tenant.Snapshot()
+				h.expect(h.run("plan", "--detailed-exitcode", "-f", m), 2)
+				rep := h.path("apply.jsonl")
+				h.expect(h.run("apply", "--report", rep, "-f", m), 0)
+				if got := statuses(h.readReport(rep)); got[runlog.StatusApplied] != len(ids) {
+					t.Fatalf("apply on %s: %v, want %d applied", p.Name, got, len(ids))
+				}
+				h.expect(h.run("plan", "--detailed-exitcode", "-f", m), 0)
+				h.expect(h.run("rollback", "--report", h.path("back.jsonl"), "--from", rep), 0)
+				h.sameState(original, "after rollback on "+p.Name)
+				profileTokenJobs(h, m, ids)
+			})
 		})
 	}
 }

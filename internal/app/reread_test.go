@@ -56,17 +56,17 @@ func TestReread_applyAndRollbackOnEveryListingBehaviour(t *testing.T) {
 }
 
 func applyAndRollbackOnListing(t *testing.T, b emulator.ListingBehaviour) {
-	h, m, _ := rereadTenant(t, 160, 40, b)
+	h, m, _ := rereadTenant(t, 100, 25, b)
 	original := h.tenant.Snapshot()
 	rep := h.path("apply.jsonl")
 	h.expect(h.run("apply", "--report", rep, "-f", m), 0)
-	if got := statuses(h.readReport(rep)); got[runlog.StatusApplied] != 40 {
+	if got := statuses(h.readReport(rep)); got[runlog.StatusApplied] != 25 {
 		t.Fatalf("apply: %v", got)
 	}
 	h.expect(h.run("rollback", "--report", h.path("back.jsonl"), "--from", rep), 0)
 	h.sameState(original, "after rollback")
 	// A single read is the cheaper choice for a last straggler
-	// at most; falling back would read all 80.
+	// at most; falling back would read all 50.
 	if n := h.tenant.Stats().Count(emulator.KindSCIMGet); n > 4 {
 		t.Errorf("%d single reads: the reads before the writes did not walk the listing", n)
 	}
