@@ -148,8 +148,11 @@ func (t *Transport) paused(p pacer.Pause) {
 	}
 	attrs := []any{"bucket", p.Group, "reason", p.Reason, "cause", p.Cause, "for", p.Length.Round(time.Millisecond),
 		"until", p.Until.UTC().Format(time.RFC3339Nano)}
-	if p.Capped() {
+	switch {
+	case p.Capped():
 		attrs = append(attrs, "announced", p.Announced.Round(time.Second), "capped_by", "the longest pause ("+t.opts.MaxPause.String()+")")
+	case p.ByModel:
+		attrs = append(attrs, "announced", p.Announced.Round(time.Second), "ended_by", "the learned refill's next token")
 	}
 	t.opts.Logger.Log(context.Background(), level, "the tenant's rate limit is reached; every request waits", attrs...)
 }

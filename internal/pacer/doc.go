@@ -35,7 +35,10 @@
 // that much more in the bucket. A bucket too small to hold a reserve (Free:
 // 2) is always full when this client takes from it, which hides its refill:
 // then the rate is probed upward slowly and lowered a little whenever the
-// bucket runs empty.
+// bucket runs empty. A small bucket that can hold a reserve (3 tokens) hides
+// its refill the same way while the pace is below it, so until the bucket
+// first runs empty the rate grows by a quarter per answer that finds it
+// full after a request was held back.
 //
 // A 429 lowers the rate by 30% and restarts the fit; an empty bucket
 // (remaining: 0) lowers it by 2%. Both pause every caller of the group until

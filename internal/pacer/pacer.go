@@ -52,8 +52,13 @@ type Pause struct {
 	// CauseBackoff (a 429 that announced no wait).
 	Cause string
 	// Announced is the wait the tenant announced, from the answer; longer
-	// than Length when MaxWait capped it, 0 when none was announced.
+	// than Length when MaxWait capped it or ByModel, 0 when none was
+	// announced.
 	Announced time.Duration
+	// ByModel is set when an empty bucket's pause ends before the announced
+	// reset, when the learned refill brings the next token (a reset may
+	// announce when the bucket is full again).
+	ByModel bool
 }
 
 // Causes of a pause's length (Pause.Cause).
@@ -64,7 +69,7 @@ const (
 )
 
 // Capped reports whether MaxWait shortened the wait the tenant announced.
-func (p Pause) Capped() bool { return p.Announced > p.Length }
+func (p Pause) Capped() bool { return p.Announced > p.Length && !p.ByModel }
 
 // Answer is what the pacer needs from one answer of the tenant.
 type Answer struct {

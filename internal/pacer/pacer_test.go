@@ -207,18 +207,25 @@ func Test429LowersThePaceAndPausesOnce(t *testing.T) {
 	})
 }
 
+// TestEmptyBucketPauses: remaining 0 pauses the group until the reset, or,
+// when the reset lies beyond the learned refill's next token (a reset
+// announcing a full bucket), until the whole second after that token.
 func TestEmptyBucketPauses(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		b := learned(t, Options{})
+		b := learned(t, Options{}) // guessed refill: 10 in 4 s, a token per 0.4 s
 		defer b.stop()
 		sent := b.mustGo("api")
 		b.advance(100 * time.Millisecond)
+		now := b.clock.Now()
 		b.pacer.Observe("api", b.answer(200, 10, 0, sent, 1500*time.Millisecond))
-		if ps := b.pauses(); len(ps) != 1 || ps[0].Reason != ReasonEmpty || ps[0].Length != 1500*time.Millisecond {
-			t.Fatalf("pauses after remaining 0: %+v", ps)
+		want := now.Add(400 * time.Millisecond).Truncate(time.Second).Add(time.Second)
+		ps := b.pauses()
+		if len(ps) != 1 || ps[0].Reason != ReasonEmpty || !ps[0].Until.Equal(want) || !ps[0].ByModel || ps[0].Capped() ||
+			ps[0].Announced != 1500*time.Millisecond {
+			t.Fatalf("pauses after remaining 0: %+v, want until %v", ps, want)
 		}
 		w := b.wait(b.ctx, "api")
-		b.advance(1499 * time.Millisecond)
+		b.advance(want.Sub(now) - time.Millisecond)
 		if err := returned(w); err != errBlocked {
 			t.Fatalf("went during the pause: %v", err)
 		}

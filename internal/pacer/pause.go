@@ -40,7 +40,36 @@ func (g *group) maybePause(a Answer, now time.Time, maxWait time.Duration) (Paus
 	default:
 		return Pause{}, false
 	}
-	return g.pause(a, now, announcedEnd(a, now, maxWait, g.streak), reason)
+	e := announcedEnd(a, now, maxWait, g.streak)
+	if reason == ReasonEmpty {
+		e = g.modelEnd(e, now)
+	}
+	return g.pause(a, now, e, reason)
+}
+
+// modelEnd ends an empty bucket's pause when the learned refill brings the
+// next token (rounded up to the whole second, as a reset announcing the
+// next token is), when that comes before the announced reset. An answer
+// remaining: 0 took its token (it is no refusal), and Auth0's reset may
+// announce when the bucket is full again rather than its next token
+// (node-auth0#538: up to a minute ahead on per-minute buckets); waiting for
+// that kept every caller idle while the bucket refilled, and the writes
+// decided on reads made before it then had to be read again. The model was
+// just corrected to an empty level, so from the pause's end it lets
+// requests go only as tokens come; a rate learned too high meets a 429,
+// whose pause honours the announced wait.
+func (g *group) modelEnd(e end, now time.Time) end {
+	if g.state != bucketed || g.rate <= 0 {
+		return e
+	}
+	next := now.Add(seconds(1 / g.rate))
+	if sec := next.Truncate(resolution); sec.Before(next) {
+		next = sec.Add(resolution) // the reset's resolution: a whole second
+	}
+	if next = later(next, now.Add(minPause)); next.Before(e.until) {
+		e.until, e.byModel, e.far = next, true, false
+	}
+	return e
 }
 
 // end is when a pause ends and why.
@@ -49,6 +78,7 @@ type end struct {
 	cause     string
 	announced time.Duration // what the tenant announced, 0 when nothing
 	far       bool          // announced beyond MaxWait, so capped
+	byModel   bool          // ended earlier, when the learned refill brings a token
 }
 
 // announcedEnd is when a pause for an answer ends: at the later of the
@@ -116,5 +146,5 @@ func (g *group) pause(a Answer, now time.Time, e end, reason string) (Pause, boo
 			g.refused(now)
 		}
 	}
-	return Pause{Group: g.name, Reason: reason, Until: e.until, Length: e.until.Sub(now), Cause: e.cause, Announced: e.announced}, true
+	return Pause{Group: g.name, Reason: reason, Until: e.until, Length: e.until.Sub(now), Cause: e.cause, Announced: e.announced, ByModel: e.byModel}, true
 }

@@ -9,11 +9,20 @@ import (
 // it refills, so the rate probes upward: by fastProbe per answer up to
 // nearFailed of the rate at which the bucket last ran empty, by slowProbe
 // beyond. Running empty is not free (it pauses every caller until the
-// reset), so a rate once too high is retried only slowly.
+// reset), so a rate once too high is retried only slowly. Until the bucket
+// has run empty once, nothing says the guess of start is near, and the
+// rate grows by startProbe per such answer instead: a small bucket (3
+// tokens, 1 of them reserve) is full again after every request the pacer
+// holds back, so no fit can start, and from a guess of a quarter of its
+// refill, 2% per answer took 70 answers (half a run at 3 requests a
+// second) to reach it. Overshooting then costs little: the answers show a
+// falling remaining, which corrects the level and starts the fit, and at
+// worst the bucket runs empty once.
 const (
 	fastProbe  = 1.02
 	nearFailed = 0.98
 	slowProbe  = 1.0002
+	startProbe = 1.25
 )
 
 // learnRate fits the refill rate to the answers. remaining + k, against the
@@ -67,13 +76,17 @@ func (g *group) tiny() bool { return g.need() >= float64(g.limit) }
 // Free plan: 2, refilled at 2 a second), less the margin.
 func (g *group) tinyRate() float64 { return float64(g.limit) * tinyMargin }
 
-// probe is the next rate to try when the bucket stays full: quickly up to
-// just under the rate at which it last ran empty, slowly beyond; never, for
-// a tiny bucket, above tinyRate, since its answers cannot show a faster
-// refill before it runs empty.
+// probe is the next rate to try when the bucket stays full: by startProbe
+// before it ever ran empty, then quickly up to just under the rate at which
+// it last ran empty, slowly beyond; never, for a tiny bucket, above
+// tinyRate, since its answers cannot show a faster refill before it runs
+// empty.
 func (g *group) probe() float64 {
 	if g.tiny() {
 		return math.Min(g.rate*fastProbe, math.Max(g.rate, g.tinyRate()))
+	}
+	if g.failed == 0 {
+		return g.rate * startProbe
 	}
 	return g.probeUp()
 }

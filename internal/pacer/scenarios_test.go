@@ -41,6 +41,16 @@ var scenarios = []scenarioCase{
 	// its requests meet a 429 (the forced request after each capped wait
 	// finds it empty).
 	{scenario{name: "ceiling 5 on 16/s burst 50", bucket: enterprise, requests: 200, ceiling: 5}, 0.98, 0, 0},
+	// A bucket of 3 at 3/s (make bench's slow-3rps): too small for the rate
+	// fit while the guess of start is slow, so the rate must grow quickly
+	// until the bucket first runs empty (startProbe). With 2% per answer it
+	// reached 0.66.
+	{scenario{name: "small bucket 3/s burst 3", bucket: bucket{rate: 3, burst: 3}, requests: 80}, 0.88, 0.01, 0},
+	// Essentials announcing its reset as when the bucket is full again: an
+	// empty bucket's pause ends with the learned refill's next token, not
+	// the full bucket's reset (modelEnd).
+	{scenario{name: "essentials, reset when full", bucket: bucket{rate: 150.0 / 60, burst: 10, steps: true, full: true},
+		requests: 250}, 0.93, 0.01, 0},
 	{scenario{name: "far reset 30/min burst 30, MaxWait 5s", bucket: bucket{rate: 0.5, burst: 30, steps: true, full: true},
 		requests: 100, maxWait: 5 * time.Second, reserve: 0.2}, 0.85, 0.01, 0},
 }
