@@ -175,12 +175,18 @@ const clockSkew = 5 * time.Minute
 // moved on since, and what was reviewed is no longer what would be written.
 // A plan from the future is refused too.
 func (p *Plan) CheckAge(now time.Time, maxAge time.Duration) error {
-	age := now.Sub(p.CreatedAt)
+	return CheckAge(p.CreatedAt, now, maxAge)
+}
+
+// CheckAge refuses a saved plan of any kind (configuration or token) made
+// at created, when that is more than maxAge before now or in the future.
+func CheckAge(created, now time.Time, maxAge time.Duration) error {
+	age := now.Sub(created)
 	switch {
 	case age < -clockSkew:
-		return fmt.Errorf("the plan was made at %s, in the future (is a clock wrong?)", p.CreatedAt.UTC().Format(time.RFC3339))
+		return fmt.Errorf("the plan was made at %s, in the future (is a clock wrong?)", created.UTC().Format(time.RFC3339))
 	case age > maxAge:
-		return fmt.Errorf("the plan was made at %s, %s ago, which is more than %s", p.CreatedAt.UTC().Format(time.RFC3339),
+		return fmt.Errorf("the plan was made at %s, %s ago, which is more than %s", created.UTC().Format(time.RFC3339),
 			age.Round(time.Minute), maxAge)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
@@ -165,13 +166,5 @@ const clockSkew = 5 * time.Minute
 // CheckAge refuses a plan made more than maxAge before now, or in the
 // future: the tokens it was made from may be other ones now.
 func (p *Plan) CheckAge(now time.Time, maxAge time.Duration) error {
-	age := now.Sub(p.CreatedAt)
-	switch {
-	case age < -clockSkew:
-		return fmt.Errorf("the plan was made at %s, in the future (is a clock wrong?)", p.CreatedAt.UTC().Format(time.RFC3339))
-	case age > maxAge:
-		return fmt.Errorf("the plan was made at %s, %s ago, which is more than %s", p.CreatedAt.UTC().Format(time.RFC3339),
-			age.Round(time.Minute), maxAge)
-	}
-	return nil
+	return plan.CheckAge(p.CreatedAt, now, maxAge)
 }
