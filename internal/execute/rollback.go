@@ -50,32 +50,8 @@ func rollbackChange(in runlog.Intent, live *plan.Live, force bool) plan.Change {
 	return c
 }
 
-// lastIntents returns, for each connection with an intent, its last one, in
-// the order connections first appear, leaving out the writes that never
-// left (a result says not_sent). A run writes each connection once; a
-// report edited or concatenated by hand is still read sensibly.
-func lastIntents(run *runlog.Run) []runlog.Intent {
-	notSent := map[string]bool{}
-	for _, r := range run.Results {
-		if r.NotSent {
-			notSent[r.ConnectionID] = true
-		}
-	}
-	index := map[string]int{}
-	var out []runlog.Intent
-	for _, in := range run.Intents {
-		if notSent[in.ConnectionID] {
-			continue
-		}
-		if i, ok := index[in.ConnectionID]; ok {
-			out[i] = in
-			continue
-		}
-		index[in.ConnectionID] = len(out)
-		out = append(out, in)
-	}
-	return out
-}
+// lastIntents are the last intent of each connection the run wrote.
+func lastIntents(run *runlog.Run) []runlog.Intent { return run.LastIntents(nil) }
 
 // IntentIDs lists the connections a run meant to write.
 func IntentIDs(run *runlog.Run) []string {

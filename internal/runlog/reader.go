@@ -298,3 +298,31 @@ func checkTokenIDs(conn string, ids ...string) error {
 	}
 	return nil
 }
+
+// LastIntents returns, for each connection with an intent that keep
+// accepts, its last one, in the order connections first appear, leaving out
+// the writes that never left (a result says not_sent). A run writes each
+// connection once; a report edited or concatenated by hand is still read
+// sensibly. Rollbacks of every kind undo what these say.
+func (r *Run) LastIntents(keep func(Intent) bool) []Intent {
+	notSent := map[string]bool{}
+	for _, res := range r.Results {
+		if res.NotSent {
+			notSent[res.ConnectionID] = true
+		}
+	}
+	index := map[string]int{}
+	var out []Intent
+	for _, in := range r.Intents {
+		if notSent[in.ConnectionID] || (keep != nil && !keep(in)) {
+			continue
+		}
+		if i, ok := index[in.ConnectionID]; ok {
+			out[i] = in
+			continue
+		}
+		index[in.ConnectionID] = len(out)
+		out = append(out, in)
+	}
+	return out
+}

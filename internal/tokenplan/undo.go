@@ -68,26 +68,7 @@ func revokedBy(run *runlog.Run) int {
 // IssueIntents are, per connection, the last intent of a run to issue a
 // token, leaving out the connections whose issue never left (not sent).
 func IssueIntents(run *runlog.Run) []runlog.Intent {
-	notSent := map[string]bool{}
-	for _, r := range run.Results {
-		if r.NotSent {
-			notSent[r.ConnectionID] = true
-		}
-	}
-	index := map[string]int{}
-	var out []runlog.Intent
-	for _, in := range run.Intents {
-		if notSent[in.ConnectionID] || in.Action != RecordedAction(scimtoken.ActionIssue) {
-			continue
-		}
-		if i, ok := index[in.ConnectionID]; ok {
-			out[i] = in
-			continue
-		}
-		index[in.ConnectionID] = len(out)
-		out = append(out, in)
-	}
-	return out
+	return run.LastIntents(func(in runlog.Intent) bool { return in.Action == RecordedAction(scimtoken.ActionIssue) })
 }
 
 // CouldNotAttribute begins the note of a token a rollback leaves alone
