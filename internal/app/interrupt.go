@@ -31,8 +31,10 @@ func Interrupts(parent context.Context, signals <-chan os.Signal, notice func())
 		case <-ctx.Done():
 			return
 		}
-		close(stop)
+		// Said before anything reacts to the stop, so that the notice is
+		// never lost to a command that then ends at once.
 		notice()
+		close(stop)
 		select {
 		case <-signals:
 			cancel()

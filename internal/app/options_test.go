@@ -25,9 +25,9 @@ func parseArgs[T any](t *testing.T, flags []cli.Flag, parse func(*cli.Context) (
 	var got T
 	var perr error
 	app := &cli.App{
-		Name: "scim-migrate", Writer: io.Discard, ErrWriter: io.Discard,
+		Name: "scim-migrate", Writer: io.Discard, ErrWriter: io.Discard, HideHelpCommand: true,
 		ExitErrHandler: func(*cli.Context, error) {}, OnUsageError: onUsageError,
-		Commands: []*cli.Command{{Name: "cmd", Flags: flags, Action: func(c *cli.Context) error {
+		Commands: []*cli.Command{{Name: "cmd", Flags: flags, HideHelpCommand: true, Action: func(c *cli.Context) error {
 			got, perr = parse(c)
 			return nil
 		}}},
