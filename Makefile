@@ -33,7 +33,7 @@ bench:
 # fuzz: every parser for FUZZTIME each (crashers land in testdata/fuzz/ and
 # then run in make test as regression seeds).
 FUZZTIME ?= 10m
-FUZZ_TARGETS := manifest:FuzzParseJSONManifest manifest:FuzzParseCSVManifest manifest:FuzzMatchName plan:FuzzDecodePlan runlog:FuzzReadRun
+FUZZ_TARGETS := manifest:FuzzParseJSONManifest manifest:FuzzParseCSVManifest manifest:FuzzMatchName plan:FuzzDecodePlan runlog:FuzzReadRun tokenplan:FuzzDecodeTokenPlan
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; \
 		echo "== $$fn ($(FUZZTIME))"; \

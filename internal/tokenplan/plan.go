@@ -140,8 +140,20 @@ func Decode(data []byte) (*Plan, error) {
 		if err := c.check(); err != nil {
 			return nil, err
 		}
+		if c.Action != scimtoken.ActionNone && c.Action != kindAction[p.Kind] {
+			// A plan edited by hand must not, say, issue tokens from a
+			// revoke plan, which carries no request to issue them with.
+			return nil, fmt.Errorf("connection %s: a %s plan cannot %s", c.ID, p.Kind, c.Action)
+		}
 	}
 	return &p, nil
+}
+
+// kindAction is the one action each kind of token plan is made of.
+var kindAction = map[runlog.Kind]scimtoken.Action{
+	runlog.KindTokenIssue:  scimtoken.ActionIssue,
+	runlog.KindTokenRevoke: scimtoken.ActionRevoke,
+	runlog.KindTokenRotate: scimtoken.ActionRotate,
 }
 
 func (c Change) check() error {
