@@ -35,12 +35,12 @@ func (c *Client) ListConfigPage(ctx context.Context, cursor string, take int) (e
 
 // ReadConnection reads one connection's configuration now, with one GET
 // (execute.Tenant).
-func (c *Client) ReadConnection(ctx context.Context, id string) (execute.Fresh, error) {
+func (c *Client) ReadConnection(ctx context.Context, id string) (execute.ReadState, error) {
 	lc, found, err := c.readConfig(ctx, id)
 	if err != nil {
-		return execute.Fresh{}, err
+		return execute.ReadState{}, err
 	}
-	f := execute.Fresh{Found: found}
+	f := execute.ReadState{Found: found}
 	if found {
 		f.Config = lc.Config
 	}

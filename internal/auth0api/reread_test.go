@@ -69,7 +69,7 @@ func mergeTasks(live *plan.Live, ids []string) []execute.Task {
 	for _, id := range ids {
 		lc := live.Connections[id]
 		tasks = append(tasks, execute.Task{Conn: lc.Connection, Action: plan.ActionUpdate, Expect: lc.Config,
-			After: plan.Merge(asked, lc.Config), Asked: asked, Moved: execute.MovedSincePlan})
+			After: plan.Merge(asked, lc.Config), Asked: asked, ConflictIfMoved: execute.MovedSincePlan})
 	}
 	return tasks
 }

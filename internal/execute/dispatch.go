@@ -193,7 +193,7 @@ func (w *walkState) take(page ConfigPage, at time.Time) []item {
 		if w.r.tasks[i].Expect != nil {
 			w.listed--
 		}
-		items = append(items, item{i: i, fresh: Fresh{Found: true, Config: l.Config}, readAt: at, read: true})
+		items = append(items, item{i: i, fresh: ReadState{Found: true, Config: l.Config}, readAt: at, read: true})
 	}
 	return items
 }
@@ -239,7 +239,7 @@ func (r *run) countRead() {
 }
 
 // readOne reads one connection now, and when its answer came.
-func (r *run) readOne(ctx context.Context, id string) (Fresh, time.Time, error) {
+func (r *run) readOne(ctx context.Context, id string) (ReadState, time.Time, error) {
 	fresh, err := r.tenant.ReadConnection(ctx, id)
 	at := r.opts.Now()
 	r.countRead()
@@ -254,16 +254,16 @@ func (r *run) handle(ctx context.Context, it item, left func()) error {
 	if !it.read {
 		fresh, at, err := r.readOne(ctx, r.tasks[it.i].Conn.ID)
 		if err != nil {
-			return r.unread(it.i, err)
+			return r.failUnread(it.i, err)
 		}
 		it.fresh, it.readAt = fresh, at
 	}
 	return r.write(ctx, it.i, it.fresh, it.readAt, left)
 }
 
-// unread fails a task whose connection could not be read again: nothing
+// failUnread fails a task whose connection could not be read again: nothing
 // was written for it. A fatal error stops the run.
-func (r *run) unread(i int, err error) error {
+func (r *run) failUnread(i int, err error) error {
 	if IsFatal(err) {
 		return err
 	}
@@ -277,7 +277,7 @@ func (r *run) unread(i int, err error) error {
 // records its result. When the write's turn comes too late after the read
 // (ErrStale), the connection is read again and the write decided again. It
 // returns an error only when the run must stop.
-func (r *run) write(ctx context.Context, i int, fresh Fresh, readAt time.Time, left func()) error {
+func (r *run) write(ctx context.Context, i int, fresh ReadState, readAt time.Time, left func()) error {
 	t := &r.tasks[i]
 	start := r.opts.Now()
 	res := newResult(t)
@@ -405,7 +405,7 @@ type decision struct {
 // else changed a key the merge sets (then, as anything else that moved, it
 // is a conflict, unless force). Either way the write's before is the state
 // just read, which is what a rollback restores.
-func decide(t *Task, fresh Fresh, force bool) decision {
+func decide(t *Task, fresh ReadState, force bool) decision {
 	cur := fresh.Config
 	d := decision{action: plan.ActionNone, before: cur, after: t.After}
 	switch {
@@ -417,7 +417,7 @@ func decide(t *Task, fresh Fresh, force bool) decision {
 		d.after = plan.Merge(t.Asked, cur)
 	case cur.Equal(t.After):
 	case !force:
-		d.outcome, d.note = runlog.StatusConflict, t.Moved
+		d.outcome, d.note = runlog.StatusConflict, t.ConflictIfMoved
 		return d
 	}
 	if cur.Equal(d.after) {

@@ -21,7 +21,7 @@ var (
 )
 
 func writeTask(id string, action plan.Action, before, after *scim.Config) Task {
-	return Task{Conn: scim.Connection{ID: id, Name: "n-" + id, Strategy: "okta"}, Action: action, Expect: before, After: after, Moved: MovedSincePlan}
+	return Task{Conn: scim.Connection{ID: id, Name: "n-" + id, Strategy: "okta"}, Action: action, Expect: before, After: after, ConflictIfMoved: MovedSincePlan}
 }
 
 func runTasks(t *testing.T, tenant Tenant, rec *memRecorder, tasks []Task, opts Options) Totals {

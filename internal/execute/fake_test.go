@@ -98,7 +98,7 @@ func (f *fakeTenant) ListConfigPage(_ context.Context, cursor string, take int) 
 	return page, nil
 }
 
-func (f *fakeTenant) ReadConnection(_ context.Context, id string) (Fresh, error) {
+func (f *fakeTenant) ReadConnection(_ context.Context, id string) (ReadState, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reads = append(f.reads, []string{id})
@@ -107,10 +107,10 @@ func (f *fakeTenant) ReadConnection(_ context.Context, id string) (Fresh, error)
 		f.beforeRead([]string{id})
 	}
 	if err := f.readErr[len(f.reads)]; err != nil {
-		return Fresh{}, err
+		return ReadState{}, err
 	}
 	cfg, found := f.state[id]
-	return Fresh{Found: found, Config: cfg.Clone()}, nil
+	return ReadState{Found: found, Config: cfg.Clone()}, nil
 }
 
 func (f *fakeTenant) Write(ctx context.Context, w Write) error {

@@ -11,7 +11,7 @@ import (
 type item struct {
 	i      int // the task
 	read   bool
-	fresh  Fresh
+	fresh  ReadState
 	readAt time.Time // when the read's answer came
 }
 

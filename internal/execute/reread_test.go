@@ -20,31 +20,31 @@ func TestDecide(t *testing.T) {
 	moved := scimtest.Config("u", "a", "1", "b", "2", "c", "3") // someone added c
 	asked := scimtest.Config("", "a", "9")
 	merged := plan.Merge(asked, planned)
-	mergeTask := Task{Action: plan.ActionUpdate, Expect: planned, After: merged, Asked: asked, Moved: MovedSincePlan}
-	replaceTask := Task{Action: plan.ActionUpdate, Expect: planned, After: cfgNew, Moved: MovedSincePlan}
-	createTask := Task{Action: plan.ActionCreate, After: cfgNew, Moved: MovedSincePlan}
+	mergeTask := Task{Action: plan.ActionUpdate, Expect: planned, After: merged, Asked: asked, ConflictIfMoved: MovedSincePlan}
+	replaceTask := Task{Action: plan.ActionUpdate, Expect: planned, After: cfgNew, ConflictIfMoved: MovedSincePlan}
+	createTask := Task{Action: plan.ActionCreate, After: cfgNew, ConflictIfMoved: MovedSincePlan}
 	for _, tc := range []struct {
 		name    string
 		task    Task
-		fresh   Fresh
+		fresh   ReadState
 		force   bool
 		action  plan.Action
 		after   *scim.Config
 		outcome runlog.Status
 	}{
-		{"unmoved: as planned", replaceTask, Fresh{Found: true, Config: planned}, false, plan.ActionUpdate, cfgNew, ""},
-		{"gone", replaceTask, Fresh{}, false, plan.ActionNone, cfgNew, runlog.StatusConflict},
-		{"moved, replace: conflict", replaceTask, Fresh{Found: true, Config: moved}, false, plan.ActionNone, cfgNew, runlog.StatusConflict},
-		{"moved, replace, force: written", replaceTask, Fresh{Found: true, Config: moved}, true, plan.ActionUpdate, cfgNew, ""},
-		{"moved to the target: unchanged", replaceTask, Fresh{Found: true, Config: cfgNew}, false, plan.ActionNone, cfgNew, runlog.StatusUnchanged},
-		{"moved, merge: merged onto it", mergeTask, Fresh{Found: true, Config: moved}, false, plan.ActionUpdate, plan.Merge(asked, moved), ""},
-		{"moved, merge, someone changed the key it sets: conflict", mergeTask, Fresh{Found: true, Config: scimtest.Config("u", "a", "7", "b", "2")}, false, plan.ActionNone, merged, runlog.StatusConflict},
-		{"moved, merge, someone changed the key, force: merged", mergeTask, Fresh{Found: true, Config: scimtest.Config("u", "a", "7", "b", "2")}, true, plan.ActionUpdate, plan.Merge(asked, scimtest.Config("u", "a", "7", "b", "2")), ""},
-		{"moved, merge, someone set the key as asked: unchanged", mergeTask, Fresh{Found: true, Config: scimtest.Config("u", "a", "9", "b", "2")}, false, plan.ActionNone, scimtest.Config("u", "a", "9", "b", "2"), runlog.StatusUnchanged},
-		{"moved, merge, already there: unchanged", mergeTask, Fresh{Found: true, Config: plan.Merge(asked, moved)}, false, plan.ActionNone, plan.Merge(asked, moved), runlog.StatusUnchanged},
-		{"merge onto a deleted configuration: conflict", mergeTask, Fresh{Found: true}, false, plan.ActionNone, merged, runlog.StatusConflict},
-		{"create, someone created one: conflict", createTask, Fresh{Found: true, Config: planned}, false, plan.ActionNone, cfgNew, runlog.StatusConflict},
-		{"create, unmoved", createTask, Fresh{Found: true}, false, plan.ActionCreate, cfgNew, ""},
+		{"unmoved: as planned", replaceTask, ReadState{Found: true, Config: planned}, false, plan.ActionUpdate, cfgNew, ""},
+		{"gone", replaceTask, ReadState{}, false, plan.ActionNone, cfgNew, runlog.StatusConflict},
+		{"moved, replace: conflict", replaceTask, ReadState{Found: true, Config: moved}, false, plan.ActionNone, cfgNew, runlog.StatusConflict},
+		{"moved, replace, force: written", replaceTask, ReadState{Found: true, Config: moved}, true, plan.ActionUpdate, cfgNew, ""},
+		{"moved to the target: unchanged", replaceTask, ReadState{Found: true, Config: cfgNew}, false, plan.ActionNone, cfgNew, runlog.StatusUnchanged},
+		{"moved, merge: merged onto it", mergeTask, ReadState{Found: true, Config: moved}, false, plan.ActionUpdate, plan.Merge(asked, moved), ""},
+		{"moved, merge, someone changed the key it sets: conflict", mergeTask, ReadState{Found: true, Config: scimtest.Config("u", "a", "7", "b", "2")}, false, plan.ActionNone, merged, runlog.StatusConflict},
+		{"moved, merge, someone changed the key, force: merged", mergeTask, ReadState{Found: true, Config: scimtest.Config("u", "a", "7", "b", "2")}, true, plan.ActionUpdate, plan.Merge(asked, scimtest.Config("u", "a", "7", "b", "2")), ""},
+		{"moved, merge, someone set the key as asked: unchanged", mergeTask, ReadState{Found: true, Config: scimtest.Config("u", "a", "9", "b", "2")}, false, plan.ActionNone, scimtest.Config("u", "a", "9", "b", "2"), runlog.StatusUnchanged},
+		{"moved, merge, already there: unchanged", mergeTask, ReadState{Found: true, Config: plan.Merge(asked, moved)}, false, plan.ActionNone, plan.Merge(asked, moved), runlog.StatusUnchanged},
+		{"merge onto a deleted configuration: conflict", mergeTask, ReadState{Found: true}, false, plan.ActionNone, merged, runlog.StatusConflict},
+		{"create, someone created one: conflict", createTask, ReadState{Found: true, Config: planned}, false, plan.ActionNone, cfgNew, runlog.StatusConflict},
+		{"create, unmoved", createTask, ReadState{Found: true}, false, plan.ActionCreate, cfgNew, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := decide(&tc.task, tc.fresh, tc.force)
@@ -75,9 +75,9 @@ func TestExecute_secondWriter(t *testing.T) {
 		}
 	}
 	tasks := []Task{
-		{Conn: scim.Connection{ID: "con_1"}, Action: plan.ActionUpdate, Expect: planned, After: plan.Merge(asked, planned), Asked: asked, Moved: MovedSincePlan},
-		{Conn: scim.Connection{ID: "con_2"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, Moved: MovedSincePlan},
-		{Conn: scim.Connection{ID: "con_3"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, Moved: MovedSincePlan},
+		{Conn: scim.Connection{ID: "con_1"}, Action: plan.ActionUpdate, Expect: planned, After: plan.Merge(asked, planned), Asked: asked, ConflictIfMoved: MovedSincePlan},
+		{Conn: scim.Connection{ID: "con_2"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, ConflictIfMoved: MovedSincePlan},
+		{Conn: scim.Connection{ID: "con_3"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, ConflictIfMoved: MovedSincePlan},
 	}
 	rec := &memRecorder{}
 	out := runTasks(t, f, rec, tasks, Options{})
@@ -203,10 +203,10 @@ func TestExecute_staleWriteIsReadAgain(t *testing.T) {
 	clk := &clock{now: time.Unix(1000, 0)}
 	f := newFake(map[string]*scim.Config{"con_1": planned, "con_2": planned, "con_3": planned, "con_4": planned})
 	tasks := []Task{
-		{Conn: scim.Connection{ID: "con_1"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, Moved: MovedSincePlan},
-		{Conn: scim.Connection{ID: "con_2"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, Moved: MovedSincePlan},
-		{Conn: scim.Connection{ID: "con_3"}, Action: plan.ActionUpdate, Expect: planned, After: plan.Merge(asked, planned), Asked: asked, Moved: MovedSincePlan},
-		{Conn: scim.Connection{ID: "con_4"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, Moved: MovedSincePlan},
+		{Conn: scim.Connection{ID: "con_1"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, ConflictIfMoved: MovedSincePlan},
+		{Conn: scim.Connection{ID: "con_2"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, ConflictIfMoved: MovedSincePlan},
+		{Conn: scim.Connection{ID: "con_3"}, Action: plan.ActionUpdate, Expect: planned, After: plan.Merge(asked, planned), Asked: asked, ConflictIfMoved: MovedSincePlan},
+		{Conn: scim.Connection{ID: "con_4"}, Action: plan.ActionUpdate, Expect: planned, After: cfgNew, ConflictIfMoved: MovedSincePlan},
 	}
 	f.afterWrite = func(w Write) {
 		if w.ConnectionID == "con_1" {

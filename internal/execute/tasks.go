@@ -22,9 +22,9 @@ type Task struct {
 	// Asked is a merge entry's request: merged again onto a state that moved
 	// since the plan, so that entries someone else added survive.
 	Asked *scim.Config
-	// Moved says why the task is a conflict when the live state moved since
+	// ConflictIfMoved says why the task is a conflict when the live state moved since
 	// the plan and the task cannot merge onto it.
-	Moved string
+	ConflictIfMoved string
 	// Outcome, when set, is decided before the run (unchanged, conflict,
 	// skipped, failed) and no request is sent; Note says why.
 	Outcome runlog.Status
@@ -55,9 +55,9 @@ func Tasks(p *plan.Plan) []Task {
 
 func changeTask(c *plan.Change, origin plan.Origin) Task {
 	t := Task{Conn: scim.Connection{ID: c.ID, Name: c.Name, Strategy: c.Strategy},
-		Action: plan.ActionNone, Expect: c.Before, After: c.After, Asked: c.Asked, Moved: MovedSincePlan}
+		Action: plan.ActionNone, Expect: c.Before, After: c.After, Asked: c.Asked, ConflictIfMoved: MovedSincePlan}
 	if origin == plan.OriginRollback {
-		t.Moved = MovedSinceRun
+		t.ConflictIfMoved = MovedSinceRun
 	} else {
 		from := c.From
 		t.From = &from

@@ -22,7 +22,7 @@ type Tenant interface {
 	// 404) answers an error wrapping ErrListingRefused.
 	ListConfigPage(ctx context.Context, cursor string, take int) (ConfigPage, error)
 	// ReadConnection reads one connection's configuration now (one request).
-	ReadConnection(ctx context.Context, id string) (Fresh, error)
+	ReadConnection(ctx context.Context, id string) (ReadState, error)
 	// Write makes one write. It returns nil only when the tenant's answer
 	// shows the connection in the state asked for. A write that never left
 	// (the run was interrupted while it waited its turn, or its read grew
@@ -52,8 +52,8 @@ type Listed struct {
 // is then read on its own.
 var ErrListingRefused = errors.New("the tenant refused its SCIM configuration listing")
 
-// Fresh is a connection's state as just read.
-type Fresh struct {
+// ReadState is a connection's state as just read.
+type ReadState struct {
 	// Found is false when the connection does not exist.
 	Found bool
 	// Config is nil when the connection has no SCIM configuration.
