@@ -31,11 +31,7 @@ func (e *env) tokensRevokeRun(ctx context.Context, o tokensRevokeOptions, doc *r
 			return fmt.Sprintf("Revoke %s on tenant %s? Identity providers using them stop provisioning.", plural(p.Writes(), "SCIM token"), p.Tenant)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
-			targets, err := e.tokenTargets(ctx, w.session, o.tokenSelection)
-			if err != nil {
-				return nil, err
-			}
-			held, err := heldTokens(ctx, w.session, targets)
+			targets, held, err := e.selectedTokens(ctx, w.session, o.tokenSelection)
 			if err != nil {
 				return nil, err
 			}

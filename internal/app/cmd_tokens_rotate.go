@@ -40,11 +40,7 @@ func (e *env) tokensRotateRun(ctx context.Context, o tokensIssueOptions, doc *ru
 				plural(p.Writes(), "connection"), p.Tenant, o.handoff)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
-			targets, err := e.tokenTargets(ctx, w.session, o.tokenSelection)
-			if err != nil {
-				return nil, err
-			}
-			held, err := heldTokens(ctx, w.session, targets)
+			targets, held, err := e.selectedTokens(ctx, w.session, o.tokenSelection)
 			if err != nil {
 				return nil, err
 			}

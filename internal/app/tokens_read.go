@@ -84,6 +84,17 @@ func listTargetTokens(ctx context.Context, s *session, targets []tokenplan.Targe
 	return out, err
 }
 
+// selectedTokens resolves the selection and lists the tokens each selected
+// connection holds, in its place: what a revoke or a rotation plans from.
+func (e *env) selectedTokens(ctx context.Context, s *session, sel tokenSelection) ([]tokenplan.Target, [][]scimtoken.Token, error) {
+	targets, err := e.tokenTargets(ctx, s, sel)
+	if err != nil {
+		return nil, nil, err
+	}
+	held, err := heldTokens(ctx, s, targets)
+	return targets, held, err
+}
+
 // heldTokens lists the targets' tokens, each target's in its place; an
 // error listing any stops the command.
 func heldTokens(ctx context.Context, s *session, targets []tokenplan.Target) ([][]scimtoken.Token, error) {
