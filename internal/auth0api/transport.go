@@ -209,7 +209,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if mayHaveApplied != "" && errors.Is(err, execute.ErrNotSent) {
 			// This retry never left, but an earlier attempt did and may
 			// have taken effect: never "not sent".
-			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", mayHaveApplied, context.Canceled)
+			return nil, stoppedBeforeRetry(mayHaveApplied, "", context.Canceled)
 		}
 		if !t.shouldRetry(ctx, resp, err) || attempt >= t.opts.MaxRetries {
 			return resp, err
@@ -224,12 +224,19 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			"reason", reason, "attempt", attempt+1, "wait", wait.Round(time.Millisecond))
 		discard(resp)
 		if err := t.sleep(turn, backoff); err != nil {
-			if mayHaveApplied == "" { // only 429s so far: nothing was done
-				return nil, fmt.Errorf("%w: %s, and the run stopped before the retry: %w", execute.ErrNotSent, reason, err)
-			}
-			return nil, fmt.Errorf("%s, and the run stopped before the retry: %w", mayHaveApplied, err)
+			return nil, stoppedBeforeRetry(mayHaveApplied, reason, err)
 		}
 	}
+}
+
+// stoppedBeforeRetry is a request whose retry the run stopped before it
+// left. When an earlier attempt may have taken effect (mayHaveApplied says
+// why) it is uncertain; after only 429s, which do nothing, it was not sent.
+func stoppedBeforeRetry(mayHaveApplied, reason string, err error) error {
+	if mayHaveApplied == "" {
+		return fmt.Errorf("%w: %s, and the run stopped before the retry: %w", execute.ErrNotSent, reason, err)
+	}
+	return fmt.Errorf("%s, and the run stopped before the retry: %w", mayHaveApplied, err)
 }
 
 // firstSend keeps the check of a write's read (execute.CheckSend) for its
