@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
-	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/filekind"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
@@ -37,29 +36,29 @@ func (e *env) applyRun(ctx context.Context, o applyOptions, doc *runDoc) error {
 	}
 	defer s.release()
 	rctx := e.readOnlyContext(ctx)
-	p, err := e.applyPlan(rctx, s.session, o)
+	p, err := e.applyPlan(rctx, s.connected, o)
 	if err != nil {
 		return e.interrupted(rctx, err)
 	}
 	doc.planned(p)
 	tasks := execute.Tasks(p)
-	if err := e.preview(s.session, p, o.writeOptions); err != nil || o.dryRun {
+	if err := e.preview(s.connected, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := s.confirm.ask(fmt.Sprintf("Write %s on tenant %s?", plural(writes(tasks), "SCIM configuration"), s.tenant()), writes(tasks)); err != nil {
+	if err := s.confirm.ask(fmt.Sprintf("Write %s on tenant %s?", plural(writes(tasks), "SCIM configuration"), s.Tenant()), writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}
-	return e.runTasks(ctx, s.session, e.configRun(s.session, h, tasks, o.writeOptions, doc))
+	return e.runTasks(ctx, s.connected, s.ConfigRun(h, tasks, o.reports(), o.force), o.writeOptions, doc, "")
 }
 
 // preview shows the plan about to be applied on stdout, unless --quiet or
 // --format json (a dry run shows it always: it is all a dry run does, and
 // with --format json its counts are in the JSON document).
-func (e *env) preview(s *session, p *plan.Plan, o writeOptions) error {
+func (e *env) preview(s *connected, p *plan.Plan, o writeOptions) error {
 	if o.format == report.FormatJSON || (s.opts.quiet && !o.dryRun) {
 		logWarnings(s, p)
-		s.logger.Info("plan", "create", p.Summary.Create, "update", p.Summary.Update, "delete", p.Summary.Delete,
+		s.Logger.Info("plan", "create", p.Summary.Create, "update", p.Summary.Update, "delete", p.Summary.Delete,
 			"unchanged", p.Summary.Unchanged, "missing", p.Summary.Missing, "conflict", p.Summary.Conflict,
 			"not_found", p.Summary.NotFound)
 		return nil
@@ -69,42 +68,20 @@ func (e *env) preview(s *session, p *plan.Plan, o writeOptions) error {
 
 // applyPlan makes the plan (from the manifest, or read from the saved file)
 // and checks it against the live state read just now.
-func (e *env) applyPlan(ctx context.Context, s *session, o applyOptions) (*plan.Plan, error) {
+func (e *env) applyPlan(ctx context.Context, s *connected, o applyOptions) (*plan.Plan, error) {
 	if o.planFile == "" {
 		m, err := e.readManifest(o.manifest)
 		if err != nil {
 			return nil, err
 		}
-		p, live, err := e.makePlan(ctx, s, m, o.createMissing)
-		if err != nil {
-			return nil, err
-		}
-		return plan.Recheck(p, live, false), nil
+		return s.ApplyPlan(ctx, m, o.createMissing)
 	}
 	p, err := plan.ReadPlanFile(o.planFile)
 	if err != nil {
-		if wrong := wrongKind(o.planFile, "--plan", kindPlan, kindOfFile(o.planFile)); wrong != nil {
+		if wrong := wrongKind(o.planFile, "--plan", filekind.Plan); wrong != nil {
 			return nil, wrong
 		}
 		return nil, err
 	}
-	if !auth0api.SameTenant(p.Tenant, s.tenant()) {
-		return nil, fmt.Errorf("the plan %s is for tenant %q, not %q; re-run plan against this tenant", o.planFile, p.Tenant, s.tenant())
-	}
-	if err := p.CheckAge(e.deps.Now(), o.maxPlanAge); err != nil {
-		return nil, fmt.Errorf("the plan %s is refused: %w; re-run plan, or give --max-plan-age to apply it anyway", o.planFile, err)
-	}
-	live, err := s.client.ReadLive(ctx, manifest.Refs{IDs: planIDs(p)}, s.opts.concurrency)
-	if err != nil {
-		return nil, fmt.Errorf("read the live state of %s: %w", s.tenant(), err)
-	}
-	return plan.Recheck(p, live, o.force), nil
-}
-
-func planIDs(p *plan.Plan) []string {
-	ids := make([]string, len(p.Changes))
-	for i, c := range p.Changes {
-		ids[i] = c.ID
-	}
-	return ids
+	return s.RecheckSaved(ctx, p, o.planFile, o.maxPlanAge, o.force)
 }

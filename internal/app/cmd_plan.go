@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
-	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
@@ -65,7 +64,7 @@ func (e *env) plan(ctx context.Context, o planOptions) error {
 		return err
 	}
 	ctx = e.readOnlyContext(ctx)
-	p, _, err := e.makePlan(ctx, s, m, o.createMissing)
+	p, _, err := s.Plan(ctx, m, o.createMissing)
 	if err != nil {
 		return e.interrupted(ctx, err)
 	}
@@ -92,16 +91,16 @@ func shownAsText(o planOptions) bool {
 
 // logWarnings logs the plan's warnings, for a command that does not show
 // them with the plan on stdout: each warning is said once, on one stream.
-func logWarnings(s *session, p *plan.Plan) {
+func logWarnings(s *connected, p *plan.Plan) {
 	for _, w := range p.Warnings {
-		s.logger.Warn(w)
+		s.Logger.Warn(w)
 	}
 }
 
 // writePlan renders the plan in its format on stdout, or into --out; with
 // --out, stdout still shows the plan as text for review (as terraform plan
 // -out does), unless --quiet.
-func (e *env) writePlan(s *session, p *plan.Plan, o planOptions) error {
+func (e *env) writePlan(s *connected, p *plan.Plan, o planOptions) error {
 	if o.out == "" {
 		return report.RenderPlan(e.stdout, p, o.format, e.style())
 	}
@@ -148,26 +147,6 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// makePlan reads the live state the manifest needs and diffs it.
-func (e *env) makePlan(ctx context.Context, s *session, m *manifest.Manifest, createMissing bool) (*plan.Plan, *plan.Live, error) {
-	s.logger.Info("reading the live state", "tenant", s.tenant(), "entries", len(m.Entries))
-	live, err := s.client.ReadLive(ctx, m.Refs(), s.opts.concurrency)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read the live state of %s: %w", s.tenant(), err)
-	}
-	p, err := plan.Build(m, live, plan.BuildOptions{
-		Tenant:        s.tenant(),
-		ToolVersion:   e.deps.Version,
-		Now:           e.deps.Now(),
-		CreateMissing: createMissing,
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	s.logger.Info("plan ready", "requests", s.client.Stats().Attempts.Load())
-	return p, live, nil
 }
 
 // style is how renderings for people look on stdout.

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"time"
 
-	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
@@ -56,14 +54,18 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 		return err
 	}
 	ctx = e.readOnlyContext(ctx)
-	targets, err := e.tokenTargets(ctx, s, o.tokenSelection)
+	sel, err := e.selection(o.tokenSelection)
+	if err != nil {
+		return err
+	}
+	targets, err := s.Targets(ctx, sel)
 	if err != nil {
 		return e.interrupted(ctx, err)
 	}
 	now := e.deps.Now()
-	a := &scimtoken.Audit{Tenant: s.tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: readableDuration(o.within)}
+	a := &scimtoken.Audit{Tenant: s.Tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: readableDuration(o.within)}
 	prog := e.auditProgress(s, targets)
-	conns, err := auditTargets(ctx, s, targets, now, o.within, prog)
+	conns, err := s.Audit(ctx, targets, now, o.within, prog)
 	prog.Close()
 	if err != nil {
 		return e.interrupted(ctx, err)
@@ -71,14 +73,13 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 	for _, c := range conns {
 		a.Count(c)
 	}
-	s.logger.Info("audit ready", "connections", a.Counts.Connections, "tokens", a.Counts.Tokens,
-		"requests", s.client.Stats().Attempts.Load())
+	s.Logger.Info("audit ready", "connections", a.Counts.Connections, "tokens", a.Counts.Tokens, "requests", s.Requests())
 	var b bytes.Buffer
 	if err := report.RenderAudit(&b, a, o.format, e.outStyle(o.out)); err != nil {
 		return err
 	}
 	// Said in the log, which --quiet keeps quiet, for cron.
-	wrote := func(path string) { s.logger.Info("audit written", "path", path) }
+	wrote := func(path string) { s.Logger.Info("audit written", "path", path) }
 	if err := e.writeRendering(o.out, b.Bytes(), "the audit", wrote); err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ const auditVerb = "tokens audit"
 
 // auditProgress shows the audit's reads as a run's writes are shown: a bar on
 // a terminal, status lines in logs; a target with a problem is read at once.
-func (e *env) auditProgress(s *session, targets []tokenplan.Target) *progress {
+func (e *env) auditProgress(s *connected, targets []tokenplan.Target) *progress {
 	checks := map[string]bool{}
 	for _, t := range targets {
 		if t.Problem != "" {
@@ -98,7 +99,7 @@ func (e *env) auditProgress(s *session, targets []tokenplan.Target) *progress {
 		}
 	}
 	return newProgress(progressSpec{total: len(targets), checks: checks, verb: auditVerb, every: e.deps.StatusEvery, now: e.deps.Now},
-		e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
+		e.progressBar(s.opts), e.stderr, s.Logger, s.Client.PaceStatus)
 }
 
 // outStyle is the style of a rendering: coloured only on a terminal.
@@ -119,18 +120,4 @@ func auditOutcome(a *scimtoken.Audit, detailed bool) error {
 		return errTokensFlagged
 	}
 	return nil
-}
-
-// auditTargets lists each target's tokens, one request per connection,
-// and has tokenplan.Audit flag them.
-func auditTargets(ctx context.Context, s *session, targets []tokenplan.Target, now time.Time, within time.Duration, obs execute.Observer) ([]scimtoken.AuditedConnection, error) {
-	held, err := listTargetTokens(ctx, s, targets, obs)
-	if err != nil {
-		return nil, err
-	}
-	conns, leftOut := tokenplan.Audit(targets, held, now, within, s.client.Tenant().URL.String())
-	for _, t := range leftOut {
-		s.logger.Info("left out of the audit: it has no SCIM configuration, so no token", "connection_id", t.Conn.ID, "connection_name", t.Conn.Name)
-	}
-	return conns, nil
 }

@@ -2,7 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
@@ -27,11 +33,15 @@ func (e *env) tokensIssueRun(ctx context.Context, o tokensIssueOptions, doc *run
 			return fmt.Sprintf("Issue %s on tenant %s, written to %s only?", plural(p.Writes(), "SCIM token"), p.Tenant, o.handoff)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
-			targets, err := e.tokenTargets(ctx, w.session, o.tokenSelection)
+			sel, err := e.selection(o.tokenSelection)
 			if err != nil {
 				return nil, err
 			}
-			return tokenplan.Issue(targets, o.request(), e.tokenMeta(w.session)), nil
+			targets, err := w.Targets(ctx, sel)
+			if err != nil {
+				return nil, err
+			}
+			return tokenplan.Issue(targets, o.request(), w.TokenMeta()), nil
 		},
 	}, doc)
 }
@@ -46,11 +56,34 @@ func (e *env) startIssuing(command string, o tokensIssueOptions, doc *runDoc) (*
 	}
 	w, err := e.startWriting(command, o.writeOptions, o.connectOptions, doc)
 	if err == nil && o.lifetime == 0 && o.planFile == "" {
-		w.logger.Warn("--lifetime 0: the tokens never expire; anyone who gets the handoff file can provision users into these connections until the tokens are revoked")
+		w.Logger.Warn("--lifetime 0: the tokens never expire; anyone who gets the handoff file can provision users into these connections until the tokens are revoked")
 	}
 	return w, err
 }
 
 func (o tokensIssueOptions) request() tokenplan.Request {
 	return tokenplan.Request{Scopes: o.scopes, Lifetime: o.lifetime}
+}
+
+// checkHandoffPath refuses, before anything is sent, a handoff file that
+// exists (unless --force), a directory in its place (even with --force: it
+// cannot be replaced by a file) or a file that could not be created: tokens
+// issued with nowhere to write them would be lost.
+func checkHandoffPath(path string, force bool, command string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return &usageError{err: fmt.Errorf("the handoff file %s is a directory: give the path of a file to --out", path),
+			hint: helpHint("scim-migrate " + command)}
+	}
+	if _, err := os.Lstat(path); err == nil && !force {
+		return &usageError{err: fmt.Errorf("the handoff file %s exists: give another --out, or --force to replace it", path),
+			hint: helpHint("scim-migrate " + command)}
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fileutil.Wrap("check", path, err)
+	}
+	probe, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".probe-*")
+	if err != nil {
+		return fmt.Errorf("the handoff file cannot be written: %w", err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }

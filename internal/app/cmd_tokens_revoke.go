@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/session"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 )
 
@@ -31,11 +32,15 @@ func (e *env) tokensRevokeRun(ctx context.Context, o tokensRevokeOptions, doc *r
 			return fmt.Sprintf("Revoke %s on tenant %s? Identity providers using them stop provisioning.", plural(p.Writes(), "SCIM token"), p.Tenant)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
-			targets, held, err := e.selectedTokens(ctx, w.session, o.tokenSelection)
+			sel, err := e.selection(o.tokenSelection)
 			if err != nil {
 				return nil, err
 			}
-			return tokenplan.Revoke(targets, held, o.choice, e.deps.Now(), e.tokenMeta(w.session)), nil
+			targets, held, err := w.SelectedTokens(ctx, sel)
+			if err != nil {
+				return nil, err
+			}
+			return tokenplan.Revoke(targets, held, o.choice, e.deps.Now(), w.TokenMeta()), nil
 		},
 	}, doc)
 }
@@ -46,7 +51,7 @@ func (e *env) chooseFrom(o *tokensRevokeOptions) error {
 	if o.from == "" || o.planFile != "" {
 		return nil
 	}
-	refs, err := e.readTokenRefs(o.from)
+	refs, err := session.ReadTokenRefs(o.from, e.addSecret)
 	if err != nil {
 		return err
 	}

@@ -40,11 +40,15 @@ func (e *env) tokensRotateRun(ctx context.Context, o tokensIssueOptions, doc *ru
 				plural(p.Writes(), "connection"), p.Tenant, o.handoff)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
-			targets, held, err := e.selectedTokens(ctx, w.session, o.tokenSelection)
+			sel, err := e.selection(o.tokenSelection)
 			if err != nil {
 				return nil, err
 			}
-			return tokenplan.Rotate(targets, held, o.request(), e.tokenMeta(w.session)), nil
+			targets, held, err := w.SelectedTokens(ctx, sel)
+			if err != nil {
+				return nil, err
+			}
+			return tokenplan.Rotate(targets, held, o.request(), w.TokenMeta()), nil
 		},
 	}, doc)
 }

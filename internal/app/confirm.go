@@ -80,7 +80,7 @@ func writes(tasks []execute.Task) int {
 // question to ask before writing (nil: none), and the release of the
 // tenant's lock and of the terminal.
 type writing struct {
-	*session
+	*connected
 	confirm *confirmation
 	release func()
 }
@@ -98,16 +98,16 @@ func (e *env) startWriting(command string, w writeOptions, c connectOptions, doc
 		confirm.close()
 		return nil, err
 	}
-	doc.Tenant = s.tenant()
+	doc.Tenant = s.Tenant()
 	release := confirm.close
 	if !w.dryRun {
 		e.stage.Store(stageBeforeWrite)
-		lock, err := e.lockTenant(s, command)
+		lock, err := s.Lock(command)
 		if err != nil {
 			confirm.close()
 			return nil, err
 		}
 		release = func() { lock.Release(); confirm.close() }
 	}
-	return &writing{session: s, confirm: confirm, release: release}, nil
+	return &writing{connected: s, confirm: confirm, release: release}, nil
 }

@@ -1,93 +1,54 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/filekind"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
-	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
-	"github.com/scim-migrate/scim-migrate/internal/tenantconfig"
+	"github.com/scim-migrate/scim-migrate/internal/session"
 )
 
-// maxTokenFileBytes caps --token-file: a token is a few KiB.
-const maxTokenFileBytes = 64 << 10
-
-// session is what a command that talks to a tenant works with: its options,
-// its logger and its client.
-type session struct {
-	opts   connectOptions
-	logger *slog.Logger
-	client *auth0api.Client
+// connected is a command's session, with the options it was opened with,
+// which the command's output follows (--quiet, --log-format).
+type connected struct {
+	*session.Session
+	opts connectOptions
 }
 
-// connect builds the logger and the tenant's client. Nothing is sent yet:
-// the first request fetches the token.
-func (e *env) connect(o connectOptions) (*session, error) {
-	logger := newLogger(e.stderr, o, e.streams.ErrTerminal)
-	creds, err := e.credentials(o.tokenFile, o.named)
+// connect opens the session of a command that talks to a tenant. Nothing is
+// sent yet: the first request fetches the token.
+func (e *env) connect(o connectOptions) (*connected, error) {
+	s, err := session.Connect(e.sessionOptions(o))
 	if err != nil {
 		return nil, err
 	}
-	client, err := auth0api.NewClient(auth0api.Settings{
-		Tenant:      o.tenant,
-		Audience:    o.audience,
-		Credentials: creds,
-		Base:        e.deps.Base,
-		UserAgent:   "scim-migrate/" + e.deps.Version,
-		Transport: auth0api.TransportOptions{
-			RPS: o.rps, Reserve: reserveOption(o.reserve), MaxRetries: o.maxRetries, AttemptTimeout: o.timeout, Logger: logger,
-			Clock: e.deps.Clock,
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &session{opts: o, logger: logger, client: client}, nil
+	return &connected{Session: s, opts: o}, nil
 }
 
-// tenant is the name of the session's tenant.
-func (s *session) tenant() string { return s.client.Tenant().Name() }
-
-// endpoint is the SCIM endpoint URL of one of the tenant's connections.
-func (s *session) endpoint(connectionID string) string {
-	return scimtoken.EndpointURL(s.client.Tenant().URL.String(), connectionID)
+// sessionOptions is the one place the parsed options and the environment
+// become what a session needs.
+func (e *env) sessionOptions(o connectOptions) session.Options {
+	return session.Options{
+		Tenant: o.tenant, Audience: o.audience, TokenFile: o.tokenFile, Named: o.named,
+		Transport: auth0api.TransportOptions{RPS: o.rps, Reserve: reserveOption(o.reserve), MaxRetries: o.maxRetries,
+			AttemptTimeout: o.timeout, Clock: e.deps.Clock},
+		Concurrency: o.concurrency,
+		Logger:      newLogger(e.stderr, o, e.streams.ErrTerminal),
+		Version:     e.deps.Version, Getenv: e.deps.Getenv, Base: e.deps.Base, Now: e.deps.Now, Stop: e.deps.Stop,
+		OpenReport: e.deps.OpenReport, Redact: e.addSecret,
+	}
 }
 
-// credentials reads the secrets: a token file or AUTH0_API_TOKEN (a static
-// token, used instead of client credentials), else AUTH0_CLIENT_ID and
-// AUTH0_CLIENT_SECRET, else the named tenant's (see namedCredentials).
-// Secrets come only from the environment, a file or a command.
-func (e *env) credentials(tokenFile string, named *tenantconfig.Tenant) (auth0api.Credentials, error) {
-	creds := auth0api.Credentials{
-		ClientID:     e.deps.Getenv("AUTH0_CLIENT_ID"),
-		ClientSecret: e.deps.Getenv("AUTH0_CLIENT_SECRET"),
-		Token:        strings.TrimSpace(e.deps.Getenv("AUTH0_API_TOKEN")),
-	}
-	if tokenFile != "" {
-		b, err := fileutil.ReadLimited(tokenFile, maxTokenFileBytes)
-		if err != nil {
-			return creds, fmt.Errorf("read --token-file: %w", err)
-		}
-		creds.Token = strings.TrimSpace(string(b))
-		if creds.Token == "" {
-			return creds, fmt.Errorf("--token-file %s is empty", tokenFile)
-		}
-		e.addSecret(creds.Token)
-	}
-	creds, err := e.namedCredentials(named, creds)
-	if err != nil {
-		return creds, err
-	}
-	if creds.Token != "" && strings.ContainsAny(creds.Token, " \t\r\n") {
-		return creds, fmt.Errorf("the access token contains whitespace; give the token alone")
-	}
-	return creds, creds.Check()
+// reports is where a writing run's report goes.
+func (o writeOptions) reports() session.Reports {
+	return session.Reports{Path: o.reportPath, Dir: o.reportDir, Keep: o.keep}
 }
 
 // addSecret makes the outputs redact one more secret (a token read from a
@@ -134,7 +95,7 @@ func (e *env) readManifest(path string) (*manifest.Manifest, error) {
 	if !isStdin(path) {
 		m, err := readManifestFile(path)
 		if err != nil {
-			if wrong := wrongKind(path, "-f", kindManifest, kindOfFile(path)); wrong != nil {
+			if wrong := wrongKind(path, "-f", filekind.Manifest); wrong != nil {
 				return nil, wrong
 			}
 		}
@@ -159,4 +120,18 @@ func readManifestFile(path string) (*manifest.Manifest, error) {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	return manifest.ParseDetect(path, data)
+}
+
+// wrongKind is the error for a file given as flag where a want was
+// expected that holds another of the tool's documents (filekind); nil when
+// it does not, so that the reader's own error stands.
+func wrongKind(path, flag string, want filekind.Kind) error {
+	if isStdin(path) {
+		return nil
+	}
+	msg := filekind.Mismatch(path, flag, want, filekind.Of(path))
+	if msg == "" {
+		return nil
+	}
+	return &usageError{err: errors.New(msg), hint: "Run 'scim-migrate --help' for the commands."}
 }

@@ -2,9 +2,8 @@ package app
 
 import (
 	"errors"
-	"fmt"
 
-	"github.com/scim-migrate/scim-migrate/internal/runlog"
+	"github.com/scim-migrate/scim-migrate/internal/session"
 )
 
 // Exit codes, as the contract defines them.
@@ -33,35 +32,7 @@ type incompleteError struct{ msg string }
 func (e *incompleteError) Error() string { return e.msg }
 
 // errInterrupted ends a run stopped by SIGINT or SIGTERM.
-var errInterrupted = errors.New("interrupted")
-
-// partialError ends a run that finished with failed, conflicting or unknown
-// connections.
-type partialError struct {
-	counts runlog.Counts
-	report string
-}
-
-func (e *partialError) Error() string {
-	msg := fmt.Sprintf("%s failed and %d conflicted", plural(e.counts.Failed, "connection"), e.counts.Conflict)
-	if e.counts.Unknown > 0 {
-		msg += fmt.Sprintf(", %d unknown (the write may have taken effect)", e.counts.Unknown)
-	}
-	return msg + "; see the report " + e.report
-}
-
-// stoppedError ends a run that stopped early after sending writes: the
-// tenant is part-way, and the report says how far.
-type stoppedError struct {
-	err    error
-	report string
-}
-
-func (e *stoppedError) Error() string {
-	return fmt.Sprintf("%v\nthe report %s says which connections were written; `scim-migrate rollback --from %s` undoes them", e.err, e.report, e.report)
-}
-
-func (e *stoppedError) Unwrap() error { return e.err }
+var errInterrupted = session.ErrInterrupted
 
 // usageError is a mistake on the command line: one line saying what is
 // wrong, and a hint to --help.
@@ -77,8 +48,8 @@ func (e *usageError) Unwrap() error { return e.err }
 // place that does.
 func exitCode(err error) int {
 	var (
-		partial    *partialError
-		stopped    *stoppedError
+		partial    *session.PartialError
+		stopped    *session.StoppedError
 		incomplete *incompleteError
 	)
 	switch {

@@ -1,10 +1,8 @@
 package app
 
 import (
-	"context"
 	"fmt"
 
-	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/tenantconfig"
 	"github.com/urfave/cli/v2"
 )
@@ -31,29 +29,4 @@ func namedTenant(c *cli.Context) (*tenantconfig.Tenant, error) {
 		return nil, err
 	}
 	return file.Lookup(name)
-}
-
-// namedCredentials completes creds from the named tenant when the
-// environment gave none: environment credentials win as a whole (for
-// unattended runs), so a client id is never paired with another tenant's
-// secret. A secret read here is redacted from every output from now on.
-func (e *env) namedCredentials(t *tenantconfig.Tenant, creds auth0api.Credentials) (auth0api.Credentials, error) {
-	if t == nil || creds.Token != "" || creds.ClientID != "" || creds.ClientSecret != "" {
-		return creds, nil
-	}
-	if t.APITokenEnv != "" {
-		creds.Token = e.deps.Getenv(t.APITokenEnv)
-		if creds.Token == "" {
-			return creds, fmt.Errorf("tenant %q: its API token comes from the environment variable %s, which is empty", t.Name, t.APITokenEnv)
-		}
-		e.addSecret(creds.Token)
-		return creds, nil
-	}
-	secret, err := t.Secret(context.Background(), e.deps.Getenv)
-	if err != nil {
-		return creds, err
-	}
-	e.addSecret(secret)
-	creds.ClientID, creds.ClientSecret = t.ClientID, secret
-	return creds, nil
 }

@@ -1,4 +1,7 @@
-package app
+// Package filekind tells which of the tool's documents a file holds (a
+// saved plan, a run report, a manifest), by content, and names the command
+// that takes each.
+package filekind
 
 import (
 	"bytes"
@@ -14,14 +17,14 @@ import (
 // is named for what it is, with the command that takes it, instead of the
 // parser's complaint about its first line (told by content, never by name).
 
-// fileKind names what a file scim-migrate reads holds.
-type fileKind string
+// Kind names what a file scim-migrate reads holds.
+type Kind string
 
 const (
-	kindUnknown  fileKind = ""
-	kindPlan     fileKind = "plan"
-	kindReport   fileKind = "report"
-	kindManifest fileKind = "manifest"
+	Unknown  Kind = ""
+	Plan     Kind = "plan"
+	Report   Kind = "report"
+	Manifest Kind = "manifest"
 )
 
 // sniffLimit is how much of a file is read to tell its kind: the first
@@ -29,63 +32,59 @@ const (
 // in a file scim-migrate wrote, and a large file is not read whole twice.
 const sniffLimit = 64 << 20
 
-// kindOfFile reads what the file at path holds; kindUnknown when it cannot
-// be read or is none of the kinds.
-func kindOfFile(path string) fileKind {
-	if isStdin(path) {
-		return kindUnknown
-	}
+// Of reads what the file at path holds; Unknown when it cannot be read or
+// is none of the kinds.
+func Of(path string) Kind {
 	data, err := fileutil.ReadLimited(path, sniffLimit)
 	if err != nil {
-		return kindUnknown
+		return Unknown
 	}
-	return kindOfData(data)
+	return OfData(data)
 }
 
-// kindOfData tells a saved plan, a run report and a JSON manifest apart.
-func kindOfData(data []byte) fileKind {
+// OfData tells a saved plan, a run report and a JSON manifest apart.
+func OfData(data []byte) Kind {
 	switch k, err := report.DetectKind(data); {
 	case err == nil && k == report.KindPlan:
-		return kindPlan
+		return Plan
 	case err == nil && k == report.KindRun:
-		return kindReport
+		return Report
 	}
 	var top map[string]json.RawMessage
 	if json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))).Decode(&top) == nil {
 		if _, ok := top["connections"]; ok {
-			return kindManifest
+			return Manifest
 		}
 	}
-	return kindUnknown
+	return Unknown
 }
 
-// wrongKind is the error for a file of kind got given where want was
-// expected (flag: how the user gave it); nil when the file is not of
-// another known kind, so that the reader's own error stands.
-func wrongKind(path, flag string, want, got fileKind) error {
-	if got == kindUnknown || got == want {
-		return nil
+// Mismatch says that the file at path, given as flag where a want was
+// expected, is a got instead, and which command takes it; "" when got is
+// not another known kind, so that the reader's own error stands.
+func Mismatch(path, flag string, want, got Kind) string {
+	if got == Unknown || got == want {
+		return ""
 	}
-	return &usageError{err: fmt.Errorf("%s %s is %s, not %s: %s", flag, path, describeKind(got), describeKind(want), commandFor(got, path)),
-		hint: "Run 'scim-migrate --help' for the commands."}
+	return fmt.Sprintf("%s %s is %s, not %s: %s", flag, path, describe(got), describe(want), commandFor(got, path))
 }
 
-func describeKind(k fileKind) string {
+func describe(k Kind) string {
 	switch k {
-	case kindPlan:
+	case Plan:
 		return "a plan saved by plan --out"
-	case kindReport:
+	case Report:
 		return "the report of a run"
 	}
 	return "a manifest"
 }
 
 // commandFor names the commands that take a file of kind k.
-func commandFor(k fileKind, path string) string {
+func commandFor(k Kind, path string) string {
 	switch k {
-	case kindPlan:
+	case Plan:
 		return fmt.Sprintf("apply it with: scim-migrate apply --plan %s (scim-migrate report --from %s shows it)", path, path)
-	case kindReport:
+	case Report:
 		return fmt.Sprintf("undo its run with: scim-migrate rollback --from %s (scim-migrate report --from %s shows it)", path, path)
 	}
 	return fmt.Sprintf("plan or apply it with: scim-migrate plan -f %s, scim-migrate apply -f %s", path, path)
