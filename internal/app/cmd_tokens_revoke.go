@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/session"
@@ -55,13 +54,10 @@ func (e *env) chooseFrom(o *tokensRevokeOptions) error {
 	if err != nil {
 		return err
 	}
-	o.choice.IDs = map[string]bool{}
-	explicit := o.explicit()
-	for _, r := range refs {
-		o.choice.IDs[r.TokenID] = true
-		if !explicit && !slices.Contains(o.connections, r.ConnectionID) {
-			o.connections = append(o.connections, r.ConnectionID)
-		}
+	ids, connections := tokenplan.FromRefs(refs)
+	o.choice.IDs = ids
+	if !o.explicit() {
+		o.connections = connections
 	}
 	return nil
 }
