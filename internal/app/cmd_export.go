@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/report"
@@ -29,14 +30,14 @@ func (e *env) export(ctx context.Context, o exportOptions) error {
 	if err != nil {
 		return err
 	}
-	ctx = e.readOnlyContext(ctx)
+	ctx = console.ReadOnlyContext(ctx, e.deps.Stop)
 	interop := isInteropFormat(o.format)
 	conns, err := s.client.Export(ctx, auth0api.ExportOptions{
 		Strategies: o.strategies, NeedNames: o.key == manifest.KeyByName || interop,
 		NeedStrategies: interop, Concurrency: o.concurrency,
 	})
 	if err != nil {
-		return e.interrupted(ctx, err)
+		return console.Interrupted(ctx, err, e.stage.Load())
 	}
 	if interop {
 		return e.exportInterop(s, o, conns)

@@ -5,9 +5,11 @@ import (
 	"fmt"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
@@ -27,12 +29,12 @@ func rollbackCommand(e *env) *cli.Command {
 
 // rollback returns its run's document.
 func (e *env) rollback(ctx context.Context, o rollbackOptions) (resultDoc, error) {
-	doc := newRunDoc("rollback", o.writeOptions)
+	doc := report.NewRunResult("rollback", o.dryRun)
 	err := e.rollbackRun(ctx, o, doc)
-	return doc.result(o.writeOptions), err
+	return runResult(doc, o.writeOptions), err
 }
 
-func (e *env) rollbackRun(ctx context.Context, o rollbackOptions, doc *runDoc) error {
+func (e *env) rollbackRun(ctx context.Context, o rollbackOptions, doc *report.RunResult) error {
 	run, err := runlog.ReadRunFile(o.from)
 	if err != nil {
 		if wrong := wrongKind(o.from, "--from", kindReport, kindOfFile(o.from)); wrong != nil {
@@ -65,12 +67,12 @@ func (e *env) rollbackRun(ctx context.Context, o rollbackOptions, doc *runDoc) e
 	if err != nil {
 		return err
 	}
-	doc.planned(p)
+	doc.Planned(p)
 	if err := e.preview(s.session, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
 	tasks := execute.Tasks(p)
-	if err := s.confirm.ask(fmt.Sprintf("Restore %s on tenant %s to their state before the run of %s?", plural(writes(tasks), "connection"), s.tenant(), o.from), writes(tasks)); err != nil {
+	if err := s.confirm.Ask(fmt.Sprintf("Restore %s on tenant %s to their state before the run of %s?", plural(execute.Writes(tasks), "connection"), s.tenant(), o.from), execute.Writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.from, Manifest: run.Header.Manifest}
@@ -80,10 +82,10 @@ func (e *env) rollbackRun(ctx context.Context, o rollbackOptions, doc *runDoc) e
 // rollbackPlan reads the live state of the connections the run wrote and
 // plans their restoration.
 func (e *env) rollbackPlan(ctx context.Context, s *session, run *runlog.Run, o rollbackOptions) (*plan.Plan, error) {
-	rctx := e.readOnlyContext(ctx)
+	rctx := console.ReadOnlyContext(ctx, e.deps.Stop)
 	live, err := s.client.ReadLive(rctx, manifest.Refs{IDs: execute.IntentIDs(run)}, s.opts.concurrency)
 	if err != nil {
-		return nil, e.interrupted(rctx, fmt.Errorf("read the live state of %s: %w", s.tenant(), err))
+		return nil, console.Interrupted(rctx, fmt.Errorf("read the live state of %s: %w", s.tenant(), err), e.stage.Load())
 	}
 	return execute.RollbackPlan(run, live, o.force, execute.RollbackMeta{
 		Tenant: s.tenant(), ToolVersion: e.deps.Version, Now: e.deps.Now(), Report: o.from,
@@ -106,7 +108,7 @@ func rollbackKind(run *runlog.Run, path string) (runlog.Kind, error) {
 // rollbackTokens undoes a run that issued tokens (tokens issue, tokens
 // rotate): the tokens it issued that the tenant still holds are revoked
 // (tokenplan.Undo); a token a rotation revoked cannot be restored.
-func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o rollbackOptions, doc *runDoc) error {
+func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o rollbackOptions, doc *report.RunResult) error {
 	tc := tokenCommand{name: "rollback", kind: runlog.KindTokenRevoke, write: o.writeOptions, done: "revoked",
 		question: func(p *tokenplan.Plan) string {
 			return fmt.Sprintf("Revoke the %s the run of %s issued, on tenant %s?", plural(p.Writes(), "SCIM token"), o.from, p.Tenant)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
@@ -94,8 +95,8 @@ func (e *env) credentials(tokenFile string, named *tenantconfig.Tenant) (auth0ap
 // file is known only once the file is read).
 func (e *env) addSecret(s string) {
 	for _, w := range []io.Writer{e.stdout, e.stderr} {
-		if r, ok := w.(*redactingWriter); ok {
-			r.add(s)
+		if r, ok := w.(*console.RedactingWriter); ok {
+			r.Add(s)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
@@ -33,7 +34,7 @@ type incompleteError struct{ msg string }
 func (e *incompleteError) Error() string { return e.msg }
 
 // errInterrupted ends a run stopped by SIGINT or SIGTERM.
-var errInterrupted = errors.New("interrupted")
+var errInterrupted = console.ErrInterrupted
 
 // partialError ends a run that finished with failed, conflicting or unknown
 // connections.

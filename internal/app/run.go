@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
@@ -23,7 +24,7 @@ type runSpec struct {
 	tasks  int
 	checks map[string]bool
 	write  writeOptions
-	doc    *runDoc
+	doc    *report.RunResult
 	// execute runs the engine, recording into rec and telling obs.
 	execute func(ctx context.Context, rec execute.Recorder, obs execute.Observer) execute.Totals
 	// done is the word for a connection whose write was made (applied;
@@ -36,12 +37,12 @@ type runSpec struct {
 }
 
 // configRun is the spec of a run that writes SCIM configurations.
-func (e *env) configRun(s *session, h runlog.Header, tasks []execute.Task, o writeOptions, doc *runDoc) runSpec {
+func (e *env) configRun(s *session, h runlog.Header, tasks []execute.Task, o writeOptions, doc *report.RunResult) runSpec {
 	h.Kind = runlog.KindConfig
 	checks := map[string]bool{}
 	for _, t := range tasks {
 		if t.Outcome != "" {
-			checks[checkKey(t.Conn.ID, t.Conn.Name)] = true
+			checks[console.CheckKey(t.Conn.ID, t.Conn.Name)] = true
 		}
 	}
 	return runSpec{header: h, tasks: len(tasks), checks: checks, write: o, doc: doc,
@@ -72,9 +73,9 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	case !s.opts.quiet:
 		fmt.Fprintf(e.stderr, "Report: %s\n", path)
 	}
-	prog := newProgress(progressSpec{total: spec.tasks, checks: spec.checks, verb: spec.header.Command,
-		every: e.deps.StatusEvery, now: e.deps.Now}, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
-	e.stage.Store(stageWriting)
+	prog := console.NewProgress(console.ProgressSpec{Total: spec.tasks, Checks: spec.checks, Verb: spec.header.Command,
+		Every: e.deps.StatusEvery, Now: e.deps.Now}, e.progressBar(s.opts), e.stderr, s.logger, s.client.PaceStatus)
+	e.stage.Store(console.StageWriting)
 	out := spec.execute(ctx, w, prog)
 	prog.Close()
 	var handoff *runlog.Handoff
@@ -86,7 +87,7 @@ func (e *env) runTasks(ctx context.Context, s *session, spec runSpec) error {
 	if err := w.Summary(sum); err != nil {
 		out.Fatal = cmp.Or(out.Fatal, err)
 	}
-	spec.doc.ran(out, path, start, e.deps.Now())
+	spec.doc.Ran(out, path, start, e.deps.Now())
 	e.finishRun(s, spec, out, path)
 	return outcomeError(out, path)
 }

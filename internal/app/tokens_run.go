@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/report"
@@ -38,12 +39,12 @@ type tokenCommand struct {
 }
 
 // runTokenCommand takes a token command's steps on the session w opened.
-func (e *env) runTokenCommand(ctx context.Context, w *writing, tc tokenCommand, doc *runDoc) error {
+func (e *env) runTokenCommand(ctx context.Context, w *writing, tc tokenCommand, doc *report.RunResult) error {
 	s := w.session
-	rctx := e.readOnlyContext(ctx)
+	rctx := console.ReadOnlyContext(ctx, e.deps.Stop)
 	p, err := e.tokenPlan(rctx, s, tc)
 	if err != nil {
-		return e.interrupted(rctx, err)
+		return console.Interrupted(rctx, err, e.stage.Load())
 	}
 	for _, warning := range p.Warnings {
 		s.logger.Warn(warning)
@@ -51,7 +52,7 @@ func (e *env) runTokenCommand(ctx context.Context, w *writing, tc tokenCommand, 
 	if err := e.showTokenPlan(s, p, tc, doc); err != nil || tc.write.dryRun {
 		return err
 	}
-	if err := w.confirm.ask(tc.question(p), p.Writes()); err != nil {
+	if err := w.confirm.Ask(tc.question(p), p.Writes()); err != nil {
 		return err
 	}
 	return e.runTasks(ctx, s, e.tokenRun(s, p, tc, doc))
@@ -85,7 +86,7 @@ func (e *env) tokenPlan(ctx context.Context, s *session, tc tokenCommand) (*toke
 
 // showTokenPlan shows the plan on stdout (unless --quiet or --format json,
 // whose document holds it in a dry run), and saves it with --save-plan.
-func (e *env) showTokenPlan(s *session, p *tokenplan.Plan, tc tokenCommand, doc *runDoc) error {
+func (e *env) showTokenPlan(s *session, p *tokenplan.Plan, tc tokenCommand, doc *report.RunResult) error {
 	if tc.write.dryRun {
 		doc.TokenPlan = p
 	}
@@ -116,11 +117,11 @@ func (e *env) saveTokenPlan(s *session, p *tokenplan.Plan, path string) error {
 // tokenRun is the spec of a run of a token plan. The tokens issued
 // (secrets included) are kept in memory only, and once the report is
 // complete the handoff file is written with them.
-func (e *env) tokenRun(s *session, p *tokenplan.Plan, tc tokenCommand, doc *runDoc) runSpec {
+func (e *env) tokenRun(s *session, p *tokenplan.Plan, tc tokenCommand, doc *report.RunResult) runSpec {
 	checks := map[string]bool{}
 	for _, c := range p.Changes {
 		if !c.Writes() {
-			checks[checkKey(c.ID, c.Name)] = true
+			checks[console.CheckKey(c.ID, c.Name)] = true
 		}
 	}
 	issued := &handoffTokens{}

@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"bytes"
@@ -6,11 +6,11 @@ import (
 	"sync"
 )
 
-// redactingWriter replaces every occurrence of a secret in what passes
+// RedactingWriter replaces every occurrence of a secret in what passes
 // through it. The tool never prints a secret on purpose; this is the second
 // line of defence, for messages that come from libraries. Writers are given
 // whole lines or whole records, so a secret is never split across writes.
-type redactingWriter struct {
+type RedactingWriter struct {
 	mu      sync.Mutex
 	w       io.Writer
 	secrets [][]byte
@@ -18,17 +18,18 @@ type redactingWriter struct {
 
 const redacted = "[REDACTED]"
 
-func newRedactingWriter(w io.Writer, secrets ...string) *redactingWriter {
-	r := &redactingWriter{w: w}
+// NewRedactingWriter writes to w what is written to it, secrets redacted.
+func NewRedactingWriter(w io.Writer, secrets ...string) *RedactingWriter {
+	r := &RedactingWriter{w: w}
 	for _, s := range secrets {
-		r.add(s)
+		r.Add(s)
 	}
 	return r
 }
 
-// add redacts one more secret. Very short values would redact ordinary
+// Add redacts one more secret. Very short values would redact ordinary
 // words; real secrets are long.
-func (r *redactingWriter) add(secret string) {
+func (r *RedactingWriter) Add(secret string) {
 	if len(secret) < 6 {
 		return
 	}
@@ -37,7 +38,7 @@ func (r *redactingWriter) add(secret string) {
 	r.secrets = append(r.secrets, []byte(secret))
 }
 
-func (r *redactingWriter) Write(p []byte) (int, error) {
+func (r *RedactingWriter) Write(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := p
