@@ -129,7 +129,6 @@ func (p *Progress) Finished(r runlog.Result) {
 func (p *Progress) describe() {
 	p.mu.Lock()
 	failures := p.counts.Unsettled()
-	p.mu.Unlock()
 	checked := ""
 	if len(p.checks) > 0 {
 		checked = fmt.Sprintf("%d/%d checked, ", p.checksDone, len(p.checks))
