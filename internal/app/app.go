@@ -94,6 +94,8 @@ type env struct {
 	stdout  io.Writer // Streams.Out with secrets redacted, counted (out)
 	out     *console.CountingWriter
 	stderr  io.Writer // Streams.Err with secrets redacted
+	// secrets are what stdout and stderr redact.
+	secrets *console.Secrets
 	// jsonLogs says stderr carries JSON lines only (--log-format json).
 	jsonLogs bool
 	// stage is how far the command has gone towards writing, for what an
@@ -109,14 +111,15 @@ type env struct {
 // the exit code. It never calls os.Exit and never panics on bad input.
 func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	deps = deps.withDefaults()
-	secrets := []string{deps.Getenv("AUTH0_CLIENT_SECRET"), deps.Getenv("AUTH0_API_TOKEN")}
-	out := &console.CountingWriter{W: console.NewRedactingWriter(streams.Out, secrets...), Width: streams.Width}
+	secrets := console.NewSecrets(deps.Getenv("AUTH0_CLIENT_SECRET"), deps.Getenv("AUTH0_API_TOKEN"))
+	out := &console.CountingWriter{W: secrets.Redact(streams.Out), Width: streams.Width}
 	e := &env{
 		streams:  streams,
 		deps:     deps,
 		stdout:   out,
 		out:      out,
-		stderr:   console.NewRedactingWriter(streams.Err, secrets...),
+		stderr:   secrets.Redact(streams.Err),
+		secrets:  secrets,
 		jsonLogs: jsonLogsAsked(args, deps.Getenv),
 		args:     args,
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
-	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
@@ -93,13 +92,7 @@ func (e *env) credentials(tokenFile string, named *tenantconfig.Tenant) (auth0ap
 
 // addSecret makes the outputs redact one more secret (a token read from a
 // file is known only once the file is read).
-func (e *env) addSecret(s string) {
-	for _, w := range []io.Writer{e.stdout, e.stderr} {
-		if r, ok := w.(*console.RedactingWriter); ok {
-			r.Add(s)
-		}
-	}
-}
+func (e *env) addSecret(s string) { e.secrets.Add(s) }
 
 // newLogger builds the run's logger on stderr; --quiet keeps errors only.
 // On a terminal the log is quiet unless a level was asked for (-v,
