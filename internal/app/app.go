@@ -10,9 +10,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync/atomic"
 	"time"
 
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
@@ -50,7 +50,7 @@ type Deps struct {
 	// default); tests use it to trust a test certificate authority.
 	Base http.RoundTripper
 	// Signals, when set, delivers SIGINT and SIGTERM: the first closes Stop,
-	// the second cancels the run's context (see Interrupts).
+	// the second cancels the run's context (see console.Interrupts).
 	Signals <-chan os.Signal
 	// Stop is closed on the first interrupt: a writing run starts no new
 	// write, finishes those in flight and exits 130. The context given to
@@ -82,7 +82,7 @@ func (d Deps) withDefaults() Deps {
 		d.Stop = make(chan struct{})
 	}
 	if d.OpenTerminal == nil {
-		d.OpenTerminal = openTerminal
+		d.OpenTerminal = console.OpenTerminal
 	}
 	return d
 }
@@ -92,13 +92,15 @@ type env struct {
 	streams Streams
 	deps    Deps
 	stdout  io.Writer // Streams.Out with secrets redacted, counted (out)
-	out     *countingWriter
+	out     *console.CountingWriter
 	stderr  io.Writer // Streams.Err with secrets redacted
+	// secrets are what stdout and stderr redact.
+	secrets *console.Secrets
 	// jsonLogs says stderr carries JSON lines only (--log-format json).
 	jsonLogs bool
-	// stage is how far the command has gone towards writing (a stage),
-	// for what an interrupt says; the signal's goroutine reads it.
-	stage atomic.Int32
+	// stage is how far the command has gone towards writing, for what an
+	// interrupt says; the signal's goroutine reads it.
+	stage console.Reached
 	// args is the command line, which shell completion reads.
 	args []string
 	// noColor is --no-color: renderings for people carry no colour.
@@ -109,20 +111,22 @@ type env struct {
 // the exit code. It never calls os.Exit and never panics on bad input.
 func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	deps = deps.withDefaults()
-	secrets := []string{deps.Getenv("AUTH0_CLIENT_SECRET"), deps.Getenv("AUTH0_API_TOKEN")}
-	out := &countingWriter{w: newRedactingWriter(streams.Out, secrets...), width: streams.Width}
+	secrets := console.NewSecrets(deps.Getenv("AUTH0_CLIENT_SECRET"), deps.Getenv("AUTH0_API_TOKEN"))
+	out := &console.CountingWriter{W: secrets.Redact(streams.Out), Width: streams.Width}
 	e := &env{
 		streams:  streams,
 		deps:     deps,
 		stdout:   out,
 		out:      out,
-		stderr:   newRedactingWriter(streams.Err, secrets...),
+		stderr:   secrets.Redact(streams.Err),
+		secrets:  secrets,
 		jsonLogs: jsonLogsAsked(args, deps.Getenv),
 		args:     args,
 	}
 	if deps.Signals != nil {
 		var cancel context.CancelFunc
-		ctx, e.deps.Stop, cancel = Interrupts(ctx, deps.Signals, e.noticeInterrupt)
+		notice := func() { console.NoticeInterrupt(e.stderr, e.jsonLogs, e.stage.Load()) }
+		ctx, e.deps.Stop, cancel = console.Interrupts(ctx, deps.Signals, notice)
 		defer cancel()
 	}
 	err := repeatedFileFlag(args)
@@ -143,7 +147,7 @@ func (e *env) printDoc(result resultDoc, doc any, code int, err error) {
 	switch {
 	case result != nil:
 		doc = result.complete(code, err)
-	case e.out.n > 0 || doc == nil:
+	case e.out.Written() || doc == nil:
 		return
 	}
 	b, merr := json.MarshalIndent(doc, "", "  ")
@@ -189,17 +193,6 @@ func (e *env) logOutcome(err error, problems manifest.Problems) {
 		logger.Error("problem", "file", p.Pos.File, "line", p.Pos.Line, "message", p.Message)
 	}
 	logger.Error(err.Error(), "exit_code", exitCode(err))
-}
-
-// noticeInterrupt tells the person at the terminal, or the log, that the
-// first interrupt was taken.
-func (e *env) noticeInterrupt() {
-	msg := interruptNotice(e.stage.Load())
-	if e.jsonLogs {
-		slog.New(slog.NewJSONHandler(e.stderr, nil)).Warn(msg)
-		return
-	}
-	fmt.Fprintln(e.stderr, msg)
 }
 
 // indentLines keeps a multi-line message readable after its "Error: " prefix.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/filekind"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
@@ -24,28 +25,28 @@ func applyCommand(e *env) *cli.Command {
 
 // apply returns its run's document.
 func (e *env) apply(ctx context.Context, o applyOptions) (resultDoc, error) {
-	doc := newRunDoc("apply", o.writeOptions)
+	doc := report.NewRunResult("apply", o.dryRun)
 	err := e.applyRun(ctx, o, doc)
-	return doc.result(o.writeOptions), err
+	return runResult(doc, o.writeOptions), err
 }
 
-func (e *env) applyRun(ctx context.Context, o applyOptions, doc *runDoc) error {
+func (e *env) applyRun(ctx context.Context, o applyOptions, doc *report.RunResult) error {
 	s, err := e.startWriting("apply", o.writeOptions, o.connectOptions, doc)
 	if err != nil {
 		return err
 	}
 	defer s.release()
-	rctx := e.readOnlyContext(ctx)
+	rctx := console.ReadOnlyContext(ctx, e.deps.Stop)
 	p, err := e.applyPlan(rctx, s.connected, o)
 	if err != nil {
-		return e.interrupted(rctx, err)
+		return console.Interrupted(rctx, err, e.stage.Load())
 	}
-	doc.planned(p)
+	doc.Planned(p)
 	tasks := execute.Tasks(p)
 	if err := e.preview(s.connected, p, o.writeOptions); err != nil || o.dryRun {
 		return err
 	}
-	if err := s.confirm.ask(fmt.Sprintf("Write %s on tenant %s?", plural(writes(tasks), "SCIM configuration"), s.Tenant()), writes(tasks)); err != nil {
+	if err := s.confirm.Ask(fmt.Sprintf("Write %s on tenant %s?", plural(execute.Writes(tasks), "SCIM configuration"), s.Tenant()), execute.Writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}

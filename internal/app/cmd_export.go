@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/session"
 	"github.com/urfave/cli/v2"
@@ -25,9 +26,9 @@ func (e *env) export(ctx context.Context, o exportOptions) error {
 	if err != nil {
 		return err
 	}
-	ctx = e.readOnlyContext(ctx)
+	ctx = console.ReadOnlyContext(ctx, e.deps.Stop)
 	req := session.ExportRequest{Strategies: o.strategies, Key: o.key, Format: o.format, Out: o.out}
-	return e.interrupted(ctx, s.Export(ctx, req, e.stdout))
+	return console.Interrupted(ctx, s.Export(ctx, req, e.stdout), e.stage.Load())
 }
 
 // isInteropFormat reports whether an export format writes another tool's

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
@@ -31,7 +32,7 @@ func (e *env) validate(_ context.Context, o validateOptions) (resultDoc, error) 
 		if isStdin(name) {
 			name = stdinName
 		}
-		return docFunc(func(int, error) any { return validateResult(name, err) }), err
+		return docFunc(func(int, error) any { return report.Validated(name, err) }), err
 	}
 	if err != nil {
 		return nil, err
@@ -63,10 +64,10 @@ func (e *env) plan(ctx context.Context, o planOptions) error {
 	if err != nil {
 		return err
 	}
-	ctx = e.readOnlyContext(ctx)
+	ctx = console.ReadOnlyContext(ctx, e.deps.Stop)
 	p, _, err := s.Plan(ctx, m, o.createMissing)
 	if err != nil {
-		return e.interrupted(ctx, err)
+		return console.Interrupted(ctx, err, e.stage.Load())
 	}
 	if err := e.writePlan(s, p, o); err != nil {
 		return err

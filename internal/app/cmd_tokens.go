@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
@@ -53,14 +54,14 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 	if err != nil {
 		return err
 	}
-	ctx = e.readOnlyContext(ctx)
+	ctx = console.ReadOnlyContext(ctx, e.deps.Stop)
 	sel, err := e.selection(o.tokenSelection)
 	if err != nil {
 		return err
 	}
 	targets, err := s.Targets(ctx, sel)
 	if err != nil {
-		return e.interrupted(ctx, err)
+		return console.Interrupted(ctx, err, e.stage.Load())
 	}
 	now := e.deps.Now()
 	a := &scimtoken.Audit{Tenant: s.Tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: readableDuration(o.within)}
@@ -68,7 +69,7 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 	conns, err := s.Audit(ctx, targets, now, o.within, prog)
 	prog.Close()
 	if err != nil {
-		return e.interrupted(ctx, err)
+		return console.Interrupted(ctx, err, e.stage.Load())
 	}
 	for _, c := range conns {
 		a.Count(c)
@@ -91,14 +92,14 @@ const auditVerb = "tokens audit"
 
 // auditProgress shows the audit's reads as a run's writes are shown: a bar on
 // a terminal, status lines in logs; a target with a problem is read at once.
-func (e *env) auditProgress(s *connected, targets []tokenplan.Target) *progress {
+func (e *env) auditProgress(s *connected, targets []tokenplan.Target) *console.Progress {
 	checks := map[string]bool{}
 	for _, t := range targets {
 		if t.Problem != "" {
-			checks[checkKey(t.Conn.ID, t.Conn.Name)] = true
+			checks[console.CheckKey(t.Conn.ID, t.Conn.Name)] = true
 		}
 	}
-	return newProgress(progressSpec{total: len(targets), checks: checks, verb: auditVerb, every: e.deps.StatusEvery, now: e.deps.Now},
+	return console.NewProgress(console.ProgressSpec{Total: len(targets), Checks: checks, Verb: auditVerb, Unit: "conn", Every: e.deps.StatusEvery, Now: e.deps.Now},
 		e.progressBar(s.opts), e.stderr, s.Logger, s.Client.PaceStatus)
 }
 

@@ -10,18 +10,19 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 )
 
 // tokensIssue gives each selected connection a new token (tokenplan.Issue).
 func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) (resultDoc, error) {
-	doc := newRunDoc("tokens issue", o.writeOptions)
+	doc := report.NewRunResult("tokens issue", o.dryRun)
 	err := e.tokensIssueRun(ctx, o, doc)
-	return doc.result(o.writeOptions), err
+	return runResult(doc, o.writeOptions), err
 }
 
-func (e *env) tokensIssueRun(ctx context.Context, o tokensIssueOptions, doc *runDoc) error {
+func (e *env) tokensIssueRun(ctx context.Context, o tokensIssueOptions, doc *report.RunResult) error {
 	w, err := e.startIssuing("tokens issue", o, doc)
 	if err != nil {
 		return err
@@ -48,7 +49,7 @@ func (e *env) tokensIssueRun(ctx context.Context, o tokensIssueOptions, doc *run
 
 // startIssuing checks the handoff file, then starts a command that issues
 // tokens (tokens issue, tokens rotate).
-func (e *env) startIssuing(command string, o tokensIssueOptions, doc *runDoc) (*writing, error) {
+func (e *env) startIssuing(command string, o tokensIssueOptions, doc *report.RunResult) (*writing, error) {
 	if o.handoff != "" {
 		if err := checkHandoffPath(o.handoff, o.force, command); err != nil {
 			return nil, err

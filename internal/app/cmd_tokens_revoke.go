@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/session"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
@@ -11,12 +12,12 @@ import (
 
 // tokensRevoke revokes the tokens the options choose (tokenplan.Revoke).
 func (e *env) tokensRevoke(ctx context.Context, o tokensRevokeOptions) (resultDoc, error) {
-	doc := newRunDoc("tokens revoke", o.writeOptions)
+	doc := report.NewRunResult("tokens revoke", o.dryRun)
 	err := e.tokensRevokeRun(ctx, o, doc)
-	return doc.result(o.writeOptions), err
+	return runResult(doc, o.writeOptions), err
 }
 
-func (e *env) tokensRevokeRun(ctx context.Context, o tokensRevokeOptions, doc *runDoc) error {
+func (e *env) tokensRevokeRun(ctx context.Context, o tokensRevokeOptions, doc *report.RunResult) error {
 	if err := e.chooseFrom(&o); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 	"github.com/urfave/cli/v2"
@@ -22,12 +23,12 @@ func tokensRotateCommand(e *env) *cli.Command {
 }
 
 func (e *env) tokensRotate(ctx context.Context, o tokensIssueOptions) (resultDoc, error) {
-	doc := newRunDoc("tokens rotate", o.writeOptions)
+	doc := report.NewRunResult("tokens rotate", o.dryRun)
 	err := e.tokensRotateRun(ctx, o, doc)
-	return doc.result(o.writeOptions), err
+	return runResult(doc, o.writeOptions), err
 }
 
-func (e *env) tokensRotateRun(ctx context.Context, o tokensIssueOptions, doc *runDoc) error {
+func (e *env) tokensRotateRun(ctx context.Context, o tokensIssueOptions, doc *report.RunResult) error {
 	w, err := e.startIssuing("tokens rotate", o, doc)
 	if err != nil {
 		return err

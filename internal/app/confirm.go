@@ -1,28 +1,18 @@
 package app
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
-	"io"
-	"strings"
 
-	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/console"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 )
-
-// confirmation is the question apply and rollback ask before writing, on
-// the controlling terminal, which stays the person's when stdout or stderr
-// are redirected (apply 2>run.log). It is nil when nothing is to be asked
-// (--yes, --dry-run).
-type confirmation struct {
-	tty io.ReadWriteCloser
-}
 
 // needConfirmation opens the terminal the question will be asked on, before
 // anything is sent: without a terminal and without --yes, a run that writes
 // is refused at once, as Terraform and gh refuse, instead of writing
-// unasked from cron.
-func (e *env) needConfirmation(command string, o writeOptions) (*confirmation, error) {
+// unasked from cron. The confirmation is nil when nothing is to be asked
+// (--yes, --dry-run).
+func (e *env) needConfirmation(command string, o writeOptions) (*console.Confirmation, error) {
 	if o.yes || o.dryRun {
 		return nil, nil
 	}
@@ -33,47 +23,7 @@ func (e *env) needConfirmation(command string, o writeOptions) (*confirmation, e
 			hint: helpHint("scim-migrate " + command),
 		}
 	}
-	return &confirmation{tty: tty}, nil
-}
-
-// ask asks the question, unless nothing is to be written, and closes the
-// terminal. Only "yes" approves.
-func (c *confirmation) ask(question string, writes int) error {
-	if c == nil {
-		return nil
-	}
-	defer c.tty.Close()
-	if writes == 0 {
-		return nil
-	}
-	fmt.Fprintf(c.tty, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
-	line, err := bufio.NewReader(c.tty).ReadString('\n')
-	if err != nil && line == "" {
-		return fmt.Errorf("no answer to the confirmation; nothing was written: %w", err)
-	}
-	if strings.TrimSpace(line) != "yes" {
-		return errors.New("cancelled at the confirmation; nothing was written")
-	}
-	return nil
-}
-
-// close releases the terminal when the run ends before asking.
-func (c *confirmation) close() {
-	if c != nil {
-		_ = c.tty.Close()
-	}
-}
-
-// writes counts the tasks that will write, unless the state read just
-// before the write says otherwise.
-func writes(tasks []execute.Task) int {
-	n := 0
-	for _, t := range tasks {
-		if t.Outcome == "" {
-			n++
-		}
-	}
-	return n
+	return console.NewConfirmation(tty), nil
 }
 
 // writing is what a command that writes starts with: its session, the
@@ -81,33 +31,33 @@ func writes(tasks []execute.Task) int {
 // tenant's lock and of the terminal.
 type writing struct {
 	*connected
-	confirm *confirmation
+	confirm *console.Confirmation
 	release func()
 }
 
 // startWriting prepares a command that writes, before anything is sent: it
 // opens the terminal to ask on (refusing at once without one and without
 // --yes), connects, and takes the tenant's lock unless --dry-run.
-func (e *env) startWriting(command string, w writeOptions, c connectOptions, doc *runDoc) (*writing, error) {
+func (e *env) startWriting(command string, w writeOptions, c connectOptions, doc *report.RunResult) (*writing, error) {
 	confirm, err := e.needConfirmation(command, w)
 	if err != nil {
 		return nil, err
 	}
 	s, err := e.connect(c)
 	if err != nil {
-		confirm.close()
+		confirm.Close()
 		return nil, err
 	}
 	doc.Tenant = s.Tenant()
-	release := confirm.close
+	release := confirm.Close
 	if !w.dryRun {
-		e.stage.Store(stageBeforeWrite)
+		e.stage.Store(console.StageBeforeWrite)
 		lock, err := s.Lock(command)
 		if err != nil {
-			confirm.close()
+			confirm.Close()
 			return nil, err
 		}
-		release = func() { lock.Release(); confirm.close() }
+		release = func() { lock.Release(); confirm.Close() }
 	}
 	return &writing{connected: s, confirm: confirm, release: release}, nil
 }

@@ -53,13 +53,7 @@ func (o writeOptions) reports() session.Reports {
 
 // addSecret makes the outputs redact one more secret (a token read from a
 // file is known only once the file is read).
-func (e *env) addSecret(s string) {
-	for _, w := range []io.Writer{e.stdout, e.stderr} {
-		if r, ok := w.(*redactingWriter); ok {
-			r.add(s)
-		}
-	}
-}
+func (e *env) addSecret(s string) { e.secrets.Add(s) }
 
 // newLogger builds the run's logger on stderr; --quiet keeps errors only.
 // On a terminal the log is quiet unless a level was asked for (-v,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
@@ -44,11 +45,11 @@ func TestJSONResult_applyAndRollbackMatchTheirReports(t *testing.T) {
 }
 
 // decodeRunDoc checks stdout is exactly one JSON document and decodes it.
-func decodeRunDoc(t *testing.T, stdout string) runDoc {
+func decodeRunDoc(t *testing.T, stdout string) report.RunResult {
 	t.Helper()
 	dec := json.NewDecoder(strings.NewReader(stdout))
 	dec.DisallowUnknownFields()
-	var d runDoc
+	var d report.RunResult
 	if err := dec.Decode(&d); err != nil {
 		t.Fatalf("stdout is not the JSON result: %v\n%s", err, stdout)
 	}
@@ -62,13 +63,13 @@ func TestJSONResult_validate(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	r := h.expect(h.runRaw("scim-migrate", "validate", "--format", "json", "-f", "../../examples/manifest.csv"), 0)
-	var ok validateDoc
+	var ok report.ValidateResult
 	if err := json.Unmarshal([]byte(r.stdout), &ok); err != nil || !ok.Valid || len(ok.Problems) != 0 || r.stderr != "" {
 		t.Fatalf("%v %+v\n%s", err, ok, r)
 	}
 	bad := h.file("bad.csv", "connection_id,user_id_attribute,scim,auth0\ncon_a1,u,,b\nnot-an-id,u,a,b\n")
 	r = h.expect(h.runRaw("scim-migrate", "validate", "--format", "json", bad), 1)
-	var doc validateDoc
+	var doc report.ValidateResult
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || doc.Valid || len(doc.Problems) != 2 {
 		t.Fatalf("%v %+v", err, doc)
 	}

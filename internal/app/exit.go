@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 
+	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/session"
 )
 
@@ -31,9 +32,6 @@ type incompleteError struct{ msg string }
 
 func (e *incompleteError) Error() string { return e.msg }
 
-// errInterrupted ends a run stopped by SIGINT or SIGTERM.
-var errInterrupted = session.ErrInterrupted
-
 // usageError is a mistake on the command line: one line saying what is
 // wrong, and a hint to --help.
 type usageError struct {
@@ -59,7 +57,7 @@ func exitCode(err error) int {
 		return ExitStopped
 	case errors.Is(err, errPlanHasChanges), errors.Is(err, errTokensFlagged):
 		return ExitChanges
-	case errors.Is(err, errInterrupted):
+	case errors.Is(err, execute.ErrInterrupted):
 		return ExitInterrupted
 	case errors.As(err, &partial), errors.As(err, &incomplete):
 		return ExitPartial

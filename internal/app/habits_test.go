@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
@@ -105,7 +106,7 @@ func TestHabits_environment(t *testing.T) {
 		h.env[k] = v
 	}
 	r := h.expect(h.runRaw("scim-migrate", "apply", "--domain", h.srv.URL, "--yes", "-f", "../../examples/manifest.json"), 0)
-	var doc runDoc
+	var doc report.RunResult
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || filepath.Dir(doc.Report) != dir {
 		t.Fatalf("apply with the environment: %v\n%s", err, r)
 	}
@@ -188,7 +189,7 @@ func TestHabits_nightlyReports(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
 	const m = "../../examples/manifest.json"
 	r := h.expect(h.run("apply", "--dry-run", "--format", "json", "-f", m), 0)
-	var dry runDoc
+	var dry report.RunResult
 	if err := json.Unmarshal([]byte(r.stdout), &dry); err != nil || dry.Plan == nil || len(dry.Changes) != dry.Plan.Create+dry.Plan.Update+dry.Plan.Missing {
 		t.Fatalf("apply --dry-run --format json: %v\n%s", err, r)
 	}

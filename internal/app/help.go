@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/scim-migrate/scim-migrate/internal/console"
 )
 
 // Help people read: a command's --help is wrapped to the terminal (at most
@@ -26,8 +28,8 @@ func init() { cli.HelpPrinter = printHelp }
 // widthOf is the width help written to w is wrapped to: the terminal's, when
 // w knows it and it is narrower than helpWidth.
 func widthOf(w io.Writer) int {
-	if cw, ok := w.(*countingWriter); ok && cw.width > 0 {
-		return max(minHelpWidth, min(helpWidth, cw.width))
+	if cw, ok := w.(*console.CountingWriter); ok && cw.Width > 0 {
+		return max(minHelpWidth, min(helpWidth, cw.Width))
 	}
 	return helpWidth
 }

@@ -1,27 +1,11 @@
 package app
 
 import (
-	"io"
 	"strings"
 
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
 )
-
-// countingWriter tells whether anything was written through it, so that Run
-// knows a command that failed left stdout empty.
-type countingWriter struct {
-	w io.Writer
-	n int64
-	// width is the terminal's width in columns, 0 when unknown: help is
-	// wrapped to it.
-	width int
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
 
 // docCommands are the commands whose --format json is a document about the
 // command's outcome (not a file's content, as export's is).
@@ -41,13 +25,7 @@ func failureDoc(app *cli.App, args []string, getenv func(string) string, code in
 	if silent(err) || !docCommands[command] || !asked {
 		return nil
 	}
-	switch command {
-	case "validate":
-		return validateResult("", err)
-	case "plan", "tokens audit":
-		return &failedDoc{Command: command, ExitCode: code, Error: err.Error()}
-	}
-	return &runDoc{Command: command, ExitCode: code, Error: err.Error()}
+	return report.Failed(command, code, err)
 }
 
 // resultFormatCommands are the commands whose --format is the result's,
@@ -68,14 +46,6 @@ func formatOnCommandLine(args []string) bool {
 		}
 	}
 	return false
-}
-
-// failedDoc is the document of a read-only command that failed before its
-// own (a plan, an audit) could be made.
-type failedDoc struct {
-	Command  string `json:"command"`
-	ExitCode int    `json:"exit_code"`
-	Error    string `json:"error"`
 }
 
 // commandOf is the (sub)command named on the command line: "apply",

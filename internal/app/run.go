@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/session"
@@ -14,7 +15,7 @@ import (
 // engine and ends the run; the command shows where the report is, the
 // progress and the one-line result (done: its word for a write made,
 // "applied" if empty), fills its document and returns the outcome.
-func (e *env) runTasks(ctx context.Context, s *connected, spec session.RunSpec, o writeOptions, doc *runDoc, done string) error {
+func (e *env) runTasks(ctx context.Context, s *connected, spec session.RunSpec, o writeOptions, doc *report.RunResult, done string) error {
 	run, err := s.Begin(spec)
 	if err != nil {
 		return err
@@ -26,16 +27,16 @@ func (e *env) runTasks(ctx context.Context, s *connected, spec session.RunSpec, 
 	case !s.opts.quiet:
 		fmt.Fprintf(e.stderr, "Report: %s\n", run.Path)
 	}
-	prog := newProgress(progressSpec{total: spec.Tasks, checks: checkSet(spec.Checks), verb: spec.Header.Command,
-		every: e.deps.StatusEvery, now: e.deps.Now}, e.progressBar(s.opts), e.stderr, s.Logger, s.Client.PaceStatus)
-	e.stage.Store(stageWriting)
+	prog := console.NewProgress(console.ProgressSpec{Total: spec.Tasks, Checks: checkSet(spec.Checks), Verb: spec.Header.Command,
+		Every: e.deps.StatusEvery, Now: e.deps.Now}, e.progressBar(s.opts), e.stderr, s.Logger, s.Client.PaceStatus)
+	e.stage.Store(console.StageWriting)
 	out := run.Execute(ctx, prog)
 	prog.Close()
 	out, sum := run.End(out)
 	if sum.Handoff != nil && sum.Handoff.Written {
 		doc.Handoff = sum.Handoff.Path
 	}
-	doc.ran(out, run.Path, run.Start, e.deps.Now())
+	doc.Ran(out, run.Path, run.Start, e.deps.Now())
 	if o.format != report.FormatJSON {
 		e.printRunSummary(spec.Header.Command, cmp.Or(done, "applied"), out.Counts, run.Path)
 	}
@@ -47,7 +48,7 @@ func (e *env) runTasks(ctx context.Context, s *connected, spec session.RunSpec, 
 func checkSet(checks []session.Check) map[string]bool {
 	set := map[string]bool{}
 	for _, c := range checks {
-		set[checkKey(c.ID, c.Name)] = true
+		set[console.CheckKey(c.ID, c.Name)] = true
 	}
 	return set
 }

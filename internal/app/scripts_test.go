@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
@@ -62,7 +63,7 @@ func TestScripts_cronApply(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var doc runDoc
+		var doc report.RunResult
 		if err := json.Unmarshal(b, &doc); err != nil || doc.Summary.Applied != wantApplied || !strings.HasPrefix(doc.Report, dir) {
 			t.Fatalf("run %d: result %+v (%v)\n%s", i+1, doc, err, out)
 		}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/session"
@@ -27,12 +28,12 @@ type tokenCommand struct {
 }
 
 // runTokenCommand takes a token command's steps on the session w opened.
-func (e *env) runTokenCommand(ctx context.Context, w *writing, tc tokenCommand, doc *runDoc) error {
+func (e *env) runTokenCommand(ctx context.Context, w *writing, tc tokenCommand, doc *report.RunResult) error {
 	s := w.connected
-	rctx := e.readOnlyContext(ctx)
+	rctx := console.ReadOnlyContext(ctx, e.deps.Stop)
 	p, err := e.tokenPlan(rctx, s, tc)
 	if err != nil {
-		return e.interrupted(rctx, err)
+		return console.Interrupted(rctx, err, e.stage.Load())
 	}
 	for _, warning := range p.Warnings {
 		s.Logger.Warn(warning)
@@ -40,7 +41,7 @@ func (e *env) runTokenCommand(ctx context.Context, w *writing, tc tokenCommand, 
 	if err := e.showTokenPlan(s, p, tc, doc); err != nil || tc.write.dryRun {
 		return err
 	}
-	if err := w.confirm.ask(tc.question(p), p.Writes()); err != nil {
+	if err := w.confirm.Ask(tc.question(p), p.Writes()); err != nil {
 		return err
 	}
 	spec := s.TokenRun(p, tc.name, tc.plans.planFile, tc.handoff, tc.write.reports())
@@ -57,7 +58,7 @@ func (e *env) tokenPlan(ctx context.Context, s *connected, tc tokenCommand) (*to
 
 // showTokenPlan shows the plan on stdout (unless --quiet or --format json,
 // whose document holds it in a dry run), and saves it with --save-plan.
-func (e *env) showTokenPlan(s *connected, p *tokenplan.Plan, tc tokenCommand, doc *runDoc) error {
+func (e *env) showTokenPlan(s *connected, p *tokenplan.Plan, tc tokenCommand, doc *report.RunResult) error {
 	if tc.write.dryRun {
 		doc.TokenPlan = p
 	}

@@ -32,6 +32,18 @@ type Task struct {
 	From    *manifest.Pos
 }
 
+// Writes counts the tasks that will write, unless the state read just
+// before the write says otherwise: those not decided before the run.
+func Writes(tasks []Task) int {
+	n := 0
+	for _, t := range tasks {
+		if t.Outcome == "" {
+			n++
+		}
+	}
+	return n
+}
+
 // Notes of a conflict found just before a write.
 const (
 	MovedSincePlan = "the live configuration changed since the plan (someone else wrote it during the run?); re-run plan, or apply with --force"

@@ -76,6 +76,10 @@ var ErrNotSent = errors.New("not sent")
 // stopKey carries the first-interrupt channel of a write's context.
 type stopKey struct{}
 
+// ErrInterrupted ends a run stopped by SIGINT or SIGTERM, whether it was
+// reading or writing; the command line maps it to exit code 130.
+var ErrInterrupted = errors.New("interrupted")
+
 // WithStop returns a context whose requests must not leave once stop is
 // closed: the transport stops waiting at once and answers ErrNotSent, and
 // reads the channel itself at the moment a request's turn is granted, so

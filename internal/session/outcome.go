@@ -1,15 +1,11 @@
 package session
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
-
-// ErrInterrupted ends a run stopped by SIGINT or SIGTERM.
-var ErrInterrupted = errors.New("interrupted")
 
 // PartialError ends a run that finished with failed, conflicting or unknown
 // connections.
@@ -48,9 +44,9 @@ func Outcome(out execute.Totals, path string) error {
 	done := writesDone(out)
 	switch {
 	case out.Stopped:
-		return fmt.Errorf("%w: stopped at once; %s; the report %s says which; rollback --from it undoes the run", ErrInterrupted, done, path)
+		return fmt.Errorf("%w: stopped at once; %s; the report %s says which; rollback --from it undoes the run", execute.ErrInterrupted, done, path)
 	case out.Interrupted:
-		return fmt.Errorf("%w: %s; writes in flight were finished and recorded in %s; rollback --from it undoes the run", ErrInterrupted, done, path)
+		return fmt.Errorf("%w: %s; writes in flight were finished and recorded in %s; rollback --from it undoes the run", execute.ErrInterrupted, done, path)
 	case out.Fatal != nil && out.WritesSent == 0:
 		return fmt.Errorf("run stopped, nothing was written (%s): %w", done, out.Fatal)
 	case out.Fatal != nil:

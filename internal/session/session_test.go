@@ -88,8 +88,8 @@ func TestOutcome(t *testing.T) {
 		says  string
 	}{
 		{"done", execute.Totals{Counts: runlog.Counts{Applied: 2}, WritesSent: 2, WritesConfirmed: 2}, func(err error) bool { return err == nil }, ""},
-		{"interrupted", execute.Totals{Interrupted: true, WritesSent: 1, WritesConfirmed: 1}, func(err error) bool { return errors.Is(err, ErrInterrupted) }, "1 write sent, 1 confirmed"},
-		{"stopped at once", execute.Totals{Interrupted: true, Stopped: true}, func(err error) bool { return errors.Is(err, ErrInterrupted) }, "stopped at once"},
+		{"interrupted", execute.Totals{Interrupted: true, WritesSent: 1, WritesConfirmed: 1}, func(err error) bool { return errors.Is(err, execute.ErrInterrupted) }, "1 write sent, 1 confirmed"},
+		{"stopped at once", execute.Totals{Interrupted: true, Stopped: true}, func(err error) bool { return errors.Is(err, execute.ErrInterrupted) }, "stopped at once"},
 		{"fatal before writes", execute.Totals{Fatal: fatal}, func(err error) bool { return errors.Is(err, fatal) && !errors.As(err, &stopped) }, "nothing was written"},
 		{"fatal after writes", execute.Totals{Fatal: fatal, WritesSent: 3, WritesRefused: 1}, func(err error) bool { return errors.As(err, &stopped) && errors.Is(err, fatal) }, "3 writes sent, 0 confirmed, 1 refused by the tenant"},
 		{"partial", execute.Totals{Counts: runlog.Counts{Failed: 1, Unknown: 1}}, func(err error) bool { return errors.As(err, &partial) }, "1 connection failed and 0 conflicted, 1 unknown"},

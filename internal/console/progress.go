@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"cmp"
@@ -21,7 +21,7 @@ const statusInterval = 10 * time.Second
 // while no connection finishes.
 const barInterval = time.Second
 
-// progress shows a run's progress from one source of counts: a progress bar
+// Progress shows a run's progress from one source of counts: a progress bar
 // on a terminal, or a status line every statusInterval and one line per
 // failure in logs. Both say the pace learned from the tenant, and what the
 // run waits for when the tenant's rate limit holds it.
@@ -30,13 +30,14 @@ const barInterval = time.Second
 // unchanged, or decided before the run) apart from writes, and bases the
 // ETA on the writes' pace: on a tenant where most connections need nothing,
 // the checks finish at once and would make any ETA of all of them a lie.
-type progress struct {
+type Progress struct {
 	mu     sync.Mutex
 	total  int
 	verb   string
+	unit   string
 	counts runlog.Counts
 	// checks are the connections settled without a request of their own
-	// (keys of checkKey), checksDone how many of them have finished, and
+	// (keys of CheckKey), checksDone how many of them have finished, and
 	// writesDone how many of the others.
 	checks     map[string]bool
 	checksDone int
@@ -50,37 +51,40 @@ type progress struct {
 	wg         sync.WaitGroup
 }
 
-// progressSpec is what a progress shows: total connections, of which the
-// checks (see checkKey) need no request of their own.
-type progressSpec struct {
-	total  int
-	checks map[string]bool
-	verb   string
-	// every is how often a status line is logged (0: statusInterval).
-	every time.Duration
-	now   func() time.Time
+// ProgressSpec is what a progress shows: total connections, of which the
+// checks (see CheckKey) need no request of their own.
+type ProgressSpec struct {
+	Total  int
+	Checks map[string]bool
+	// Verb names the work (apply, tokens audit); Unit what the bar counts
+	// ("": write).
+	Verb, Unit string
+	// Every is how often a status line is logged (0: statusInterval).
+	Every time.Duration
+	Now   func() time.Time
 }
 
-// checkKey identifies a connection among a run's results.
-func checkKey(id, name string) string { return id + "\x00" + name }
+// CheckKey identifies a connection among a run's results.
+func CheckKey(id, name string) string { return id + "\x00" + name }
 
-// newProgress starts showing progress of a run. bar says whether to draw a
+// NewProgress starts showing progress of a run. bar says whether to draw a
 // bar (stderr is a terminal, not quiet, text logs).
-func newProgress(ps progressSpec, bar bool, w io.Writer, logger *slog.Logger, pace func() pacer.Status) *progress {
-	if ps.now == nil {
-		ps.now = time.Now
+func NewProgress(ps ProgressSpec, bar bool, w io.Writer, logger *slog.Logger, pace func() pacer.Status) *Progress {
+	now := ps.Now
+	if now == nil {
+		now = time.Now
 	}
-	p := &progress{total: ps.total, verb: ps.verb, checks: ps.checks, start: ps.now(), now: ps.now,
+	p := &Progress{total: ps.Total, verb: ps.Verb, unit: cmp.Or(ps.Unit, "write"), checks: ps.Checks, start: now(), now: now,
 		logger: logger, pace: pace, done: make(chan struct{})}
-	interval := cmp.Or(ps.every, statusInterval)
+	interval := cmp.Or(ps.Every, statusInterval)
 	if bar {
 		interval = barInterval
 		p.bar = progressbar.NewOptions(max(p.writesTotal(), 1),
 			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription(ps.verb),
+			progressbar.OptionSetDescription(ps.Verb),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString(p.unit()),
+			progressbar.OptionSetItsString(p.unit),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
@@ -93,21 +97,13 @@ func newProgress(ps progressSpec, bar bool, w io.Writer, logger *slog.Logger, pa
 
 // writesTotal is how many connections need a request of their own: the
 // writes of a run, every connection of a read (tokens audit).
-func (p *progress) writesTotal() int { return p.total - len(p.checks) }
-
-// unit names what the bar counts.
-func (p *progress) unit() string {
-	if p.verb == auditVerb {
-		return "conn"
-	}
-	return "write"
-}
+func (p *Progress) writesTotal() int { return p.total - len(p.checks) }
 
 // Finished counts one finished connection; a failure is reported at once.
-func (p *progress) Finished(r runlog.Result) {
+func (p *Progress) Finished(r runlog.Result) {
 	p.mu.Lock()
 	p.counts.Add(r.Status)
-	isCheck := p.checks[checkKey(r.ConnectionID, r.ConnectionName)]
+	isCheck := p.checks[CheckKey(r.ConnectionID, r.ConnectionName)]
 	if isCheck {
 		p.checksDone++
 	} else {
@@ -130,10 +126,9 @@ func (p *progress) Finished(r runlog.Result) {
 }
 
 // describe sets the bar's description: failures, and the pace or the wait.
-func (p *progress) describe() {
+func (p *Progress) describe() {
 	p.mu.Lock()
 	failures := p.counts.Unsettled()
-	p.mu.Unlock()
 	checked := ""
 	if len(p.checks) > 0 {
 		checked = fmt.Sprintf("%d/%d checked, ", p.checksDone, len(p.checks))
@@ -156,7 +151,7 @@ func paceText(st pacer.Status, now time.Time) string {
 
 // tick logs a status line, or redraws the bar's description, every
 // interval until Close.
-func (p *progress) tick(interval time.Duration) {
+func (p *Progress) tick(interval time.Duration) {
 	defer p.wg.Done()
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -174,7 +169,7 @@ func (p *progress) tick(interval time.Duration) {
 	}
 }
 
-func (p *progress) logStatus() {
+func (p *Progress) logStatus() {
 	p.mu.Lock()
 	c, checksDone, writesDone := p.counts, p.checksDone, p.writesDone
 	p.mu.Unlock()
@@ -202,7 +197,7 @@ func paceAndETA(done, total int, elapsed time.Duration) (float64, string) {
 }
 
 // Close stops showing progress.
-func (p *progress) Close() {
+func (p *Progress) Close() {
 	close(p.done)
 	p.wg.Wait()
 	if p.bar != nil {

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package app
+package console
 
 import (
 	"io"
@@ -9,9 +9,9 @@ import (
 	"golang.org/x/term"
 )
 
-// openTerminal opens the controlling terminal, which stays the person's
+// OpenTerminal opens the controlling terminal, which stays the person's
 // even when stdin, stdout and stderr are redirected (apply 2>run.log).
-func openTerminal() (io.ReadWriteCloser, error) {
+func OpenTerminal() (io.ReadWriteCloser, error) {
 	f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
 		return nil, err
