@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
@@ -61,7 +62,7 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 		return e.interrupted(ctx, err)
 	}
 	now := e.deps.Now()
-	a := &scimtoken.Audit{Tenant: s.tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: readableDuration(o.within)}
+	a := &scimtoken.Audit{Tenant: s.tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: cliui.ReadableDuration(o.within)}
 	prog := e.auditProgress(s, targets)
 	conns, err := auditTargets(ctx, s, targets, now, o.within, prog)
 	prog.Close()

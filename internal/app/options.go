@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
@@ -107,7 +108,7 @@ func tenantFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "reserve", Value: pacer.DefaultReserve, EnvVars: []string{"SCIM_MIGRATE_RESERVE"}, Usage: "share of the tenant's rate-limit bucket left unspent for its other clients (Actions, other automation), from 0 to 0.9"},
 		&cli.IntFlag{Name: "concurrency", Value: execute.DefaultConcurrency, EnvVars: []string{"SCIM_MIGRATE_CONCURRENCY"}, Usage: "connections worked on at once"},
 		&cli.IntFlag{Name: "max-retries", Value: auth0api.DefaultMaxRetries, EnvVars: []string{"SCIM_MIGRATE_MAX_RETRIES"}, Usage: "retries of a request answered 429, 5xx or lost on the network"},
-		durationFlag("timeout", auth0api.DefaultAttemptTimeout, "time limit for one request, as a `DURATION` such as 30s", "SCIM_MIGRATE_TIMEOUT"),
+		cliui.DurationFlag("timeout", auth0api.DefaultAttemptTimeout, "time limit for one request, as a `DURATION` such as 30s", "SCIM_MIGRATE_TIMEOUT"),
 	}
 }
 
@@ -119,7 +120,7 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 	o := connectOptions{
 		audience: c.String("audience"), tokenFile: c.String("token-file"), reserve: c.Float64("reserve"),
 		concurrency: c.Int("concurrency"), maxRetries: c.Int("max-retries"),
-		timeout: flagDuration(c, "timeout"),
+		timeout: cliui.FlagDuration(c, "timeout"),
 	}
 	var err error
 	if o.rps, err = parseRPS(c.String("rps")); err != nil {
@@ -222,7 +223,7 @@ func parseResultFormat(c *cli.Context, docs ...report.Document) (report.Format, 
 	}
 	f, err := report.ParseFormat(c.String("format"), doc)
 	if err != nil {
-		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(doc)))}
+		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, cliui.DidYouMean(c.String("format"), formatNames(doc)))}
 	}
 	return f, nil
 }
@@ -265,7 +266,7 @@ func parseOutput(c *cli.Context, def report.Format, doc report.Document) (report
 	}
 	f, err := report.ParseFormat(cmp.Or(c.String("format"), string(def)), doc)
 	if err != nil {
-		return f, out, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(doc)))}
+		return f, out, &usageError{err: fmt.Errorf("--format: %w%s", err, cliui.DidYouMean(c.String("format"), formatNames(doc)))}
 	}
 	if out != "" && known && byExt != f && !c.IsSet("format") {
 		return f, out, &usageError{err: fmt.Errorf("--out %s names a %s file, which %s does not write: give --out a name ending in one of %s",
@@ -446,14 +447,14 @@ func applyFlags() []cli.Flag {
 		&cli.StringFlag{Name: "plan", Usage: "apply `PLAN.json` saved by plan --out; connections whose live state changed since are conflicts"},
 		&cli.BoolFlag{Name: "force", Usage: "write connections whose live state changed since the plan (a saved plan, or someone else during the run); their report records the state overwritten"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "create the SCIM configuration where a listed connection has none"},
-		durationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved plan older than `DURATION` (such as 24h, 90m or 2d)"),
+		cliui.DurationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved plan older than `DURATION` (such as 24h, 90m or 2d)"),
 	}
 	flags = append(flags, writeFlags("written")...)
 	return append(flags, connectFlags()...)
 }
 
 func parseApply(c *cli.Context) (applyOptions, error) {
-	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: flagDuration(c, "max-plan-age")}
+	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: cliui.FlagDuration(c, "max-plan-age")}
 	if o.maxPlanAge <= 0 {
 		return o, &usageError{err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
 	}
@@ -562,7 +563,7 @@ func parseStrategies(values []string) ([]string, error) {
 		s = strings.TrimSpace(s)
 		if !scim.SupportsSCIM(s) {
 			return nil, &usageError{err: fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration%s",
-				s, strings.Join(scim.SCIMStrategies, ", "), didYouMean(s, scim.SCIMStrategies))}
+				s, strings.Join(scim.SCIMStrategies, ", "), cliui.DidYouMean(s, scim.SCIMStrategies))}
 		}
 		if !slices.Contains(out, s) {
 			out = append(out, s)

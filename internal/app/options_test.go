@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
@@ -26,7 +27,7 @@ func parseArgs[T any](t *testing.T, flags []cli.Flag, parse func(*cli.Context) (
 	var perr error
 	app := &cli.App{
 		Name: "scim-migrate", Writer: io.Discard, ErrWriter: io.Discard, HideHelpCommand: true,
-		ExitErrHandler: func(*cli.Context, error) {}, OnUsageError: onUsageError,
+		ExitErrHandler: func(*cli.Context, error) {}, OnUsageError: cliui.OnUsageError,
 		Commands: []*cli.Command{{Name: "cmd", Flags: flags, HideHelpCommand: true, Action: func(c *cli.Context) error {
 			got, perr = parse(c)
 			return nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/urfave/cli/v2"
@@ -66,7 +67,7 @@ func tokenPlanFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "save-plan", Usage: "with --dry-run: save the token plan to `PATH` (JSON), to review, then run exactly it with --plan"},
 		&cli.StringFlag{Name: "plan", Usage: "run exactly the token plan `PATH` saved by --save-plan (no selection flags then)"},
-		durationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved token plan older than `DURATION` (such as 24h, 90m or 2d)"),
+		cliui.DurationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved token plan older than `DURATION` (such as 24h, 90m or 2d)"),
 	}
 }
 
@@ -96,7 +97,7 @@ func parseTokenWrite(c *cli.Context) (writeOptions, error) {
 // saved only by a dry run, and one read back is run as it is, without a
 // selection.
 func parseTokenPlan(c *cli.Context, sel tokenSelection) (tokenPlanOptions, error) {
-	o := tokenPlanOptions{savePlan: c.String("save-plan"), planFile: c.String("plan"), maxPlanAge: flagDuration(c, "max-plan-age")}
+	o := tokenPlanOptions{savePlan: c.String("save-plan"), planFile: c.String("plan"), maxPlanAge: cliui.FlagDuration(c, "max-plan-age")}
 	switch {
 	case o.maxPlanAge <= 0:
 		return o, &usageError{err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
@@ -134,7 +135,7 @@ const defaultAuditWindow = 720 * time.Hour
 
 func tokensAuditFlags() []cli.Flag {
 	flags := append(selectionFlags(" (the default)"),
-		durationFlag("within", defaultAuditWindow, "flag tokens that expire within `DURATION` (such as 30d or 2w)"),
+		cliui.DurationFlag("within", defaultAuditWindow, "flag tokens that expire within `DURATION` (such as 30d or 2w)"),
 		formatFlag(report.FormatText, report.DocAudit, ""),
 		outFlag("the audit, instead of stdout,", report.DocAudit),
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when a token is expired, expires within --within, was never used, or a connection has no valid token; 0 when nothing is flagged"},
@@ -143,7 +144,7 @@ func tokensAuditFlags() []cli.Flag {
 }
 
 func parseTokensAudit(c *cli.Context) (tokensAuditOptions, error) {
-	o := tokensAuditOptions{within: flagDuration(c, "within"), detailedExitcode: c.Bool("detailed-exitcode")}
+	o := tokensAuditOptions{within: cliui.FlagDuration(c, "within"), detailedExitcode: c.Bool("detailed-exitcode")}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
@@ -181,7 +182,7 @@ func tokensIssueFlags() []cli.Flag {
 		&cli.StringFlag{Name: "out", Usage: "the handoff file `HANDOFF.json|HANDOFF.csv` the new tokens are written to (mode 0600): the only place a token is ever written"},
 		&cli.BoolFlag{Name: "force", Usage: "replace the handoff file if it exists"},
 		&cli.StringFlag{Name: "scopes", Value: strings.Join(scimtoken.DefaultScopes, ","), Usage: "the tokens' scopes, `a,b,...` among " + strings.Join(scimtoken.KnownScopes, ", ")},
-		durationFlag("lifetime", defaultTokenLifetime, "how long the tokens are valid, as a `DURATION` longer than 15m (such as 90d or 52w); 0: they never expire"),
+		cliui.DurationFlag("lifetime", defaultTokenLifetime, "how long the tokens are valid, as a `DURATION` longer than 15m (such as 90d or 52w); 0: they never expire"),
 	)
 	flags = append(flags, tokenWriteFlags("issued")...)
 	return append(flags, connectFlags()...)
@@ -194,7 +195,7 @@ func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
 // parseIssuing reads the flags of a command that issues tokens (tokens
 // issue, tokens rotate: the same flags).
 func parseIssuing(c *cli.Context, command string) (tokensIssueOptions, error) {
-	o := tokensIssueOptions{handoff: c.String("out"), lifetime: flagDuration(c, "lifetime")}
+	o := tokensIssueOptions{handoff: c.String("out"), lifetime: cliui.FlagDuration(c, "lifetime")}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
@@ -216,7 +217,7 @@ func parseIssuing(c *cli.Context, command string) (tokensIssueOptions, error) {
 		return o, err
 	}
 	if o.lifetime < 0 || (o.lifetime > 0 && o.lifetime <= scimtoken.MinLifetime) {
-		return o, &usageError{err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 52w, or 0 for tokens that never expire", readableDuration(o.lifetime))}
+		return o, &usageError{err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 52w, or 0 for tokens that never expire", cliui.ReadableDuration(o.lifetime))}
 	}
 	if o.writeOptions, err = parseTokenWrite(c); err != nil {
 		return o, err
@@ -275,7 +276,7 @@ type tokensRevokeOptions struct {
 func tokensRevokeFlags() []cli.Flag {
 	flags := append(selectionFlags(""),
 		&cli.BoolFlag{Name: "expired", Usage: "revoke the tokens that have expired"},
-		durationFlag("older-than", 0, "revoke the tokens created longer ago than `DURATION` (such as 26w or 180d)"),
+		cliui.DurationFlag("older-than", 0, "revoke the tokens created longer ago than `DURATION` (such as 26w or 180d)"),
 		&cli.IntFlag{Name: "keep-newest", Usage: "revoke all but the `N` newest tokens of each connection"},
 		&cli.StringFlag{Name: "from", Usage: "revoke the tokens named in `HANDOFF_OR_REPORT`: a handoff file of tokens issue, or the report of a tokens issue run"},
 	)
@@ -285,7 +286,7 @@ func tokensRevokeFlags() []cli.Flag {
 
 func parseTokensRevoke(c *cli.Context) (tokensRevokeOptions, error) {
 	o := tokensRevokeOptions{from: c.String("from"), choice: scimtoken.Choice{
-		Expired: c.Bool("expired"), OlderThan: flagDuration(c, "older-than"), KeepNewest: c.Int("keep-newest")}}
+		Expired: c.Bool("expired"), OlderThan: cliui.FlagDuration(c, "older-than"), KeepNewest: c.Int("keep-newest")}}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err

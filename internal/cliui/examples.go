@@ -1,4 +1,4 @@
-package app
+package cliui
 
 // examples are the EXAMPLES section of each command's help, by the command's
 // name under scim-migrate. Each line is at most 96 characters: help fits 100
