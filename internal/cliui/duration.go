@@ -35,13 +35,17 @@ func (v *durationValue) Set(s string) error {
 // String shows the duration as people read it: 30d, 52w, 24h, 90s.
 func (v *durationValue) String() string { return ReadableDuration(v.d) }
 
+// durationForm ends the complaint about a value that is not a duration;
+// valueForm knows a duration flag by it.
+const durationForm = "give a duration such as 30s, 5m, 24h, 30d or 52w"
+
 func parseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "0" {
 		return 0, nil
 	}
 	if s == "" || strings.HasPrefix(s, "-") {
-		return 0, fmt.Errorf("%q: give a duration such as 30s, 5m, 24h, 30d or 52w", s)
+		return 0, fmt.Errorf("%q: %s", s, durationForm)
 	}
 	var total time.Duration
 	for _, unit := range []struct {
@@ -54,7 +58,7 @@ func parseDuration(s string) (time.Duration, error) {
 		}
 		n, err := strconv.ParseUint(s[:i], 10, 16)
 		if err != nil {
-			return 0, fmt.Errorf("%q: give a duration such as 30s, 5m, 24h, 30d or 52w", s)
+			return 0, fmt.Errorf("%q: %s", s, durationForm)
 		}
 		total += time.Duration(n) * unit.size
 		s = s[i+1:]
@@ -64,7 +68,7 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%q: give a duration such as 30s, 5m, 24h, 30d or 52w", s)
+		return 0, fmt.Errorf("%q: %s", s, durationForm)
 	}
 	return total + d, nil
 }

@@ -122,9 +122,6 @@ var badValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([a-z-]+): (.
 // value its flag cannot parse.
 var badEnvValue = regexp.MustCompile(`^could not parse "(.*)" (?:as [a-z0-9]+ value )?from environment variable "([^"]+)" (?:as value )?for flag ([a-z-]+): (.*)$`)
 
-// durationFlags are the flags whose values are durations.
-var durationFlags = map[string]bool{"timeout": true, "max-plan-age": true, "within": true, "lifetime": true, "older-than": true}
-
 // clearerFlagError says what form a flag's value takes where urfave/cli
 // says only "parse error".
 // An environment variable's is named, with the flag it stands for.
@@ -146,7 +143,7 @@ var wholeNumberFlags = map[string]bool{"concurrency": true, "max-retries": true,
 // complaint about the one it got.
 func valueForm(flag, complaint string) string {
 	switch {
-	case durationFlags[flag]:
+	case strings.Contains(complaint, durationForm): // a flag made by DurationFlag
 		return "give a duration with its unit, such as 30s, 5m, 24h, 30d or 52w"
 	case wholeNumberFlags[flag], strings.Contains(complaint, "strconv.ParseInt"), strings.Contains(complaint, "strconv.ParseUint"):
 		return "give a whole number"

@@ -2,6 +2,7 @@ package cliui
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -49,6 +50,11 @@ func TestClearerFlagError_environment(t *testing.T) {
 	t.Parallel()
 	err := clearerFlagError(errors.New(`could not parse "x" as int value from environment variable "SCIM_MIGRATE_CONCURRENCY" for flag concurrency: parse error`))
 	if want := `environment variable SCIM_MIGRATE_CONCURRENCY="x" (--concurrency): give a whole number`; err.Error() != want {
+		t.Errorf("%v, want %s", err, want)
+	}
+	_, complaint := parseDuration("5")
+	err = clearerFlagError(fmt.Errorf(`could not parse "5" from environment variable "SCIM_MIGRATE_TIMEOUT" as value for flag timeout: %v`, complaint))
+	if want := `environment variable SCIM_MIGRATE_TIMEOUT="5" (--timeout): give a duration with its unit, such as 30s, 5m, 24h, 30d or 52w`; err.Error() != want {
 		t.Errorf("%v, want %s", err, want)
 	}
 }
