@@ -12,11 +12,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
-	"github.com/scim-migrate/scim-migrate/internal/suggest"
 	"github.com/urfave/cli/v2"
 )
 
@@ -112,7 +112,7 @@ type env struct {
 func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 	deps = deps.withDefaults()
 	secrets := console.NewSecrets(deps.Getenv("AUTH0_CLIENT_SECRET"), deps.Getenv("AUTH0_API_TOKEN"))
-	out := &console.CountingWriter{W: secrets.Redact(streams.Out), Width: streams.Width}
+	out := &console.CountingWriter{W: secrets.Redact(streams.Out)}
 	e := &env{
 		streams:  streams,
 		deps:     deps,
@@ -120,7 +120,7 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 		out:      out,
 		stderr:   secrets.Redact(streams.Err),
 		secrets:  secrets,
-		jsonLogs: jsonLogsAsked(args, deps.Getenv),
+		jsonLogs: cliui.JSONLogsAsked(args, deps.Getenv),
 		args:     args,
 	}
 	if deps.Signals != nil {
@@ -129,11 +129,11 @@ func Run(ctx context.Context, args []string, streams Streams, deps Deps) int {
 		ctx, e.deps.Stop, cancel = console.Interrupts(ctx, deps.Signals, notice)
 		defer cancel()
 	}
-	err := repeatedFileFlag(args)
+	err := cliui.RepeatedFileFlag(args)
 	app := newApp(e)
 	ctx, slot := withDocSlot(ctx)
 	if err == nil {
-		err = unknownCommand(app.RunContext(ctx, helpOfSubcommand(args)), args, app.Commands)
+		err = cliui.UnknownCommand(app.RunContext(ctx, cliui.HelpOfSubcommand(args)), args, app.Commands)
 	}
 	code := exitCode(err)
 	e.printOutcome(err)
@@ -179,9 +179,8 @@ func (e *env) printOutcome(err error) {
 		return
 	}
 	fmt.Fprintln(e.stderr, "Error: "+indentLines(err.Error()))
-	var usage *usageError
-	if errors.As(err, &usage) && usage.hint != "" {
-		fmt.Fprintln(e.stderr, usage.hint)
+	if hint := usageHint(err); hint != "" {
+		fmt.Fprintln(e.stderr, hint)
 	}
 }
 
@@ -207,17 +206,15 @@ func newApp(e *env) *cli.App {
 	app := &cli.App{
 		Name:    "scim-migrate",
 		Usage:   "migrate the SCIM configuration of many Auth0 connections at once, safely",
-		Version: versionString(e.deps.Version),
+		Version: cliui.VersionString(e.deps.Version),
 		Description: "Reads a manifest (CSV or JSON) of the SCIM configuration each connection should have, " +
 			"compares it with the tenant and shows the difference (plan), writes the changes through a " +
 			"rate-limited worker pool (apply), recording each connection's state before the write in a " +
 			"report, so that rollback can undo the run.\n\n" + exitCodeHelp,
-		Writer:               e.stdout,
-		ErrWriter:            e.stderr,
-		Reader:               e.streams.In,
-		EnableBashCompletion: true,
-		ExitErrHandler:       func(*cli.Context, error) {},
-		OnUsageError:         onUsageError,
+		Writer:         cliui.HelpWriter(e.stdout, e.streams.Width, helpGroups()...),
+		ErrWriter:      e.stderr,
+		Reader:         e.streams.In,
+		ExitErrHandler: func(*cli.Context, error) {},
 		Commands: []*cli.Command{
 			validateCommand(e),
 			planCommand(e),
@@ -226,16 +223,14 @@ func newApp(e *env) *cli.App {
 			exportCommand(e),
 			tokensCommand(e),
 			reportCommand(e),
-			completionCommand(e),
-			versionCommand(e),
-			manCommand(e),
+			cliui.CompletionCommand(e.stdout, loggingFlags()),
+			cliui.VersionCommand(e.stdout, e.deps.Version, loggingFlags(), checkLogging),
+			cliui.ManCommand(e.stdout, loggingFlags()),
 		},
 	}
-	hideHelpCommands(app)
+	cliui.Setup(app, e.args, e.stdout)
 	for _, c := range app.Commands {
-		withUsageErrors(c)
 		withOutputFlags(e, c)
-		withCompletion(e, c)
 	}
 	return app
 }
@@ -252,15 +247,6 @@ func withOutputFlags(e *env, c *cli.Command) {
 	}
 }
 
-// withUsageErrors makes a command and its subcommands refuse a mistake on
-// the command line in one line, as the application does.
-func withUsageErrors(c *cli.Command) {
-	c.OnUsageError = onUsageError
-	for _, sub := range c.Subcommands {
-		withUsageErrors(sub)
-	}
-}
-
 const exitCodeHelp = `Exit codes:
    0    done: everything applied, or nothing to do
    1    could not run: bad flags, invalid manifest or report, authentication failure; nothing was sent to the tenant
@@ -268,65 +254,3 @@ const exitCodeHelp = `Exit codes:
    3    finished, but at least one connection failed, conflicted or is unknown (see the report)
    4    stopped early after writes were sent (report unwritable, credentials revoked, missing scope): rollback --from the report undoes them
    130  interrupted (SIGINT or SIGTERM): no new write was sent; see the report`
-
-// unknownCommand turns urfave/cli's answer to an unknown command ("No help
-// topic for 'plna'") into a usage error naming the nearest command.
-// A mistyped subcommand (tokens audti) is looked for among its parent's
-// subcommands.
-func unknownCommand(err error, args []string, commands []*cli.Command) error {
-	var exit cli.ExitCoder
-	const prefix = "No help topic for '"
-	if !errors.As(err, &exit) || !strings.HasPrefix(err.Error(), prefix) {
-		return err
-	}
-	name, _, _ := strings.Cut(strings.TrimPrefix(err.Error(), prefix), "'")
-	parent := "scim-migrate"
-	for _, c := range commands {
-		if len(c.Subcommands) > 0 && len(args) > 2 && c.HasName(args[1]) && args[2] == name {
-			parent, commands = "scim-migrate "+c.Name, c.Subcommands
-		}
-	}
-	var names []string
-	for _, c := range commands {
-		names = append(names, c.Name)
-	}
-	msg := fmt.Sprintf("%q is not a %s command", name, parent)
-	if near := suggest.Closest(name, names); near != "" {
-		msg += fmt.Sprintf("; did you mean %q?", near)
-	}
-	return &usageError{err: errors.New(msg), hint: fmt.Sprintf("Run '%s --help' for the commands.", parent)}
-}
-
-// helpOfSubcommand makes "help [COMMAND...]" show the help of that command
-// (help tokens audit: of tokens audit) by turning it into "COMMAND...
-// --help". urfave/cli's own help command is hidden (see hideHelpCommands):
-// it shows only its first argument's help, and it is one value shared by
-// every application in the process.
-func helpOfSubcommand(args []string) []string {
-	if len(args) < 2 || args[1] != "help" && args[1] != "h" {
-		return args
-	}
-	for _, a := range args[2:] {
-		if strings.HasPrefix(a, "-") {
-			return args
-		}
-	}
-	return append(append([]string{args[0]}, args[2:]...), "--help")
-}
-
-// hideHelpCommands hides urfave/cli's help command from the application and
-// every command: that command is a package-wide value the library writes
-// into as it sets each command up, so two runs in one process (parallel
-// tests) would write it together. "help COMMAND" works through
-// helpOfSubcommand instead.
-func hideHelpCommands(app *cli.App) {
-	app.HideHelpCommand = true
-	var hide func([]*cli.Command)
-	hide = func(cmds []*cli.Command) {
-		for _, c := range cmds {
-			c.HideHelpCommand = true
-			hide(c.Subcommands)
-		}
-	}
-	hide(app.Commands)
-}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
@@ -54,8 +55,8 @@ func (e *env) noHTMLOnTerminal(f report.Format, out, what, command string) error
 	if out != "" || report.ForTerminal(f) || !e.streams.OutTerminal {
 		return nil
 	}
-	return &usageError{err: fmt.Errorf("%s is an HTML page, for a browser, not a terminal: give --out FILE.html, or --format text or markdown", what),
-		hint: helpHint(command)}
+	return &cliui.UsageError{Err: fmt.Errorf("%s is an HTML page, for a browser, not a terminal: give --out FILE.html, or --format text or markdown", what),
+		Hint: cliui.HelpHint(command)}
 }
 
 // writeRendering writes a rendering (what, for the message) to stdout, or

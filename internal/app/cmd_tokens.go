@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
@@ -64,7 +65,7 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 		return console.Interrupted(ctx, err, e.stage.Load())
 	}
 	now := e.deps.Now()
-	a := &scimtoken.Audit{Tenant: s.Tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: readableDuration(o.within)}
+	a := &scimtoken.Audit{Tenant: s.Tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: cliui.ReadableDuration(o.within)}
 	prog := e.auditProgress(s, targets)
 	conns, err := s.Audit(ctx, targets, now, o.within, prog)
 	prog.Close()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 
 	"github.com/scim-migrate/scim-migrate/internal/report"
@@ -72,12 +73,12 @@ func (o tokensIssueOptions) request() tokenplan.Request {
 // issued with nowhere to write them would be lost.
 func checkHandoffPath(path string, force bool, command string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return &usageError{err: fmt.Errorf("the handoff file %s is a directory: give the path of a file to --out", path),
-			hint: helpHint("scim-migrate " + command)}
+		return &cliui.UsageError{Err: fmt.Errorf("the handoff file %s is a directory: give the path of a file to --out", path),
+			Hint: cliui.HelpHint("scim-migrate " + command)}
 	}
 	if _, err := os.Lstat(path); err == nil && !force {
-		return &usageError{err: fmt.Errorf("the handoff file %s exists: give another --out, or --force to replace it", path),
-			hint: helpHint("scim-migrate " + command)}
+		return &cliui.UsageError{Err: fmt.Errorf("the handoff file %s exists: give another --out, or --force to replace it", path),
+			Hint: cliui.HelpHint("scim-migrate " + command)}
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fileutil.Wrap("check", path, err)
 	}

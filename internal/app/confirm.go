@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 )
@@ -18,9 +19,9 @@ func (e *env) needConfirmation(command string, o writeOptions) (*console.Confirm
 	}
 	tty, err := e.deps.OpenTerminal()
 	if err != nil {
-		return nil, &usageError{
-			err:  fmt.Errorf("%s writes to the tenant and there is no terminal to ask for confirmation on: give --yes to run unattended (cron, CI), or --dry-run to see what it would do", command),
-			hint: helpHint("scim-migrate " + command),
+		return nil, &cliui.UsageError{
+			Err:  fmt.Errorf("%s writes to the tenant and there is no terminal to ask for confirmation on: give --yes to run unattended (cron, CI), or --dry-run to see what it would do", command),
+			Hint: cliui.HelpHint("scim-migrate " + command),
 		}
 	}
 	return console.NewConfirmation(tty), nil

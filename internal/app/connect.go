@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/filekind"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
@@ -127,5 +128,5 @@ func wrongKind(path, flag string, want filekind.Kind) error {
 	if msg == "" {
 		return nil
 	}
-	return &usageError{err: errors.New(msg), hint: "Run 'scim-migrate --help' for the commands."}
+	return &cliui.UsageError{Err: errors.New(msg), Hint: "Run 'scim-migrate --help' for the commands."}
 }

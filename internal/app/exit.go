@@ -32,16 +32,6 @@ type incompleteError struct{ msg string }
 
 func (e *incompleteError) Error() string { return e.msg }
 
-// usageError is a mistake on the command line: one line saying what is
-// wrong, and a hint to --help.
-type usageError struct {
-	err  error
-	hint string
-}
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
 // exitCode maps the outcome of a command to its exit code; it is the only
 // place that does.
 func exitCode(err error) int {

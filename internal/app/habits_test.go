@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
@@ -144,13 +145,13 @@ func TestHabits_completionVersionMan(t *testing.T) {
 		{[]string{"apply", "-f"}, ""},
 		{[]string{"completion"}, "bash\nzsh\nfish\n"},
 	} {
-		r := h.expect(h.runRaw(append(append([]string{"scim-migrate"}, tt.args...), completionFlag)...), 0)
+		r := h.expect(h.runRaw(append(append([]string{"scim-migrate"}, tt.args...), "--generate-bash-completion")...), 0)
 		if r.stdout != tt.want {
 			t.Errorf("completion of %v: %q, want %q", tt.args, r.stdout, tt.want)
 		}
 	}
 	r := h.expect(h.runRaw("scim-migrate", "version", "--format", "json"), 0)
-	var v versionInfo
+	var v cliui.VersionInfo
 	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || v.Version != "test" || v.GoVersion == "" || v.OS == "" || v.Arch == "" {
 		t.Fatalf("version --format json: %v %+v\n%s", err, v, r)
 	}

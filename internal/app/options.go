@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
@@ -84,13 +85,13 @@ func parseLogging(c *cli.Context) (logOptions, error) {
 		level = "info"
 	}
 	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
-		return o, &usageError{err: fmt.Errorf("--log-level %q: give debug, info, warn or error", level)}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--log-level %q: give debug, info, warn or error", level)}
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
-		return o, &usageError{err: fmt.Errorf("--log-format %q: give text or json", o.logFormat)}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--log-format %q: give text or json", o.logFormat)}
 	}
 	if o.quiet && c.Bool("verbose") {
-		return o, &usageError{err: errors.New("--quiet and --verbose ask for opposite things: give one")}
+		return o, &cliui.UsageError{Err: errors.New("--quiet and --verbose ask for opposite things: give one")}
 	}
 	return o, nil
 }
@@ -107,7 +108,7 @@ func tenantFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "reserve", Value: pacer.DefaultReserve, EnvVars: []string{"SCIM_MIGRATE_RESERVE"}, Usage: "share of the tenant's rate-limit bucket left unspent for its other clients (Actions, other automation), from 0 to 0.9"},
 		&cli.IntFlag{Name: "concurrency", Value: execute.DefaultConcurrency, EnvVars: []string{"SCIM_MIGRATE_CONCURRENCY"}, Usage: "connections worked on at once"},
 		&cli.IntFlag{Name: "max-retries", Value: auth0api.DefaultMaxRetries, EnvVars: []string{"SCIM_MIGRATE_MAX_RETRIES"}, Usage: "retries of a request answered 429, 5xx or lost on the network"},
-		durationFlag("timeout", auth0api.DefaultAttemptTimeout, "time limit for one request, as a `DURATION` such as 30s", "SCIM_MIGRATE_TIMEOUT"),
+		cliui.DurationFlag("timeout", auth0api.DefaultAttemptTimeout, "time limit for one request, as a `DURATION` such as 30s", "SCIM_MIGRATE_TIMEOUT"),
 	}
 }
 
@@ -119,7 +120,7 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 	o := connectOptions{
 		audience: c.String("audience"), tokenFile: c.String("token-file"), reserve: c.Float64("reserve"),
 		concurrency: c.Int("concurrency"), maxRetries: c.Int("max-retries"),
-		timeout: flagDuration(c, "timeout"),
+		timeout: cliui.FlagDuration(c, "timeout"),
 	}
 	var err error
 	if o.rps, err = parseRPS(c.String("rps")); err != nil {
@@ -142,7 +143,7 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 		o.audience = o.named.Audience
 	}
 	if o.tenant, err = auth0api.ParseDomain(domain); err != nil {
-		return o, &usageError{err: err}
+		return o, &cliui.UsageError{Err: err}
 	}
 	return o, nil
 }
@@ -151,13 +152,13 @@ func parseConnect(c *cli.Context) (connectOptions, error) {
 func (o *connectOptions) checkLimits() error {
 	switch {
 	case !(o.reserve >= 0 && o.reserve <= 0.9):
-		return &usageError{err: fmt.Errorf("--reserve %v: give a share of the bucket from 0 to 0.9, such as 0.2", o.reserve)}
+		return &cliui.UsageError{Err: fmt.Errorf("--reserve %v: give a share of the bucket from 0 to 0.9, such as 0.2", o.reserve)}
 	case o.concurrency < 1 || o.concurrency > 256:
-		return &usageError{err: fmt.Errorf("--concurrency %d: give 1 to 256", o.concurrency)}
+		return &cliui.UsageError{Err: fmt.Errorf("--concurrency %d: give 1 to 256", o.concurrency)}
 	case o.maxRetries < 0 || o.maxRetries > 100:
-		return &usageError{err: fmt.Errorf("--max-retries %d: give 0 to 100", o.maxRetries)}
+		return &cliui.UsageError{Err: fmt.Errorf("--max-retries %d: give 0 to 100", o.maxRetries)}
 	case o.timeout <= 0:
-		return &usageError{err: fmt.Errorf("--timeout %v: give a positive duration such as 30s", o.timeout)}
+		return &cliui.UsageError{Err: fmt.Errorf("--timeout %v: give a positive duration such as 30s", o.timeout)}
 	}
 	return nil
 }
@@ -170,7 +171,7 @@ func parseRPS(s string) (float64, error) {
 	}
 	rps, err := strconv.ParseFloat(s, 64)
 	if err != nil || !(rps > 0) || rps > 1000 {
-		return 0, &usageError{err: fmt.Errorf("--rps %q (or SCIM_MIGRATE_RPS): give auto, or a number of requests per second above 0 and at most 1000", s)}
+		return 0, &cliui.UsageError{Err: fmt.Errorf("--rps %q (or SCIM_MIGRATE_RPS): give auto, or a number of requests per second above 0 and at most 1000", s)}
 	}
 	return rps, nil
 }
@@ -222,7 +223,7 @@ func parseResultFormat(c *cli.Context, docs ...report.Document) (report.Format, 
 	}
 	f, err := report.ParseFormat(c.String("format"), doc)
 	if err != nil {
-		return f, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(doc)))}
+		return f, &cliui.UsageError{Err: fmt.Errorf("--format: %w%s", err, cliui.DidYouMean(c.String("format"), formatNames(doc)))}
 	}
 	return f, nil
 }
@@ -257,7 +258,7 @@ func parseOutput(c *cli.Context, def report.Format, doc report.Document) (report
 	allowed := report.FormatsOf(doc)
 	out := c.String("out")
 	if fi, err := os.Stat(out); out != "" && err == nil && fi.IsDir() {
-		return "", out, &usageError{err: fmt.Errorf("--out %s is a directory: give the path of a file", out)}
+		return "", out, &cliui.UsageError{Err: fmt.Errorf("--out %s is a directory: give the path of a file", out)}
 	}
 	byExt, known := report.FormatOfExtension(filepath.Ext(out))
 	if out != "" && known && !c.IsSet("format") && slices.Contains(allowed, byExt) {
@@ -265,14 +266,14 @@ func parseOutput(c *cli.Context, def report.Format, doc report.Document) (report
 	}
 	f, err := report.ParseFormat(cmp.Or(c.String("format"), string(def)), doc)
 	if err != nil {
-		return f, out, &usageError{err: fmt.Errorf("--format: %w%s", err, didYouMean(c.String("format"), formatNames(doc)))}
+		return f, out, &cliui.UsageError{Err: fmt.Errorf("--format: %w%s", err, cliui.DidYouMean(c.String("format"), formatNames(doc)))}
 	}
 	if out != "" && known && byExt != f && !c.IsSet("format") {
-		return f, out, &usageError{err: fmt.Errorf("--out %s names a %s file, which %s does not write: give --out a name ending in one of %s",
+		return f, out, &cliui.UsageError{Err: fmt.Errorf("--out %s names a %s file, which %s does not write: give --out a name ending in one of %s",
 			out, byExt, strings.TrimPrefix(c.Command.HelpName, "scim-migrate "), report.Extensions(allowed))}
 	}
 	if out != "" && known && byExt != f {
-		return f, out, &usageError{err: fmt.Errorf("--format %s does not match --out %s, a %s file: give a matching extension, or leave --format out", f, out, byExt)}
+		return f, out, &cliui.UsageError{Err: fmt.Errorf("--format %s does not match --out %s, a %s file: give a matching extension, or leave --format out", f, out, byExt)}
 	}
 	return f, out, nil
 }
@@ -356,11 +357,11 @@ func parseWrite(c *cli.Context, docs ...report.Document) (writeOptions, error) {
 	}
 	switch {
 	case o.reportPath != "" && o.reportDir != "":
-		return o, &usageError{err: errors.New("give --report or --report-dir, not both")}
+		return o, &cliui.UsageError{Err: errors.New("give --report or --report-dir, not both")}
 	case o.keep < 0:
-		return o, &usageError{err: fmt.Errorf("--keep %d: give how many reports to keep, or 0 to keep all", o.keep)}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--keep %d: give how many reports to keep, or 0 to keep all", o.keep)}
 	case o.keep > 0 && o.reportDir == "":
-		return o, &usageError{err: errors.New("--keep prunes the reports of --report-dir: give --report-dir too")}
+		return o, &cliui.UsageError{Err: errors.New("--keep prunes the reports of --report-dir: give --report-dir too")}
 	}
 	if !o.dryRun {
 		if err := o.checkReportPaths(); err != nil {
@@ -387,12 +388,12 @@ func fromEnvOnly(c *cli.Context, flag, env string) bool {
 func (o writeOptions) checkReportPaths() error {
 	if o.reportPath != "" {
 		if fi, err := os.Lstat(o.reportPath); err == nil {
-			return &usageError{err: fmt.Errorf("--report %s: %s exists; a report holds one run: give a new file", o.reportPath, kindOf(fi))}
+			return &cliui.UsageError{Err: fmt.Errorf("--report %s: %s exists; a report holds one run: give a new file", o.reportPath, kindOf(fi))}
 		}
 	}
 	if o.reportDir != "" {
 		if fi, err := os.Stat(o.reportDir); err == nil && !fi.IsDir() {
-			return &usageError{err: fmt.Errorf("--report-dir %s: %s, not a directory", o.reportDir, kindOf(fi))}
+			return &cliui.UsageError{Err: fmt.Errorf("--report-dir %s: %s, not a directory", o.reportDir, kindOf(fi))}
 		}
 	}
 	return nil
@@ -419,7 +420,7 @@ func distinctOutputs(flags ...[2]string) error {
 	for i, a := range flags {
 		for _, b := range flags[i+1:] {
 			if a[1] != "" && b[1] != "" && fileutil.SamePath(a[1], b[1]) {
-				return &usageError{err: fmt.Errorf("%s %s and %s %s name the same file: each output needs its own", a[0], a[1], b[0], b[1])}
+				return &cliui.UsageError{Err: fmt.Errorf("%s %s and %s %s name the same file: each output needs its own", a[0], a[1], b[0], b[1])}
 			}
 		}
 	}
@@ -446,16 +447,16 @@ func applyFlags() []cli.Flag {
 		&cli.StringFlag{Name: "plan", Usage: "apply `PLAN.json` saved by plan --out; connections whose live state changed since are conflicts"},
 		&cli.BoolFlag{Name: "force", Usage: "write connections whose live state changed since the plan (a saved plan, or someone else during the run); their report records the state overwritten"},
 		&cli.BoolFlag{Name: "create-missing", Usage: "create the SCIM configuration where a listed connection has none"},
-		durationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved plan older than `DURATION` (such as 24h, 90m or 2d)"),
+		cliui.DurationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved plan older than `DURATION` (such as 24h, 90m or 2d)"),
 	}
 	flags = append(flags, writeFlags("written")...)
 	return append(flags, connectFlags()...)
 }
 
 func parseApply(c *cli.Context) (applyOptions, error) {
-	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: flagDuration(c, "max-plan-age")}
+	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: cliui.FlagDuration(c, "max-plan-age")}
 	if o.maxPlanAge <= 0 {
-		return o, &usageError{err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
 	}
 	if err := o.source(c); err != nil {
 		return o, err
@@ -477,9 +478,9 @@ func (o *applyOptions) source(c *cli.Context) error {
 	}
 	switch {
 	case c.String("manifest") != "" || c.Args().Len() > 0:
-		return &usageError{err: errors.New("give either a manifest (-f) or --plan, not both")}
+		return &cliui.UsageError{Err: errors.New("give either a manifest (-f) or --plan, not both")}
 	case o.createMissing:
-		return &usageError{err: errors.New("--create-missing applies to a manifest: a saved plan creates what plan --create-missing put in it")}
+		return &cliui.UsageError{Err: errors.New("--create-missing applies to a manifest: a saved plan creates what plan --create-missing put in it")}
 	}
 	return nil
 }
@@ -537,7 +538,7 @@ func parseExport(c *cli.Context) (exportOptions, error) {
 		return o, err
 	}
 	if o.key != manifest.KeyByID && o.key != manifest.KeyByName {
-		return o, &usageError{err: fmt.Errorf("--key %q: give id or name", o.key)}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--key %q: give id or name", o.key)}
 	}
 	interop, err := parseInteropFormat(c, &o)
 	if err != nil {
@@ -561,8 +562,8 @@ func parseStrategies(values []string) ([]string, error) {
 	for _, s := range values {
 		s = strings.TrimSpace(s)
 		if !scim.SupportsSCIM(s) {
-			return nil, &usageError{err: fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration%s",
-				s, strings.Join(scim.SCIMStrategies, ", "), didYouMean(s, scim.SCIMStrategies))}
+			return nil, &cliui.UsageError{Err: fmt.Errorf("--strategy %q: only connections of the SCIM strategies %s can have a SCIM configuration%s",
+				s, strings.Join(scim.SCIMStrategies, ", "), cliui.DidYouMean(s, scim.SCIMStrategies))}
 		}
 		if !slices.Contains(out, s) {
 			out = append(out, s)
@@ -613,18 +614,18 @@ func fileArgument(c *cli.Context, flag string) (string, error) {
 	args := c.Args().Slice()
 	for _, a := range args[min(1, len(args)):] {
 		if strings.HasPrefix(a, "-") {
-			return "", &usageError{err: fmt.Errorf("%q comes after the file %q and would be ignored: put flags before the file", a, args[0])}
+			return "", &cliui.UsageError{Err: fmt.Errorf("%q comes after the file %q and would be ignored: put flags before the file", a, args[0])}
 		}
 	}
 	switch {
 	case len(args) > 1:
-		return "", &usageError{err: fmt.Errorf("unexpected arguments %q: give one file", args[1:])}
+		return "", &cliui.UsageError{Err: fmt.Errorf("unexpected arguments %q: give one file", args[1:])}
 	case len(args) == 1 && value != "" && value != args[0]:
-		return "", &usageError{err: fmt.Errorf("two files given: --%s %q and %q", flag, value, args[0])}
+		return "", &cliui.UsageError{Err: fmt.Errorf("two files given: --%s %q and %q", flag, value, args[0])}
 	case len(args) == 1:
 		return args[0], nil
 	case value == "":
-		return "", &usageError{err: fmt.Errorf("no file: give --%s FILE", flag)}
+		return "", &cliui.UsageError{Err: fmt.Errorf("no file: give --%s FILE", flag)}
 	}
 	return value, nil
 }
@@ -632,7 +633,7 @@ func fileArgument(c *cli.Context, flag string) (string, error) {
 // noArguments refuses positional arguments for commands that take none.
 func noArguments(c *cli.Context) error {
 	if c.Args().Len() > 0 {
-		return &usageError{err: errors.New("unexpected arguments " + fmt.Sprintf("%q", c.Args().Slice()) + "; flags go before any argument")}
+		return &cliui.UsageError{Err: errors.New("unexpected arguments " + fmt.Sprintf("%q", c.Args().Slice()) + "; flags go before any argument")}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
@@ -27,10 +28,10 @@ func parseInteropFormat(c *cli.Context, o *exportOptions) (bool, error) {
 	}
 	o.format, o.out = format, out
 	if err := checkInteropOut(format, out, ext); err != nil {
-		return true, &usageError{err: err}
+		return true, &cliui.UsageError{Err: err}
 	}
 	if format != report.FormatTerraform && c.IsSet("key") && o.key != manifest.KeyByName {
-		return true, &usageError{err: fmt.Errorf("--key %s: Deploy CLI files name connections by name (leave --key out)", o.key)}
+		return true, &cliui.UsageError{Err: fmt.Errorf("--key %s: Deploy CLI files name connections by name (leave --key out)", o.key)}
 	}
 	return true, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
@@ -26,7 +27,7 @@ func parseArgs[T any](t *testing.T, flags []cli.Flag, parse func(*cli.Context) (
 	var perr error
 	app := &cli.App{
 		Name: "scim-migrate", Writer: io.Discard, ErrWriter: io.Discard, HideHelpCommand: true,
-		ExitErrHandler: func(*cli.Context, error) {}, OnUsageError: onUsageError,
+		ExitErrHandler: func(*cli.Context, error) {}, OnUsageError: cliui.OnUsageError,
 		Commands: []*cli.Command{{Name: "cmd", Flags: flags, HideHelpCommand: true, Action: func(c *cli.Context) error {
 			got, perr = parse(c)
 			return nil
@@ -95,7 +96,7 @@ func TestParseApply_source(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := parseArgs(t, applyFlags(), parseApply, append([]string{testDomain}, args...)...)
-			var usage *usageError
+			var usage *cliui.UsageError
 			if !errors.As(err, &usage) {
 				t.Fatalf("want a usage error, got %v", err)
 			}
@@ -122,7 +123,7 @@ func TestParseConnect_refusesWhatCannotWork(t *testing.T) {
 	} {
 		t.Run(tc.flag, func(t *testing.T) {
 			_, err := parseArgs(t, planFlags(), parsePlan, testDomain, tc.flag, "-f", "m.json")
-			var usage *usageError
+			var usage *cliui.UsageError
 			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want a usage error naming %s, got %v", tc.want, err)
 			}

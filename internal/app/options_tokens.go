@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/urfave/cli/v2"
@@ -49,7 +50,7 @@ func parseSelection(c *cli.Context) (tokenSelection, error) {
 		}
 	}
 	if sel.all && (sel.manifest != "" || len(sel.strategies) > 0 || len(sel.connections) > 0) {
-		return sel, &usageError{err: errors.New("--all selects every connection with a SCIM configuration: leave out -f, --strategy and --connection, or --all")}
+		return sel, &cliui.UsageError{Err: errors.New("--all selects every connection with a SCIM configuration: leave out -f, --strategy and --connection, or --all")}
 	}
 	return sel, nil
 }
@@ -66,7 +67,7 @@ func tokenPlanFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "save-plan", Usage: "with --dry-run: save the token plan to `PATH` (JSON), to review, then run exactly it with --plan"},
 		&cli.StringFlag{Name: "plan", Usage: "run exactly the token plan `PATH` saved by --save-plan (no selection flags then)"},
-		durationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved token plan older than `DURATION` (such as 24h, 90m or 2d)"),
+		cliui.DurationFlag("max-plan-age", defaultMaxPlanAge, "refuse a saved token plan older than `DURATION` (such as 24h, 90m or 2d)"),
 	}
 }
 
@@ -87,7 +88,7 @@ func tokenWriteFlags(verb string) []cli.Flag {
 func parseTokenWrite(c *cli.Context) (writeOptions, error) {
 	o, err := parseWrite(c, report.DocTokenPlan)
 	if err == nil && o.format == report.FormatMarkdown && !o.dryRun {
-		err = &usageError{err: errors.New("--format markdown shows the token plan: give --dry-run too")}
+		err = &cliui.UsageError{Err: errors.New("--format markdown shows the token plan: give --dry-run too")}
 	}
 	return o, err
 }
@@ -96,16 +97,16 @@ func parseTokenWrite(c *cli.Context) (writeOptions, error) {
 // saved only by a dry run, and one read back is run as it is, without a
 // selection.
 func parseTokenPlan(c *cli.Context, sel tokenSelection) (tokenPlanOptions, error) {
-	o := tokenPlanOptions{savePlan: c.String("save-plan"), planFile: c.String("plan"), maxPlanAge: flagDuration(c, "max-plan-age")}
+	o := tokenPlanOptions{savePlan: c.String("save-plan"), planFile: c.String("plan"), maxPlanAge: cliui.FlagDuration(c, "max-plan-age")}
 	switch {
 	case o.maxPlanAge <= 0:
-		return o, &usageError{err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
 	case o.savePlan != "" && !c.Bool("dry-run"):
-		return o, &usageError{err: errors.New("--save-plan saves the plan of a dry run: give --dry-run too, then run it with --plan")}
+		return o, &cliui.UsageError{Err: errors.New("--save-plan saves the plan of a dry run: give --dry-run too, then run it with --plan")}
 	case o.savePlan != "" && o.planFile != "":
-		return o, &usageError{err: errors.New("give --save-plan or --plan, not both")}
+		return o, &cliui.UsageError{Err: errors.New("give --save-plan or --plan, not both")}
 	case o.planFile != "" && sel.explicit():
-		return o, &usageError{err: errors.New("--plan runs the connections of the saved plan: leave out -f, --strategy, --connection and --all")}
+		return o, &cliui.UsageError{Err: errors.New("--plan runs the connections of the saved plan: leave out -f, --strategy, --connection and --all")}
 	}
 	return o, nil
 }
@@ -116,7 +117,7 @@ func requireSelection(sel tokenSelection, command string) error {
 	if sel.explicit() {
 		return nil
 	}
-	return &usageError{err: fmt.Errorf("%s needs the connections to work on: give -f MANIFEST, --strategy S, --connection ID|NAME, or --all", command)}
+	return &cliui.UsageError{Err: fmt.Errorf("%s needs the connections to work on: give -f MANIFEST, --strategy S, --connection ID|NAME, or --all", command)}
 }
 
 // tokensAuditOptions are tokens audit's flags.
@@ -134,7 +135,7 @@ const defaultAuditWindow = 720 * time.Hour
 
 func tokensAuditFlags() []cli.Flag {
 	flags := append(selectionFlags(" (the default)"),
-		durationFlag("within", defaultAuditWindow, "flag tokens that expire within `DURATION` (such as 30d or 2w)"),
+		cliui.DurationFlag("within", defaultAuditWindow, "flag tokens that expire within `DURATION` (such as 30d or 2w)"),
 		formatFlag(report.FormatText, report.DocAudit, ""),
 		outFlag("the audit, instead of stdout,", report.DocAudit),
 		&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when a token is expired, expires within --within, was never used, or a connection has no valid token; 0 when nothing is flagged"},
@@ -143,7 +144,7 @@ func tokensAuditFlags() []cli.Flag {
 }
 
 func parseTokensAudit(c *cli.Context) (tokensAuditOptions, error) {
-	o := tokensAuditOptions{within: flagDuration(c, "within"), detailedExitcode: c.Bool("detailed-exitcode")}
+	o := tokensAuditOptions{within: cliui.FlagDuration(c, "within"), detailedExitcode: c.Bool("detailed-exitcode")}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
@@ -152,7 +153,7 @@ func parseTokensAudit(c *cli.Context) (tokensAuditOptions, error) {
 		o.all = true
 	}
 	if o.within < 0 {
-		return o, &usageError{err: fmt.Errorf("--within %v: give a duration of 0 or more, such as 30d", o.within)}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--within %v: give a duration of 0 or more, such as 30d", o.within)}
 	}
 	if o.format, o.out, err = parseOutput(c, report.FormatText, report.DocAudit); err != nil {
 		return o, err
@@ -181,7 +182,7 @@ func tokensIssueFlags() []cli.Flag {
 		&cli.StringFlag{Name: "out", Usage: "the handoff file `HANDOFF.json|HANDOFF.csv` the new tokens are written to (mode 0600): the only place a token is ever written"},
 		&cli.BoolFlag{Name: "force", Usage: "replace the handoff file if it exists"},
 		&cli.StringFlag{Name: "scopes", Value: strings.Join(scimtoken.DefaultScopes, ","), Usage: "the tokens' scopes, `a,b,...` among " + strings.Join(scimtoken.KnownScopes, ", ")},
-		durationFlag("lifetime", defaultTokenLifetime, "how long the tokens are valid, as a `DURATION` longer than 15m (such as 90d or 52w); 0: they never expire"),
+		cliui.DurationFlag("lifetime", defaultTokenLifetime, "how long the tokens are valid, as a `DURATION` longer than 15m (such as 90d or 52w); 0: they never expire"),
 	)
 	flags = append(flags, tokenWriteFlags("issued")...)
 	return append(flags, connectFlags()...)
@@ -194,7 +195,7 @@ func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
 // parseIssuing reads the flags of a command that issues tokens (tokens
 // issue, tokens rotate: the same flags).
 func parseIssuing(c *cli.Context, command string) (tokensIssueOptions, error) {
-	o := tokensIssueOptions{handoff: c.String("out"), lifetime: flagDuration(c, "lifetime")}
+	o := tokensIssueOptions{handoff: c.String("out"), lifetime: cliui.FlagDuration(c, "lifetime")}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
@@ -207,7 +208,7 @@ func parseIssuing(c *cli.Context, command string) (tokensIssueOptions, error) {
 			return o, err
 		}
 	} else if c.IsSet("scopes") || c.IsSet("lifetime") {
-		return o, &usageError{err: errors.New("--plan issues with the saved plan's scopes and lifetime: leave out --scopes and --lifetime")}
+		return o, &cliui.UsageError{Err: errors.New("--plan issues with the saved plan's scopes and lifetime: leave out --scopes and --lifetime")}
 	}
 	if err := o.checkHandoff(c.Bool("dry-run"), command); err != nil {
 		return o, err
@@ -216,7 +217,7 @@ func parseIssuing(c *cli.Context, command string) (tokensIssueOptions, error) {
 		return o, err
 	}
 	if o.lifetime < 0 || (o.lifetime > 0 && o.lifetime <= scimtoken.MinLifetime) {
-		return o, &usageError{err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 52w, or 0 for tokens that never expire", readableDuration(o.lifetime))}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 52w, or 0 for tokens that never expire", cliui.ReadableDuration(o.lifetime))}
 	}
 	if o.writeOptions, err = parseTokenWrite(c); err != nil {
 		return o, err
@@ -235,10 +236,10 @@ func (o *tokensIssueOptions) checkHandoff(dryRun bool, command string) error {
 		return nil
 	}
 	if o.handoff == "" {
-		return &usageError{err: errors.New(command + " needs --out HANDOFF.json or HANDOFF.csv: the new tokens are written there, and nowhere else")}
+		return &cliui.UsageError{Err: errors.New(command + " needs --out HANDOFF.json or HANDOFF.csv: the new tokens are written there, and nowhere else")}
 	}
 	if _, err := scimtoken.HandoffFormatOf(o.handoff); err != nil {
-		return &usageError{err: err}
+		return &cliui.UsageError{Err: err}
 	}
 	return nil
 }
@@ -251,13 +252,13 @@ func parseScopes(s string) ([]string, error) {
 		switch {
 		case v == "" || slices.Contains(out, v):
 		case !slices.Contains(scimtoken.KnownScopes, v):
-			return nil, &usageError{err: fmt.Errorf("--scopes: unknown scope %q; give some of %s", v, strings.Join(scimtoken.KnownScopes, ", "))}
+			return nil, &cliui.UsageError{Err: fmt.Errorf("--scopes: unknown scope %q; give some of %s", v, strings.Join(scimtoken.KnownScopes, ", "))}
 		default:
 			out = append(out, v)
 		}
 	}
 	if len(out) == 0 {
-		return nil, &usageError{err: errors.New("--scopes: give at least one scope, such as " + strings.Join(scimtoken.DefaultScopes, ","))}
+		return nil, &cliui.UsageError{Err: errors.New("--scopes: give at least one scope, such as " + strings.Join(scimtoken.DefaultScopes, ","))}
 	}
 	return out, nil
 }
@@ -275,7 +276,7 @@ type tokensRevokeOptions struct {
 func tokensRevokeFlags() []cli.Flag {
 	flags := append(selectionFlags(""),
 		&cli.BoolFlag{Name: "expired", Usage: "revoke the tokens that have expired"},
-		durationFlag("older-than", 0, "revoke the tokens created longer ago than `DURATION` (such as 26w or 180d)"),
+		cliui.DurationFlag("older-than", 0, "revoke the tokens created longer ago than `DURATION` (such as 26w or 180d)"),
 		&cli.IntFlag{Name: "keep-newest", Usage: "revoke all but the `N` newest tokens of each connection"},
 		&cli.StringFlag{Name: "from", Usage: "revoke the tokens named in `HANDOFF_OR_REPORT`: a handoff file of tokens issue, or the report of a tokens issue run"},
 	)
@@ -285,7 +286,7 @@ func tokensRevokeFlags() []cli.Flag {
 
 func parseTokensRevoke(c *cli.Context) (tokensRevokeOptions, error) {
 	o := tokensRevokeOptions{from: c.String("from"), choice: scimtoken.Choice{
-		Expired: c.Bool("expired"), OlderThan: flagDuration(c, "older-than"), KeepNewest: c.Int("keep-newest")}}
+		Expired: c.Bool("expired"), OlderThan: cliui.FlagDuration(c, "older-than"), KeepNewest: c.Int("keep-newest")}}
 	var err error
 	if o.tokenSelection, err = parseSelection(c); err != nil {
 		return o, err
@@ -298,11 +299,11 @@ func parseTokensRevoke(c *cli.Context) (tokensRevokeOptions, error) {
 	}
 	switch {
 	case o.choice.OlderThan < 0:
-		return o, &usageError{err: fmt.Errorf("--older-than %v: give a positive duration such as 26w", o.choice.OlderThan)}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--older-than %v: give a positive duration such as 26w", o.choice.OlderThan)}
 	case o.choice.KeepNewest < 0 || o.choice.KeepNewest > scimtoken.MaxPerConnection:
-		return o, &usageError{err: fmt.Errorf("--keep-newest %d: give 1 or %d (a connection holds at most %d tokens)", o.choice.KeepNewest, scimtoken.MaxPerConnection, scimtoken.MaxPerConnection)}
+		return o, &cliui.UsageError{Err: fmt.Errorf("--keep-newest %d: give 1 or %d (a connection holds at most %d tokens)", o.choice.KeepNewest, scimtoken.MaxPerConnection, scimtoken.MaxPerConnection)}
 	case o.choice.Empty() && o.from == "":
-		return o, &usageError{err: errors.New("tokens revoke needs to know which tokens: give --expired, --older-than DURATION, --keep-newest N or --from HANDOFF_OR_REPORT")}
+		return o, &cliui.UsageError{Err: errors.New("tokens revoke needs to know which tokens: give --expired, --older-than DURATION, --keep-newest N or --from HANDOFF_OR_REPORT")}
 	}
 	if o.from == "" {
 		if err := requireSelection(o.tokenSelection, "tokens revoke"); err != nil {

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/tenantconfig"
 	"github.com/urfave/cli/v2"
 )
@@ -13,7 +14,7 @@ func namedTenant(c *cli.Context) (*tenantconfig.Tenant, error) {
 	name := c.String("tenant")
 	if name == "" {
 		if c.IsSet("config") {
-			return nil, &usageError{err: fmt.Errorf("--config names the tenants file: give --tenant NAME too")}
+			return nil, &cliui.UsageError{Err: fmt.Errorf("--config names the tenants file: give --tenant NAME too")}
 		}
 		return nil, nil
 	}

@@ -6,10 +6,7 @@ import "io"
 // command that failed is known to have left stdout empty.
 type CountingWriter struct {
 	W io.Writer
-	// Width is the terminal's width in columns, 0 when unknown: help is
-	// wrapped to it.
-	Width int
-	n     int64
+	n int64
 }
 
 func (c *CountingWriter) Write(p []byte) (int, error) {

@@ -1,7 +1,8 @@
-package app
+package cliui
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/urfave/cli/v2"
 )
@@ -45,21 +46,23 @@ _scim_migrate() {
 compdef _scim_migrate scim-migrate
 `
 
-func completionCommand(e *env) *cli.Command {
+// CompletionCommand prints the completion script of a shell to stdout;
+// flags are the ones every command takes.
+func CompletionCommand(stdout io.Writer, flags []cli.Flag) *cli.Command {
 	return &cli.Command{
 		Name:      "completion",
 		Usage:     "print a shell completion script: bash, zsh or fish",
 		ArgsUsage: "bash|zsh|fish",
-		Flags:     loggingFlags(),
+		Flags:     flags,
 		Description: "bash: source <(scim-migrate completion bash)\n" +
 			"zsh:  scim-migrate completion zsh > \"${fpath[1]}/_scim-migrate\"\n" +
 			"fish: scim-migrate completion fish > ~/.config/fish/completions/scim-migrate.fish",
 		Action: func(c *cli.Context) error {
 			script, err := completionScript(c)
 			if err != nil {
-				return withHint(err, c)
+				return err
 			}
-			_, err = fmt.Fprint(e.stdout, script)
+			_, err = fmt.Fprint(stdout, script)
 			return err
 		},
 	}
@@ -67,7 +70,7 @@ func completionCommand(e *env) *cli.Command {
 
 func completionScript(c *cli.Context) (string, error) {
 	if c.Args().Len() != 1 {
-		return "", &usageError{err: fmt.Errorf("give one shell: bash, zsh or fish")}
+		return "", withHint(fmt.Errorf("give one shell: bash, zsh or fish"), c)
 	}
 	switch shell := c.Args().First(); shell {
 	case "bash":
@@ -77,27 +80,28 @@ func completionScript(c *cli.Context) (string, error) {
 	case "fish":
 		return c.App.ToFishCompletion()
 	default:
-		return "", &usageError{err: fmt.Errorf("unknown shell %q: give bash, zsh or fish", shell)}
+		return "", withHint(fmt.Errorf("unknown shell %q: give bash, zsh or fish", shell), c)
 	}
 }
 
-// manCommand prints the manual page (roff), which make dist ships in the
-// release archives; hidden: it is for packagers, not for the daily user.
-func manCommand(e *env) *cli.Command {
+// ManCommand prints the manual page (roff) to stdout, which make dist
+// ships in the release archives; hidden: it is for packagers, not for the
+// daily user. flags are the ones every command takes.
+func ManCommand(stdout io.Writer, flags []cli.Flag) *cli.Command {
 	return &cli.Command{
 		Name:   "man",
 		Usage:  "print the manual page (roff), for man(1)",
 		Hidden: true,
-		Flags:  loggingFlags(),
+		Flags:  flags,
 		Action: func(c *cli.Context) error {
 			if err := noArguments(c); err != nil {
-				return withHint(err, c)
+				return err
 			}
 			page, err := c.App.ToManWithSection(1)
 			if err != nil {
 				return fmt.Errorf("render the manual page: %w", err)
 			}
-			_, err = fmt.Fprint(e.stdout, page)
+			_, err = fmt.Fprint(stdout, page)
 			return err
 		},
 	}

@@ -1,8 +1,9 @@
-package app
+package cliui
 
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 
@@ -11,10 +12,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// versionString is the version --version and version print: the one linked
+// VersionString is the version --version and version print: the one linked
 // in (make build, release archives), or else the module version go install
 // recorded, with the VCS commit of the build when the build recorded one.
-func versionString(linked string) string {
+func VersionString(linked string) string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return orDev(linked)
@@ -54,9 +55,9 @@ func commitOf(bi *debug.BuildInfo) string {
 	return fmt.Sprintf(" (commit %s)", rev)
 }
 
-// versionInfo is what version --format json prints: what a bug report or an
+// VersionInfo is what version --format json prints: what a bug report or an
 // inventory of installed tools needs.
-type versionInfo struct {
+type VersionInfo struct {
 	Version   string `json:"version"`
 	Commit    string `json:"commit,omitempty"`
 	Modified  bool   `json:"modified,omitempty"`
@@ -65,8 +66,8 @@ type versionInfo struct {
 	Arch      string `json:"arch"`
 }
 
-func buildInfo(linked string) versionInfo {
-	v := versionInfo{Version: orDev(linked), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
+func buildInfo(linked string) VersionInfo {
+	v := VersionInfo{Version: orDev(linked), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return v
@@ -93,30 +94,34 @@ func init() {
 	}
 }
 
-func versionCommand(e *env) *cli.Command {
+// VersionCommand prints the version of the build, linked the one linked
+// in, to stdout: as text, or with --format json as a document. flags are
+// the ones every command takes, and checkFlags refuses their mistakes (a
+// usage error of the command).
+func VersionCommand(stdout io.Writer, linked string, flags []cli.Flag, checkFlags func(*cli.Context) error) *cli.Command {
 	return &cli.Command{
 		Name:  "version",
 		Usage: "print the version, the commit it was built from, its Go version and OS/arch",
 		Flags: append([]cli.Flag{&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: report.FormatHelp(report.DocResult)}},
-			loggingFlags()...),
+			flags...),
 		Action: func(c *cli.Context) error {
 			if err := noArguments(c); err != nil {
-				return withHint(err, c)
+				return err
 			}
-			if _, err := parseLogging(c); err != nil {
-				return withHint(err, c)
+			if err := checkFlags(c); err != nil {
+				return err
 			}
 			f, err := report.ParseFormat(c.String("format"), report.DocResult)
 			if err != nil {
-				return withHint(&usageError{err: fmt.Errorf("--format: %w", err)}, c)
+				return withHint(fmt.Errorf("--format: %w", err), c)
 			}
-			info := buildInfo(e.deps.Version)
+			info := buildInfo(linked)
 			if f == report.FormatJSON {
 				b, _ := json.MarshalIndent(info, "", "  ")
-				_, err := fmt.Fprintf(e.stdout, "%s\n", b)
+				_, err := fmt.Fprintf(stdout, "%s\n", b)
 				return err
 			}
-			_, err = fmt.Fprintf(e.stdout, "scim-migrate version %s\n%s %s/%s\n", versionString(e.deps.Version), info.GoVersion, info.OS, info.Arch)
+			_, err = fmt.Fprintf(stdout, "scim-migrate version %s\n%s %s/%s\n", VersionString(linked), info.GoVersion, info.OS, info.Arch)
 			return err
 		},
 	}

@@ -1,4 +1,4 @@
-package app
+package cliui
 
 import (
 	"fmt"
@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/scim-migrate/scim-migrate/internal/console"
 )
 
 // Help people read: a command's --help is wrapped to the terminal (at most
@@ -25,21 +23,50 @@ const minHelpWidth = 40
 
 func init() { cli.HelpPrinter = printHelp }
 
-// widthOf is the width help written to w is wrapped to: the terminal's, when
-// w knows it and it is narrower than helpWidth.
-func widthOf(w io.Writer) int {
-	if cw, ok := w.(*console.CountingWriter); ok && cw.Width > 0 {
-		return max(minHelpWidth, min(helpWidth, cw.Width))
+// FlagGroup is a heading of a command's help and the flags that go under
+// it, after the command's own (the flags are known by their first name).
+type FlagGroup struct {
+	Heading string
+	Flags   []cli.Flag
+}
+
+// helpWriter is the writer an application's help goes to: urfave/cli's
+// help printer is one for the whole process, and its writer is the only
+// thing of the application it is given.
+type helpWriter struct {
+	io.Writer
+	width  int
+	groups []FlagGroup
+}
+
+// HelpWriter is the writer to give an application as its Writer: help
+// written to it is wrapped to width (the terminal's width in columns, 0 when
+// unknown or not a terminal), and a command's flags are grouped under
+// OPTIONS (its own), then groups.
+func HelpWriter(w io.Writer, width int, groups ...FlagGroup) io.Writer {
+	return &helpWriter{Writer: w, width: width, groups: groups}
+}
+
+// layoutOf is the width help written to w is wrapped to (the terminal's,
+// when w knows it and it is narrower than helpWidth) and the groups of its
+// flags.
+func layoutOf(w io.Writer) (int, []FlagGroup) {
+	hw, ok := w.(*helpWriter)
+	switch {
+	case !ok:
+		return helpWidth, nil
+	case hw.width > 0:
+		return max(minHelpWidth, min(helpWidth, hw.width)), hw.groups
 	}
-	return helpWidth
+	return helpWidth, hw.groups
 }
 
 // printHelp is urfave/cli's help printer: a command's help is written by
-// commandHelp, the application's by urfave/cli's template, wrapped.
+// commandHelp, the application's by appHelp.
 func printHelp(w io.Writer, templ string, data any) {
-	width := widthOf(w)
+	width, groups := layoutOf(w)
 	if c, ok := data.(*cli.Command); ok {
-		_, _ = io.WriteString(w, commandHelp(c, width))
+		_, _ = io.WriteString(w, commandHelp(c, width, groups))
 		return
 	}
 	if a, ok := data.(*cli.App); ok {
@@ -72,30 +99,24 @@ func appHelp(a *cli.App, width int) string {
 	return b.String()
 }
 
-// flagGroup is a heading of a command's help and the flags under it.
-type flagGroup struct {
-	heading string
-	flags   []cli.Flag
-}
-
-// groupFlags sorts a command's flags under their headings: its own first,
-// then the tenant's, then logging and output.
-func groupFlags(flags []cli.Flag) []flagGroup {
-	tenant, logging := flagNames(tenantFlags()), flagNames(loggingFlags())
-	tenant = append(tenant, "tenant", "config")
-	groups := []flagGroup{{heading: "OPTIONS"}, {heading: "TENANT OPTIONS"}, {heading: "LOGGING AND OUTPUT OPTIONS"}}
-	for _, f := range flags {
-		name := f.Names()[0]
-		switch {
-		case slices.Contains(tenant, name):
-			groups[1].flags = append(groups[1].flags, f)
-		case slices.Contains(logging, name):
-			groups[2].flags = append(groups[2].flags, f)
-		default:
-			groups[0].flags = append(groups[0].flags, f)
+// groupFlags sorts a command's flags under their headings: its own first
+// (OPTIONS), then each of groups that has some of them.
+func groupFlags(flags []cli.Flag, groups []FlagGroup) []FlagGroup {
+	out := []FlagGroup{{Heading: "OPTIONS"}}
+	headingOf := map[string]int{}
+	for _, g := range groups {
+		out = append(out, FlagGroup{Heading: g.Heading})
+		for _, name := range flagNames(g.Flags) {
+			if _, taken := headingOf[name]; !taken {
+				headingOf[name] = len(out) - 1
+			}
 		}
 	}
-	return slices.DeleteFunc(groups, func(g flagGroup) bool { return len(g.flags) == 0 })
+	for _, f := range flags {
+		i := headingOf[f.Names()[0]]
+		out[i].Flags = append(out[i].Flags, f)
+	}
+	return slices.DeleteFunc(out, func(g FlagGroup) bool { return len(g.Flags) == 0 })
 }
 
 func flagNames(flags []cli.Flag) []string {
@@ -107,7 +128,7 @@ func flagNames(flags []cli.Flag) []string {
 }
 
 // commandHelp is the whole help of one command.
-func commandHelp(c *cli.Command, width int) string {
+func commandHelp(c *cli.Command, width int, groups []FlagGroup) string {
 	var b strings.Builder
 	section := func(heading, body string) {
 		if body != "" {
@@ -133,8 +154,8 @@ func commandHelp(c *cli.Command, width int) string {
 	if len(subcommands) > 0 {
 		section("COMMANDS", commandTable(subcommands, width))
 	}
-	for _, g := range groupFlags(c.VisibleFlags()) {
-		section(g.heading, flagTable(g.flags, width))
+	for _, g := range groupFlags(c.VisibleFlags(), groups) {
+		section(g.Heading, flagTable(g.Flags, width))
 	}
 	if ex := examples[strings.TrimPrefix(c.HelpName, "scim-migrate ")]; ex != "" {
 		section("EXAMPLES", indentExamples(ex, width))
@@ -332,4 +353,38 @@ func indentExamples(ex string, width int) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// HelpOfSubcommand makes "help [COMMAND...]" show the help of that command
+// (help tokens audit: of tokens audit) by turning it into "COMMAND...
+// --help". urfave/cli's own help command is hidden (see hideHelpCommands):
+// it shows only its first argument's help, and it is one value shared by
+// every application in the process.
+func HelpOfSubcommand(args []string) []string {
+	if len(args) < 2 || args[1] != "help" && args[1] != "h" {
+		return args
+	}
+	for _, a := range args[2:] {
+		if strings.HasPrefix(a, "-") {
+			return args
+		}
+	}
+	return append(append([]string{args[0]}, args[2:]...), "--help")
+}
+
+// hideHelpCommands hides urfave/cli's help command from the application and
+// every command: that command is a package-wide value the library writes
+// into as it sets each command up, so two runs in one process (parallel
+// tests) would write it together. "help COMMAND" works through
+// HelpOfSubcommand instead.
+func hideHelpCommands(app *cli.App) {
+	app.HideHelpCommand = true
+	var hide func([]*cli.Command)
+	hide = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			c.HideHelpCommand = true
+			hide(c.Subcommands)
+		}
+	}
+	hide(app.Commands)
 }

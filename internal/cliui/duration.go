@@ -1,4 +1,4 @@
-package app
+package cliui
 
 import (
 	"fmt"
@@ -33,7 +33,11 @@ func (v *durationValue) Set(s string) error {
 }
 
 // String shows the duration as people read it: 30d, 52w, 24h, 90s.
-func (v *durationValue) String() string { return readableDuration(v.d) }
+func (v *durationValue) String() string { return ReadableDuration(v.d) }
+
+// durationForm ends the complaint about a value that is not a duration;
+// valueForm knows a duration flag by it.
+const durationForm = "give a duration such as 30s, 5m, 24h, 30d or 52w"
 
 func parseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
@@ -41,7 +45,7 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, nil
 	}
 	if s == "" || strings.HasPrefix(s, "-") {
-		return 0, fmt.Errorf("%q: give a duration such as 30s, 5m, 24h, 30d or 52w", s)
+		return 0, fmt.Errorf("%q: %s", s, durationForm)
 	}
 	var total time.Duration
 	for _, unit := range []struct {
@@ -54,7 +58,7 @@ func parseDuration(s string) (time.Duration, error) {
 		}
 		n, err := strconv.ParseUint(s[:i], 10, 16)
 		if err != nil {
-			return 0, fmt.Errorf("%q: give a duration such as 30s, 5m, 24h, 30d or 52w", s)
+			return 0, fmt.Errorf("%q: %s", s, durationForm)
 		}
 		total += time.Duration(n) * unit.size
 		s = s[i+1:]
@@ -64,15 +68,15 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%q: give a duration such as 30s, 5m, 24h, 30d or 52w", s)
+		return 0, fmt.Errorf("%q: %s", s, durationForm)
 	}
 	return total + d, nil
 }
 
-// readableDuration writes d in the largest whole unit that fits: weeks,
+// ReadableDuration writes d in the largest whole unit that fits: weeks,
 // days (from 2 days: 24h stays 24h), then Go's form without its trailing
 // zero units (1h30m, not 1h30m0s).
-func readableDuration(d time.Duration) string {
+func ReadableDuration(d time.Duration) string {
 	switch {
 	case d == 0:
 		return "0"
@@ -91,14 +95,14 @@ func readableDuration(d time.Duration) string {
 	return s
 }
 
-// durationFlag is a flag whose value is a duration in days and weeks too,
+// DurationFlag is a flag whose value is a duration in days and weeks too,
 // its default shown readably.
-func durationFlag(name string, def time.Duration, usage string, envVars ...string) cli.Flag {
+func DurationFlag(name string, def time.Duration, usage string, envVars ...string) cli.Flag {
 	return &cli.GenericFlag{Name: name, Value: &durationValue{d: def}, Usage: usage, EnvVars: envVars}
 }
 
-// flagDuration reads a flag made by durationFlag.
-func flagDuration(c *cli.Context, name string) time.Duration {
+// FlagDuration reads a flag made by DurationFlag.
+func FlagDuration(c *cli.Context, name string) time.Duration {
 	if v, ok := c.Generic(name).(*durationValue); ok {
 		return v.d
 	}

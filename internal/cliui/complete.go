@@ -1,7 +1,8 @@
-package app
+package cliui
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -31,18 +32,19 @@ var flagValues = map[string][]string{
 	"completion":          {"bash", "zsh", "fish"},
 }
 
-// withCompletion gives a command and its subcommands the completion above.
-func withCompletion(e *env, c *cli.Command) {
-	c.BashComplete = func(ctx *cli.Context) { e.complete(ctx) }
+// withCompletion gives a command and its subcommands the completion above,
+// of the command line args, its candidates written to stdout.
+func withCompletion(c *cli.Command, args []string, stdout io.Writer) {
+	c.BashComplete = func(ctx *cli.Context) { complete(ctx, args, stdout) }
 	for _, sub := range c.Subcommands {
-		withCompletion(e, sub)
+		withCompletion(sub, args, stdout)
 	}
 }
 
-// complete prints the candidates for the word after the command line
-// e.args holds (the word itself, when it starts with a dash).
-func (e *env) complete(c *cli.Context) {
-	args := slices.DeleteFunc(slices.Clone(e.args), func(a string) bool { return a == completionFlag })
+// complete prints to w the candidates for the word after the command line
+// (the word itself, when it starts with a dash).
+func complete(c *cli.Context, commandLine []string, w io.Writer) {
+	args := slices.DeleteFunc(slices.Clone(commandLine), func(a string) bool { return a == completionFlag })
 	name := strings.TrimPrefix(c.Command.HelpName, "scim-migrate ")
 	last := ""
 	if len(args) > 0 {
@@ -50,7 +52,7 @@ func (e *env) complete(c *cli.Context) {
 	}
 	if f := findFlag(c.Command, last); f != nil {
 		if tv, ok := f.(cli.DocGenerationFlag); ok && tv.TakesValue() {
-			e.printWords(valuesOf(name, f.Names()[0]))
+			printWords(w, valuesOf(name, f.Names()[0]))
 			return
 		}
 	}
@@ -62,11 +64,11 @@ func (e *env) complete(c *cli.Context) {
 				words = append(words, dashed(n))
 			}
 		}
-		e.printWords(words)
+		printWords(w, words)
 	case c.Command.Name == "completion":
-		e.printWords(flagValues["completion"])
+		printWords(w, flagValues["completion"])
 	default:
-		e.printWords(subcommandNames(c.Command))
+		printWords(w, subcommandNames(c.Command))
 	}
 }
 
@@ -81,9 +83,9 @@ func subcommandNames(c *cli.Command) []string {
 	return words
 }
 
-func (e *env) printWords(words []string) {
-	for _, w := range words {
-		fmt.Fprintln(e.stdout, w)
+func printWords(w io.Writer, words []string) {
+	for _, word := range words {
+		fmt.Fprintln(w, word)
 	}
 }
 

@@ -1,4 +1,4 @@
-package app
+package cliui
 
 import (
 	"testing"
@@ -28,8 +28,8 @@ func TestReadableDuration(t *testing.T) {
 		720 * time.Hour: "30d", 365 * day: "365d", 52 * week: "52w", 24 * time.Hour: "24h", 30 * time.Second: "30s",
 		90 * time.Minute: "1h30m", 0: "0",
 	} {
-		if got := readableDuration(d); got != want {
-			t.Errorf("readableDuration(%v) = %q, want %q", d, got, want)
+		if got := ReadableDuration(d); got != want {
+			t.Errorf("ReadableDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -1,8 +1,8 @@
-package app
+package cliui
 
 // examples are the EXAMPLES section of each command's help, by the command's
 // name under scim-migrate. Each line is at most 96 characters: help fits 100
-// columns (help_test.go).
+// columns (TestExamples_fit).
 var examples = map[string]string{
 	"validate": `
 # Check a manifest before any request is sent:
