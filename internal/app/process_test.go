@@ -137,6 +137,7 @@ func TestCrash_killedRunIsRolledBackExactly(t *testing.T) {
 			h.waitWrites(at)
 			_ = cmd.Process.Kill() // SIGKILL: no chance to finish anything
 			_ = cmd.Wait()
+			h.tenant.Settle() // the write in flight lands before the tenant is read
 			if got := h.tenant.Stats().Count(emulator.KindSCIMUpdate); got >= 40 {
 				t.Skipf("the run finished (%d writes) before it was killed; nothing was tested", got)
 			}
@@ -210,6 +211,7 @@ func TestLock_overlappingRunIsRefusedAtOnce(t *testing.T) {
 	// A killed run's lock is taken over.
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
+	h.tenant.Settle()
 	r = h.expect(h.run("rollback", "--report", h.path("b.jsonl"), "--from", h.path("first.jsonl")), 0)
 	if !strings.Contains(r.stderr, "took over the lock") {
 		t.Fatalf("no warning about the taken-over lock:\n%s", r)

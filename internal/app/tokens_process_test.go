@@ -41,6 +41,7 @@ func TestCrash_killedTokenIssueIsRolledBack(t *testing.T) {
 	}
 	proc.Store(cmd.Process)
 	_ = cmd.Wait()
+	h.tenant.Settle() // the sixth issue, and any other in flight, has taken effect
 	h.tenant.SetWriteHook(nil)
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a killed run cannot have written the handoff file")

@@ -39,6 +39,8 @@ type Tenant struct {
 	ctl   controls
 	rec   recorder
 	hooks hooks
+	// busy counts the requests being answered (Settle).
+	busy inFlight
 }
 
 // New returns an empty tenant configured by opts.
@@ -81,6 +83,8 @@ func (t *Tenant) Handler() http.Handler {
 }
 
 func (t *Tenant) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	t.busy.begin()
+	defer t.busy.end()
 	path := r.URL.EscapedPath()
 	switch {
 	case path == "/oauth/token":
