@@ -114,7 +114,7 @@ func tenantFlags() []cli.Flag {
 		&cli.StringFlag{Name: "config", Usage: "the tenants file at `PATH` (default: scim-migrate/tenants.yaml in the user's config directory)"},
 		&cli.StringFlag{Name: "audience", EnvVars: []string{"AUTH0_AUDIENCE"}, Usage: "Management API audience (default https://<domain>/api/v2/)"},
 		&cli.StringFlag{Name: "token-file", Usage: "read a Management API access token from the file at `PATH` instead of using client credentials (AUTH0_API_TOKEN works too); secrets are never flag values"},
-		&cli.StringFlag{Name: "rps", Value: rpsAuto, EnvVars: []string{"SCIM_MIGRATE_RPS"}, Usage: "requests per second to the Tenant: auto learns the pace from the tenant's rate-limit answers; a number is a ceiling the learned pace never exceeds"},
+		&cli.StringFlag{Name: "rps", Value: rpsAuto, EnvVars: []string{"SCIM_MIGRATE_RPS"}, Usage: "requests per second to the tenant: auto learns the pace from the tenant's rate-limit answers; a number is a ceiling the learned pace never exceeds"},
 		&cli.Float64Flag{Name: "reserve", Value: pacer.DefaultReserve, EnvVars: []string{"SCIM_MIGRATE_RESERVE"}, Usage: "share of the tenant's rate-limit bucket left unspent for its other clients (Actions, other automation), from 0 to 0.9"},
 		&cli.IntFlag{Name: "concurrency", Value: execute.DefaultConcurrency, EnvVars: []string{"SCIM_MIGRATE_CONCURRENCY"}, Usage: "connections worked on at once"},
 		&cli.IntFlag{Name: "max-retries", Value: auth0api.DefaultMaxRetries, EnvVars: []string{"SCIM_MIGRATE_MAX_RETRIES"}, Usage: "retries of a request answered 429, 5xx or lost on the network"},
@@ -253,7 +253,7 @@ func parseResultFormat(c *cli.Context, docs ...report.Document) (report.Format, 
 	}
 	f, err := report.ParseFormat(c.String("format"), doc)
 	if err != nil {
-		return f, &cliui.UsageError{Err: fmt.Errorf("--Format: %w%s", err, cliui.DidYouMean(c.String("format"), formatNames(doc)))}
+		return f, &cliui.UsageError{Err: fmt.Errorf("--format: %w%s", err, cliui.DidYouMean(c.String("format"), formatNames(doc)))}
 	}
 	return f, nil
 }
@@ -268,7 +268,7 @@ func outFlag(what string, doc report.Document) cli.Flag {
 
 // formatFlag is --format of a command that writes doc; the default is def.
 func formatFlag(def report.Format, doc report.Document, more string) cli.Flag {
-	return &cli.StringFlag{Name: "format", Value: string(def), Usage: "output Format: " + report.FormatHelp(doc) + more}
+	return &cli.StringFlag{Name: "format", Value: string(def), Usage: "output format: " + report.FormatHelp(doc) + more}
 }
 
 // formatNames are the names of doc's formats, for a suggestion.
@@ -296,7 +296,7 @@ func parseOutput(c *cli.Context, def report.Format, doc report.Document) (report
 	}
 	f, err := report.ParseFormat(cmp.Or(c.String("format"), string(def)), doc)
 	if err != nil {
-		return f, out, &cliui.UsageError{Err: fmt.Errorf("--Format: %w%s", err, cliui.DidYouMean(c.String("format"), formatNames(doc)))}
+		return f, out, &cliui.UsageError{Err: fmt.Errorf("--format: %w%s", err, cliui.DidYouMean(c.String("format"), formatNames(doc)))}
 	}
 	if out != "" && known && byExt != f && !c.IsSet("format") {
 		return f, out, &cliui.UsageError{Err: fmt.Errorf("--out %s names a %s file, which %s does not write: give --out a name ending in one of %s",
@@ -516,7 +516,7 @@ func (o *Apply) source(c *cli.Context) error {
 	case c.String("manifest") != "" || c.Args().Len() > 0:
 		return &cliui.UsageError{Err: errors.New("give either a manifest (-f) or --plan, not both")}
 	case o.CreateMissing:
-		return &cliui.UsageError{Err: errors.New("--create-missing applies to a Manifest: a saved plan creates what plan --create-missing put in it")}
+		return &cliui.UsageError{Err: errors.New("--create-missing applies to a manifest: a saved plan creates what plan --create-missing put in it")}
 	}
 	return nil
 }
@@ -565,7 +565,7 @@ type Export struct {
 func ExportFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "strategy", Usage: "export only connections of strategy `S` (samlp, oidc, okta or waad); repeat it, or separate with commas, for several"},
-		&cli.StringFlag{Name: "format", Value: string(report.FormatJSON), Usage: "manifest Format: " + report.FormatHelp(report.DocManifest)},
+		&cli.StringFlag{Name: "format", Value: string(report.FormatJSON), Usage: "manifest format: " + report.FormatHelp(report.DocManifest)},
 		&cli.StringFlag{Name: "key", Value: string(manifest.KeyByID), Usage: "name connections by id, or by name (portable to another tenant): id or name"},
 		outFlag("the manifest, instead of stdout,", report.DocManifest),
 	}, connectFlags()...)
@@ -628,7 +628,7 @@ type Report struct {
 func ReportFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
-		&cli.StringFlag{Name: "format", Usage: "output Format: " + report.FormatHelp(report.DocSaved) + " (default: text on a terminal, else html)"},
+		&cli.StringFlag{Name: "format", Usage: "output format: " + report.FormatHelp(report.DocSaved) + " (default: text on a terminal, else html)"},
 		outFlag("the rendering, instead of stdout,", report.DocSaved),
 	}, LogFlags()...)
 }

@@ -217,7 +217,7 @@ func parseIssuing(c *cli.Context, command string) (TokensIssue, error) {
 			return o, err
 		}
 	} else if c.IsSet("scopes") || c.IsSet("lifetime") {
-		return o, &cliui.UsageError{Err: errors.New("--plan issues with the saved plan's scopes and Lifetime: leave out --scopes and --lifetime")}
+		return o, &cliui.UsageError{Err: errors.New("--plan issues with the saved plan's scopes and lifetime: leave out --scopes and --lifetime")}
 	}
 	if err := o.checkHandoff(c.Bool("dry-run"), command); err != nil {
 		return o, err
@@ -261,13 +261,13 @@ func parseScopes(s string) ([]string, error) {
 		switch {
 		case v == "" || slices.Contains(out, v):
 		case !slices.Contains(scimtoken.KnownScopes, v):
-			return nil, &cliui.UsageError{Err: fmt.Errorf("--Scopes: unknown scope %q; give some of %s", v, strings.Join(scimtoken.KnownScopes, ", "))}
+			return nil, &cliui.UsageError{Err: fmt.Errorf("--scopes: unknown scope %q; give some of %s", v, strings.Join(scimtoken.KnownScopes, ", "))}
 		default:
 			out = append(out, v)
 		}
 	}
 	if len(out) == 0 {
-		return nil, &cliui.UsageError{Err: errors.New("--Scopes: give at least one scope, such as " + strings.Join(scimtoken.DefaultScopes, ","))}
+		return nil, &cliui.UsageError{Err: errors.New("--scopes: give at least one scope, such as " + strings.Join(scimtoken.DefaultScopes, ","))}
 	}
 	return out, nil
 }
