@@ -15,6 +15,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/urfave/cli/v2"
@@ -211,7 +212,7 @@ func newApp(e *env) *cli.App {
 			"compares it with the tenant and shows the difference (plan), writes the changes through a " +
 			"rate-limited worker pool (apply), recording each connection's state before the write in a " +
 			"report, so that rollback can undo the run.\n\n" + exitCodeHelp,
-		Writer:         cliui.HelpWriter(e.stdout, e.streams.Width, helpGroups()...),
+		Writer:         cliui.HelpWriter(e.stdout, e.streams.Width, options.HelpGroups()...),
 		ErrWriter:      e.stderr,
 		Reader:         e.streams.In,
 		ExitErrHandler: func(*cli.Context, error) {},
@@ -223,9 +224,9 @@ func newApp(e *env) *cli.App {
 			exportCommand(e),
 			tokensCommand(e),
 			reportCommand(e),
-			cliui.CompletionCommand(e.stdout, loggingFlags()),
-			cliui.VersionCommand(e.stdout, e.deps.Version, loggingFlags(), checkLogging),
-			cliui.ManCommand(e.stdout, loggingFlags()),
+			cliui.CompletionCommand(e.stdout, options.LogFlags()),
+			cliui.VersionCommand(e.stdout, e.deps.Version, options.LogFlags(), checkLogging),
+			cliui.ManCommand(e.stdout, options.LogFlags()),
 		},
 	}
 	cliui.Setup(app, e.args, e.stdout)

@@ -7,6 +7,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/filekind"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
@@ -18,20 +19,20 @@ func applyCommand(e *env) *cli.Command {
 		Name:      "apply",
 		Usage:     "plan, then write the changes (or apply a plan saved by plan --out)",
 		ArgsUsage: "[MANIFEST]",
-		Flags:     applyFlags(),
-		Action:    actionDoc(parseApply, e.apply),
+		Flags:     options.ApplyFlags(),
+		Action:    actionDoc(options.ParseApply, e.apply),
 	}
 }
 
 // apply returns its run's document.
-func (e *env) apply(ctx context.Context, o applyOptions) (resultDoc, error) {
-	doc := report.NewRunResult("apply", o.dryRun)
+func (e *env) apply(ctx context.Context, o options.Apply) (resultDoc, error) {
+	doc := report.NewRunResult("apply", o.DryRun)
 	err := e.applyRun(ctx, o, doc)
-	return runResult(doc, o.writeOptions), err
+	return runResult(doc, o.Write), err
 }
 
-func (e *env) applyRun(ctx context.Context, o applyOptions, doc *report.RunResult) error {
-	s, err := e.startWriting("apply", o.writeOptions, o.connectOptions, doc)
+func (e *env) applyRun(ctx context.Context, o options.Apply, doc *report.RunResult) error {
+	s, err := e.startWriting("apply", o.Write, o.Connect, doc)
 	if err != nil {
 		return err
 	}
@@ -43,21 +44,21 @@ func (e *env) applyRun(ctx context.Context, o applyOptions, doc *report.RunResul
 	}
 	doc.Planned(p)
 	tasks := execute.Tasks(p)
-	if err := e.preview(s.connected, p, o.writeOptions); err != nil || o.dryRun {
+	if err := e.preview(s.connected, p, o.Write); err != nil || o.DryRun {
 		return err
 	}
 	if err := s.confirm.Ask(fmt.Sprintf("Write %s on tenant %s?", plural(execute.Writes(tasks), "SCIM configuration"), s.Tenant()), execute.Writes(tasks)); err != nil {
 		return err
 	}
-	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.planFile}
-	return e.runTasks(ctx, s.connected, s.ConfigRun(h, tasks, o.reports(), o.force), o.writeOptions, doc, "")
+	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.PlanFile}
+	return e.runTasks(ctx, s.connected, s.ConfigRun(h, tasks, reportsOf(o.Write), o.Force), o.Write, doc, "")
 }
 
 // preview shows the plan about to be applied on stdout, unless --quiet or
 // --format json (a dry run shows it always: it is all a dry run does, and
 // with --format json its counts are in the JSON document).
-func (e *env) preview(s *connected, p *plan.Plan, o writeOptions) error {
-	if o.format == report.FormatJSON || (s.opts.quiet && !o.dryRun) {
+func (e *env) preview(s *connected, p *plan.Plan, o options.Write) error {
+	if o.Format == report.FormatJSON || (s.opts.Quiet && !o.DryRun) {
 		logWarnings(s, p)
 		s.Logger.Info("plan", "create", p.Summary.Create, "update", p.Summary.Update, "delete", p.Summary.Delete,
 			"unchanged", p.Summary.Unchanged, "missing", p.Summary.Missing, "conflict", p.Summary.Conflict,
@@ -69,20 +70,20 @@ func (e *env) preview(s *connected, p *plan.Plan, o writeOptions) error {
 
 // applyPlan makes the plan (from the manifest, or read from the saved file)
 // and checks it against the live state read just now.
-func (e *env) applyPlan(ctx context.Context, s *connected, o applyOptions) (*plan.Plan, error) {
-	if o.planFile == "" {
-		m, err := e.readManifest(o.manifest)
+func (e *env) applyPlan(ctx context.Context, s *connected, o options.Apply) (*plan.Plan, error) {
+	if o.PlanFile == "" {
+		m, err := e.readManifest(o.Manifest)
 		if err != nil {
 			return nil, err
 		}
-		return s.ApplyPlan(ctx, m, o.createMissing)
+		return s.ApplyPlan(ctx, m, o.CreateMissing)
 	}
-	p, err := plan.ReadPlanFile(o.planFile)
+	p, err := plan.ReadPlanFile(o.PlanFile)
 	if err != nil {
-		if wrong := wrongKind(o.planFile, "--plan", filekind.Plan); wrong != nil {
+		if wrong := wrongKind(o.PlanFile, "--plan", filekind.Plan); wrong != nil {
 			return nil, wrong
 		}
 		return nil, err
 	}
-	return s.RecheckSaved(ctx, p, o.planFile, o.maxPlanAge, o.force)
+	return s.RecheckSaved(ctx, p, o.PlanFile, o.MaxPlanAge, o.Force)
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/scim-migrate/scim-migrate/internal/console"
-	"github.com/scim-migrate/scim-migrate/internal/report"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/session"
 	"github.com/urfave/cli/v2"
 )
@@ -16,21 +16,17 @@ func exportCommand(e *env) *cli.Command {
 		Description: "The manifest gives each connection its whole live configuration (replace mode), sorted, so that two exports " +
 			"of the same tenant are identical and diff well. With --key name it can be applied to another tenant, " +
 			"where connection ids differ.",
-		Flags:  exportFlags(),
-		Action: action(parseExport, e.export),
+		Flags:  options.ExportFlags(),
+		Action: action(options.ParseExport, e.export),
 	}
 }
 
-func (e *env) export(ctx context.Context, o exportOptions) error {
-	s, err := e.connect(o.connectOptions)
+func (e *env) export(ctx context.Context, o options.Export) error {
+	s, err := e.connect(o.Connect)
 	if err != nil {
 		return err
 	}
 	ctx = console.ReadOnlyContext(ctx, e.deps.Stop)
-	req := session.ExportRequest{Strategies: o.strategies, Key: o.key, Format: o.format, Out: o.out}
+	req := session.ExportRequest{Strategies: o.Strategies, Key: o.Key, Format: o.Format, Out: o.Out}
 	return console.Interrupted(ctx, s.Export(ctx, req, e.stdout), e.stage.Load())
 }
-
-// isInteropFormat reports whether an export format writes another tool's
-// files rather than a manifest.
-func isInteropFormat(format report.Format) bool { return session.IsInteropFormat(format) }

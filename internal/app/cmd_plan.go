@@ -9,6 +9,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/console"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
@@ -19,18 +20,18 @@ func validateCommand(e *env) *cli.Command {
 		Name:      "validate",
 		Usage:     "check a manifest offline (sends nothing); -f - reads it from standard input",
 		ArgsUsage: "[MANIFEST]",
-		Flags:     validateFlags(),
-		Action:    actionDoc(parseValidate, e.validate),
+		Flags:     options.ValidateFlags(),
+		Action:    actionDoc(options.ParseValidate, e.validate),
 	}
 }
 
 // validate returns, with --format json, its document of the problems.
-func (e *env) validate(_ context.Context, o validateOptions) (resultDoc, error) {
-	m, err := e.readManifest(o.manifest)
-	if o.format == report.FormatJSON {
-		name := o.manifest
-		if isStdin(name) {
-			name = stdinName
+func (e *env) validate(_ context.Context, o options.Validate) (resultDoc, error) {
+	m, err := e.readManifest(o.Manifest)
+	if o.Format == report.FormatJSON {
+		name := o.Manifest
+		if options.IsStdin(name) {
+			name = options.StdinName
 		}
 		return docFunc(func(int, error) any { return report.Validated(name, err) }), err
 	}
@@ -50,22 +51,22 @@ func planCommand(e *env) *cli.Command {
 		Name:      "plan",
 		Usage:     "read the live state and print the diff (writes nothing to the tenant)",
 		ArgsUsage: "[MANIFEST]",
-		Flags:     planFlags(),
-		Action:    action(parsePlan, e.plan),
+		Flags:     options.PlanFlags(),
+		Action:    action(options.ParsePlan, e.plan),
 	}
 }
 
-func (e *env) plan(ctx context.Context, o planOptions) error {
-	m, err := e.readManifest(o.manifest)
+func (e *env) plan(ctx context.Context, o options.Plan) error {
+	m, err := e.readManifest(o.Manifest)
 	if err != nil {
 		return err
 	}
-	s, err := e.connect(o.connectOptions)
+	s, err := e.connect(o.Connect)
 	if err != nil {
 		return err
 	}
 	ctx = console.ReadOnlyContext(ctx, e.deps.Stop)
-	p, _, err := s.Plan(ctx, m, o.createMissing)
+	p, _, err := s.Plan(ctx, m, o.CreateMissing)
 	if err != nil {
 		return console.Interrupted(ctx, err, e.stage.Load())
 	}
@@ -75,7 +76,7 @@ func (e *env) plan(ctx context.Context, o planOptions) error {
 	if !shownAsText(o) {
 		logWarnings(s, p)
 	}
-	if o.detailedExitcode && p.Summary.Differs() {
+	if o.DetailedExitcode && p.Summary.Differs() {
 		return errPlanHasChanges
 	}
 	return nil
@@ -83,11 +84,11 @@ func (e *env) plan(ctx context.Context, o planOptions) error {
 
 // shownAsText says whether plan shows the plan as text on stdout, where its
 // warnings are: they are then not logged too.
-func shownAsText(o planOptions) bool {
-	if o.out != "" {
-		return !o.quiet
+func shownAsText(o options.Plan) bool {
+	if o.Out != "" {
+		return !o.Quiet
 	}
-	return o.format == report.FormatText
+	return o.Format == report.FormatText
 }
 
 // logWarnings logs the plan's warnings, for a command that does not show
@@ -101,23 +102,23 @@ func logWarnings(s *connected, p *plan.Plan) {
 // writePlan renders the plan in its format on stdout, or into --out; with
 // --out, stdout still shows the plan as text for review (as terraform plan
 // -out does), unless --quiet.
-func (e *env) writePlan(s *connected, p *plan.Plan, o planOptions) error {
-	if o.out == "" {
-		return report.RenderPlan(e.stdout, p, o.format, e.style())
+func (e *env) writePlan(s *connected, p *plan.Plan, o options.Plan) error {
+	if o.Out == "" {
+		return report.RenderPlan(e.stdout, p, o.Format, e.style())
 	}
 	var b bytes.Buffer
-	if err := report.RenderPlan(&b, p, o.format, report.Style{}); err != nil {
+	if err := report.RenderPlan(&b, p, o.Format, report.Style{}); err != nil {
 		return err
 	}
-	if err := fileutil.WriteAtomic(o.out, b.Bytes()); err != nil {
+	if err := fileutil.WriteAtomic(o.Out, b.Bytes()); err != nil {
 		return fmt.Errorf("save the plan: %w", err)
 	}
-	if !s.opts.quiet {
+	if !s.opts.Quiet {
 		if err := report.RenderPlan(e.stdout, p, report.FormatText, e.style()); err != nil {
 			return err
 		}
 	}
-	e.saidSaved(o.out, o.format)
+	e.saidSaved(o.Out, o.Format)
 	return nil
 }
 

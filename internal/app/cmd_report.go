@@ -7,6 +7,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
@@ -21,29 +22,29 @@ func reportCommand(e *env) *cli.Command {
 			"not by name) and renders it: text for a terminal (as terraform show does), the audit view as a single " +
 			"HTML page that makes no network request, markdown for a ticket, or CSV for a spreadsheet (one row per connection).",
 		ArgsUsage: "[PLAN_OR_REPORT]",
-		Flags:     reportFlags(),
-		Action:    action(parseReport, e.report),
+		Flags:     options.ReportFlags(),
+		Action:    action(options.ParseReport, e.report),
 	}
 }
 
-func (e *env) report(_ context.Context, o reportOptions) error {
-	if !o.formatGiven && o.out == "" && e.streams.OutTerminal {
-		o.format = report.FormatText
+func (e *env) report(_ context.Context, o options.Report) error {
+	if !o.FormatGiven && o.Out == "" && e.streams.OutTerminal {
+		o.Format = report.FormatText
 	}
-	if err := e.noHTMLOnTerminal(o.format, o.out, "the audit view", "scim-migrate report"); err != nil {
+	if err := e.noHTMLOnTerminal(o.Format, o.Out, "the audit view", "scim-migrate report"); err != nil {
 		return err
 	}
 	// A run report may be larger than a plan; the larger limit covers both.
-	data, err := fileutil.ReadLimited(o.from, max(runlog.MaxReportBytes, plan.MaxPlanBytes))
+	data, err := fileutil.ReadLimited(o.From, max(runlog.MaxReportBytes, plan.MaxPlanBytes))
 	if err != nil {
 		return fmt.Errorf("read the plan or report: %w", err)
 	}
 	var out bytes.Buffer
-	if err := report.RenderSaved(&out, data, o.from, o.format); err != nil {
-		return fmt.Errorf("%s: %w", o.from, err)
+	if err := report.RenderSaved(&out, data, o.From, o.Format); err != nil {
+		return fmt.Errorf("%s: %w", o.From, err)
 	}
-	return e.writeRendering(o.out, out.Bytes(), "the report", func(path string) {
-		if !o.quiet {
+	return e.writeRendering(o.Out, out.Bytes(), "the report", func(path string) {
+		if !o.Quiet {
 			fmt.Fprintf(e.stderr, "Wrote %s\n", path)
 		}
 	})

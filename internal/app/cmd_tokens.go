@@ -7,6 +7,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/console"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
@@ -27,36 +28,36 @@ func tokensCommand(e *env) *cli.Command {
 			{
 				Name:   "audit",
 				Usage:  "list the selected connections' SCIM tokens and flag expired, expiring and never-used ones (writes nothing)",
-				Flags:  tokensAuditFlags(),
-				Action: action(parseTokensAudit, e.tokensAudit),
+				Flags:  options.TokensAuditFlags(),
+				Action: action(options.ParseTokensAudit, e.tokensAudit),
 			},
 			{
 				Name:   "issue",
 				Usage:  "issue one SCIM token per selected connection, written only to the handoff file --out",
-				Flags:  tokensIssueFlags(),
-				Action: actionDoc(parseTokensIssue, e.tokensIssue),
+				Flags:  options.TokensIssueFlags(),
+				Action: actionDoc(options.ParseTokensIssue, e.tokensIssue),
 			},
 			{
 				Name:   "revoke",
 				Usage:  "revoke SCIM tokens: the expired, the older than a duration, all but the newest, or those of a handoff file or report",
-				Flags:  tokensRevokeFlags(),
-				Action: actionDoc(parseTokensRevoke, e.tokensRevoke),
+				Flags:  options.TokensRevokeFlags(),
+				Action: actionDoc(options.ParseTokensRevoke, e.tokensRevoke),
 			},
 			tokensRotateCommand(e),
 		},
 	}
 }
 
-func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
-	if err := e.noHTMLOnTerminal(o.format, o.out, "the audit", "scim-migrate tokens audit"); err != nil {
+func (e *env) tokensAudit(ctx context.Context, o options.TokensAudit) error {
+	if err := e.noHTMLOnTerminal(o.Format, o.Out, "the audit", "scim-migrate tokens audit"); err != nil {
 		return err
 	}
-	s, err := e.connect(o.connectOptions)
+	s, err := e.connect(o.Connect)
 	if err != nil {
 		return err
 	}
 	ctx = console.ReadOnlyContext(ctx, e.deps.Stop)
-	sel, err := e.selection(o.tokenSelection)
+	sel, err := e.selection(o.TokenSelection)
 	if err != nil {
 		return err
 	}
@@ -65,9 +66,9 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 		return console.Interrupted(ctx, err, e.stage.Load())
 	}
 	now := e.deps.Now()
-	a := &scimtoken.Audit{Tenant: s.Tenant(), AuditedAt: now.UTC(), Within: o.within, WithinText: cliui.ReadableDuration(o.within)}
+	a := &scimtoken.Audit{Tenant: s.Tenant(), AuditedAt: now.UTC(), Within: o.Within, WithinText: cliui.ReadableDuration(o.Within)}
 	prog := e.auditProgress(s, targets)
-	conns, err := s.Audit(ctx, targets, now, o.within, prog)
+	conns, err := s.Audit(ctx, targets, now, o.Within, prog)
 	prog.Close()
 	if err != nil {
 		return console.Interrupted(ctx, err, e.stage.Load())
@@ -77,15 +78,15 @@ func (e *env) tokensAudit(ctx context.Context, o tokensAuditOptions) error {
 	}
 	s.Logger.Info("audit ready", "connections", a.Counts.Connections, "tokens", a.Counts.Tokens, "requests", s.Requests())
 	var b bytes.Buffer
-	if err := report.RenderAudit(&b, a, o.format, e.outStyle(o.out)); err != nil {
+	if err := report.RenderAudit(&b, a, o.Format, e.outStyle(o.Out)); err != nil {
 		return err
 	}
 	// Said in the log, which --quiet keeps quiet, for cron.
 	wrote := func(path string) { s.Logger.Info("audit written", "path", path) }
-	if err := e.writeRendering(o.out, b.Bytes(), "the audit", wrote); err != nil {
+	if err := e.writeRendering(o.Out, b.Bytes(), "the audit", wrote); err != nil {
 		return err
 	}
-	return auditOutcome(a, o.detailedExitcode)
+	return auditOutcome(a, o.DetailedExitcode)
 }
 
 // auditVerb names the audit in its progress.

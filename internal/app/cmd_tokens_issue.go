@@ -10,6 +10,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
@@ -17,25 +18,25 @@ import (
 )
 
 // tokensIssue gives each selected connection a new token (tokenplan.Issue).
-func (e *env) tokensIssue(ctx context.Context, o tokensIssueOptions) (resultDoc, error) {
-	doc := report.NewRunResult("tokens issue", o.dryRun)
+func (e *env) tokensIssue(ctx context.Context, o options.TokensIssue) (resultDoc, error) {
+	doc := report.NewRunResult("tokens issue", o.DryRun)
 	err := e.tokensIssueRun(ctx, o, doc)
-	return runResult(doc, o.writeOptions), err
+	return runResult(doc, o.Write), err
 }
 
-func (e *env) tokensIssueRun(ctx context.Context, o tokensIssueOptions, doc *report.RunResult) error {
+func (e *env) tokensIssueRun(ctx context.Context, o options.TokensIssue, doc *report.RunResult) error {
 	w, err := e.startIssuing("tokens issue", o, doc)
 	if err != nil {
 		return err
 	}
 	defer w.release()
-	return e.runTokenCommand(ctx, w, tokenCommand{name: "tokens issue", kind: runlog.KindTokenIssue, write: o.writeOptions,
-		plans: o.tokenPlanOptions, handoff: o.handoff, done: "issued",
+	return e.runTokenCommand(ctx, w, tokenCommand{name: "tokens issue", kind: runlog.KindTokenIssue, write: o.Write,
+		plans: o.TokenPlan, handoff: o.Handoff, done: "issued",
 		question: func(p *tokenplan.Plan) string {
-			return fmt.Sprintf("Issue %s on tenant %s, written to %s only?", plural(p.Writes(), "SCIM token"), p.Tenant, o.handoff)
+			return fmt.Sprintf("Issue %s on tenant %s, written to %s only?", plural(p.Writes(), "SCIM token"), p.Tenant, o.Handoff)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
-			sel, err := e.selection(o.tokenSelection)
+			sel, err := e.selection(o.TokenSelection)
 			if err != nil {
 				return nil, err
 			}
@@ -43,28 +44,29 @@ func (e *env) tokensIssueRun(ctx context.Context, o tokensIssueOptions, doc *rep
 			if err != nil {
 				return nil, err
 			}
-			return tokenplan.Issue(targets, o.request(), w.TokenMeta()), nil
+			return tokenplan.Issue(targets, issueRequest(o), w.TokenMeta()), nil
 		},
 	}, doc)
 }
 
 // startIssuing checks the handoff file, then starts a command that issues
 // tokens (tokens issue, tokens rotate).
-func (e *env) startIssuing(command string, o tokensIssueOptions, doc *report.RunResult) (*writing, error) {
-	if o.handoff != "" {
-		if err := checkHandoffPath(o.handoff, o.force, command); err != nil {
+func (e *env) startIssuing(command string, o options.TokensIssue, doc *report.RunResult) (*writing, error) {
+	if o.Handoff != "" {
+		if err := checkHandoffPath(o.Handoff, o.Force, command); err != nil {
 			return nil, err
 		}
 	}
-	w, err := e.startWriting(command, o.writeOptions, o.connectOptions, doc)
-	if err == nil && o.lifetime == 0 && o.planFile == "" {
+	w, err := e.startWriting(command, o.Write, o.Connect, doc)
+	if err == nil && o.Lifetime == 0 && o.PlanFile == "" {
 		w.Logger.Warn("--lifetime 0: the tokens never expire; anyone who gets the handoff file can provision users into these connections until the tokens are revoked")
 	}
 	return w, err
 }
 
-func (o tokensIssueOptions) request() tokenplan.Request {
-	return tokenplan.Request{Scopes: o.scopes, Lifetime: o.lifetime}
+// issueRequest is what tokens issue and rotate ask of each new token.
+func issueRequest(o options.TokensIssue) tokenplan.Request {
+	return tokenplan.Request{Scopes: o.Scopes, Lifetime: o.Lifetime}
 }
 
 // checkHandoffPath refuses, before anything is sent, a handoff file that

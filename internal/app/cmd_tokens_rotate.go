@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
@@ -17,31 +18,31 @@ func tokensRotateCommand(e *env) *cli.Command {
 		Name: "rotate",
 		Usage: "give each selected connection a new SCIM token, written only to the handoff file --out; " +
 			"where it holds the maximum of 2 the older is revoked first, and the other stays valid",
-		Flags:  tokensIssueFlags(),
-		Action: actionDoc(func(c *cli.Context) (tokensIssueOptions, error) { return parseIssuing(c, "tokens rotate") }, e.tokensRotate),
+		Flags:  options.TokensIssueFlags(),
+		Action: actionDoc(options.ParseTokensRotate, e.tokensRotate),
 	}
 }
 
-func (e *env) tokensRotate(ctx context.Context, o tokensIssueOptions) (resultDoc, error) {
-	doc := report.NewRunResult("tokens rotate", o.dryRun)
+func (e *env) tokensRotate(ctx context.Context, o options.TokensIssue) (resultDoc, error) {
+	doc := report.NewRunResult("tokens rotate", o.DryRun)
 	err := e.tokensRotateRun(ctx, o, doc)
-	return runResult(doc, o.writeOptions), err
+	return runResult(doc, o.Write), err
 }
 
-func (e *env) tokensRotateRun(ctx context.Context, o tokensIssueOptions, doc *report.RunResult) error {
+func (e *env) tokensRotateRun(ctx context.Context, o options.TokensIssue, doc *report.RunResult) error {
 	w, err := e.startIssuing("tokens rotate", o, doc)
 	if err != nil {
 		return err
 	}
 	defer w.release()
-	return e.runTokenCommand(ctx, w, tokenCommand{name: "tokens rotate", kind: runlog.KindTokenRotate, write: o.writeOptions,
-		plans: o.tokenPlanOptions, handoff: o.handoff, done: "rotated",
+	return e.runTokenCommand(ctx, w, tokenCommand{name: "tokens rotate", kind: runlog.KindTokenRotate, write: o.Write,
+		plans: o.TokenPlan, handoff: o.Handoff, done: "rotated",
 		question: func(p *tokenplan.Plan) string {
 			return fmt.Sprintf("Rotate the SCIM tokens of %s on tenant %s (the older revoked where 2 are held; a revoked token cannot be restored), the new ones written to %s only?",
-				plural(p.Writes(), "connection"), p.Tenant, o.handoff)
+				plural(p.Writes(), "connection"), p.Tenant, o.Handoff)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
-			sel, err := e.selection(o.tokenSelection)
+			sel, err := e.selection(o.TokenSelection)
 			if err != nil {
 				return nil, err
 			}
@@ -49,7 +50,7 @@ func (e *env) tokensRotateRun(ctx context.Context, o tokensIssueOptions, doc *re
 			if err != nil {
 				return nil, err
 			}
-			return tokenplan.Rotate(targets, held, o.request(), w.TokenMeta()), nil
+			return tokenplan.Rotate(targets, held, issueRequest(o), w.TokenMeta()), nil
 		},
 	}, doc)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/console"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 )
 
@@ -13,8 +14,8 @@ import (
 // is refused at once, as Terraform and gh refuse, instead of writing
 // unasked from cron. The confirmation is nil when nothing is to be asked
 // (--yes, --dry-run).
-func (e *env) needConfirmation(command string, o writeOptions) (*console.Confirmation, error) {
-	if o.yes || o.dryRun {
+func (e *env) needConfirmation(command string, o options.Write) (*console.Confirmation, error) {
+	if o.Yes || o.DryRun {
 		return nil, nil
 	}
 	tty, err := e.deps.OpenTerminal()
@@ -39,7 +40,7 @@ type writing struct {
 // startWriting prepares a command that writes, before anything is sent: it
 // opens the terminal to ask on (refusing at once without one and without
 // --yes), connects, and takes the tenant's lock unless --dry-run.
-func (e *env) startWriting(command string, w writeOptions, c connectOptions, doc *report.RunResult) (*writing, error) {
+func (e *env) startWriting(command string, w options.Write, c options.Connect, doc *report.RunResult) (*writing, error) {
 	confirm, err := e.needConfirmation(command, w)
 	if err != nil {
 		return nil, err
@@ -51,7 +52,7 @@ func (e *env) startWriting(command string, w writeOptions, c connectOptions, doc
 	}
 	doc.Tenant = s.Tenant()
 	release := confirm.Close
-	if !w.dryRun {
+	if !w.DryRun {
 		e.stage.Store(console.StageBeforeWrite)
 		lock, err := s.Lock(command)
 		if err != nil {

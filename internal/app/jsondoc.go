@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/scim-migrate/scim-migrate/internal/cliui"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
 )
@@ -22,7 +23,7 @@ var docCommands = map[string]bool{
 func failureDoc(app *cli.App, args []string, getenv func(string) string, code int, err error) any {
 	command := cliui.CommandOf(args)
 	asked := cliui.JSONFormatAsked(app, args) ||
-		resultFormatCommands[command] && !cliui.FormatOnCommandLine(args) && isJSON(getenv(formatEnv))
+		resultFormatCommands[command] && !cliui.FormatOnCommandLine(args) && isJSON(getenv(options.FormatEnv))
 	if silent(err) || !docCommands[command] || !asked {
 		return nil
 	}

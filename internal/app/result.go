@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/urfave/cli/v2"
 )
@@ -60,8 +61,8 @@ func actionDoc[O any](parse func(*cli.Context) (O, error), run func(context.Cont
 
 // runResult is a writing run's result document when --format json asks
 // for one, whatever happened in between; nil otherwise.
-func runResult(d *report.RunResult, o writeOptions) resultDoc {
-	if o.format != report.FormatJSON {
+func runResult(d *report.RunResult, o options.Write) resultDoc {
+	if o.Format != report.FormatJSON {
 		return nil
 	}
 	return docFunc(func(code int, err error) any { return d.Complete(code, errorMessage(err)) })

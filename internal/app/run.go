@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/scim-migrate/scim-migrate/internal/console"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/session"
@@ -15,16 +16,16 @@ import (
 // engine and ends the run; the command shows where the report is, the
 // progress and the one-line result (done: its word for a write made,
 // "applied" if empty), fills its document and returns the outcome.
-func (e *env) runTasks(ctx context.Context, s *connected, spec session.RunSpec, o writeOptions, doc *report.RunResult, done string) error {
+func (e *env) runTasks(ctx context.Context, s *connected, spec session.RunSpec, o options.Write, doc *report.RunResult, done string) error {
 	run, err := s.Begin(spec)
 	if err != nil {
 		return err
 	}
 	defer run.Close()
 	switch {
-	case s.opts.jsonLogs():
+	case s.opts.JSONLogs():
 		s.Logger.Info("report started", "path", run.Path)
-	case !s.opts.quiet:
+	case !s.opts.Quiet:
 		fmt.Fprintf(e.stderr, "Report: %s\n", run.Path)
 	}
 	prog := console.NewProgress(console.ProgressSpec{Total: spec.Tasks, Checks: checkSet(spec.Checks), Verb: spec.Header.Command,
@@ -37,7 +38,7 @@ func (e *env) runTasks(ctx context.Context, s *connected, spec session.RunSpec, 
 		doc.Handoff = sum.Handoff.Path
 	}
 	doc.Ran(out, run.Path, run.Start, e.deps.Now())
-	if o.format != report.FormatJSON {
+	if o.Format != report.FormatJSON {
 		e.printRunSummary(spec.Header.Command, cmp.Or(done, "applied"), out.Counts, run.Path)
 	}
 	return session.Outcome(out, run.Path)
@@ -74,6 +75,6 @@ func plural(n int, noun string) string {
 
 // progressBar says whether progress is drawn as a bar: only for a person
 // watching a terminal, never in quiet mode or in JSON logs.
-func (e *env) progressBar(o connectOptions) bool {
-	return e.streams.ErrTerminal && !o.quiet && !o.jsonLogs()
+func (e *env) progressBar(o options.Connect) bool {
+	return e.streams.ErrTerminal && !o.Quiet && !o.JSONLogs()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/scim-migrate/scim-migrate/internal/cliui"
+	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/urfave/cli/v2"
 )
 
@@ -27,24 +28,9 @@ func usageHint(err error) string {
 	return ""
 }
 
-// helpGroups are the headings a command's flags are grouped under in its
-// help, after its own: the tenant's, then logging and output.
-func helpGroups() []cliui.FlagGroup {
-	return []cliui.FlagGroup{
-		{Heading: "TENANT OPTIONS", Flags: tenantFlags()},
-		{Heading: "LOGGING AND OUTPUT OPTIONS", Flags: loggingFlags()},
-	}
-}
-
 // checkLogging refuses the mistakes of the logging and output flags of a
 // command that reads no other (version).
 func checkLogging(c *cli.Context) error {
-	_, err := parseLogging(c)
+	_, err := options.ParseLog(c)
 	return withHint(err, c)
 }
-
-// stdinName names the manifest read from standard input (-f -) in problems.
-const stdinName = "stdin"
-
-// isStdin reports whether a file argument means standard input.
-func isStdin(path string) bool { return path == "-" }

@@ -192,6 +192,12 @@ func ForTerminal(f Format) bool {
 	return r != nil && r.terminal
 }
 
+// IsInterop reports whether an export format writes another tool's files
+// (Deploy CLI, Terraform) rather than a manifest.
+func IsInterop(f Format) bool {
+	return f == FormatDeployYAML || f == FormatDeployDir || f == FormatTerraform
+}
+
 // ParseFormat turns a flag value into one of doc's formats. Case and
 // surrounding spaces are ignored because a user typing JSON means json. The
 // error lists what is allowed, so the user can fix the flag without reading

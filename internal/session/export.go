@@ -16,12 +16,6 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
-// IsInteropFormat reports whether an export format writes another tool's
-// files (from ExportConnections) rather than a manifest (from ExportEntries).
-func IsInteropFormat(format report.Format) bool {
-	return format == report.FormatDeployYAML || format == report.FormatDeployDir || format == report.FormatTerraform
-}
-
 // ExportRequest is what export is asked for.
 type ExportRequest struct {
 	Strategies []string
@@ -38,7 +32,9 @@ type ExportRequest struct {
 // file r.Out, so a failed export never leaves half a file where a good one
 // stood.
 func (s *Session) Export(ctx context.Context, r ExportRequest, stdout io.Writer) error {
-	interop := IsInteropFormat(r.Format)
+	// Another tool's files are written from the connections
+	// (ExportConnections), a manifest from its entries (ExportEntries).
+	interop := report.IsInterop(r.Format)
 	conns, err := s.Client.Export(ctx, auth0api.ExportOptions{
 		Strategies: r.Strategies, NeedNames: r.Key == manifest.KeyByName || interop,
 		NeedStrategies: interop, Concurrency: s.opts.Concurrency,

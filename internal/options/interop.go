@@ -1,4 +1,4 @@
-package app
+package options
 
 import (
 	"fmt"
@@ -16,22 +16,22 @@ import (
 // Deploy CLI or Terraform output, given by --format or by --out's extension
 // (.yaml/.yml, .tf). It reports false when they name a manifest format,
 // which parseOutput then reads.
-func parseInteropFormat(c *cli.Context, o *exportOptions) (bool, error) {
+func parseInteropFormat(c *cli.Context, o *Export) (bool, error) {
 	out := c.String("out")
 	ext := strings.ToLower(filepath.Ext(out))
 	format := report.Format(c.String("format"))
 	if byExt, ok := report.FormatOfExtension(ext); ok && !c.IsSet("format") {
 		format = byExt
 	}
-	if !isInteropFormat(format) {
+	if !report.IsInterop(format) {
 		return false, nil
 	}
-	o.format, o.out = format, out
+	o.Format, o.Out = format, out
 	if err := checkInteropOut(format, out, ext); err != nil {
 		return true, &cliui.UsageError{Err: err}
 	}
-	if format != report.FormatTerraform && c.IsSet("key") && o.key != manifest.KeyByName {
-		return true, &cliui.UsageError{Err: fmt.Errorf("--key %s: Deploy CLI files name connections by name (leave --key out)", o.key)}
+	if format != report.FormatTerraform && c.IsSet("key") && o.Key != manifest.KeyByName {
+		return true, &cliui.UsageError{Err: fmt.Errorf("--key %s: Deploy CLI files name connections by name (leave --key out)", o.Key)}
 	}
 	return true, nil
 }

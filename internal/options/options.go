@@ -1,4 +1,4 @@
-package app
+package options
 
 import (
 	"cmp"
@@ -24,48 +24,58 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// Each command's flags are read once, by its parse function, into its
-// options value, and checked there: the code that runs a command never reads
-// a flag, and a mistake on the command line is refused before anything is
-// read or sent. The parse functions are tested on their own (options_test.go).
-
 // rpsAuto is --rps's default: no ceiling, the pace is learned from the
 // tenant's answers.
 const rpsAuto = "auto"
 
-// connectOptions are the flags of every command that talks to a tenant.
-type connectOptions struct {
-	tenant      auth0api.TenantURL
-	audience    string
-	tokenFile   string
-	rps         float64 // 0: auto
-	reserve     float64
-	concurrency int
-	maxRetries  int
-	timeout     time.Duration
-	// named is the --tenant chosen from the tenants file, or nil.
-	named *tenantconfig.Tenant
-	logOptions
+// Connect are the flags of every command that talks to a tenant.
+type Connect struct {
+	Tenant      auth0api.TenantURL
+	Audience    string
+	TokenFile   string
+	RPS         float64 // 0: auto
+	Reserve     float64
+	Concurrency int
+	MaxRetries  int
+	Timeout     time.Duration
+	// Named is the --tenant chosen from the tenants file, or nil.
+	Named *tenantconfig.Tenant
+	Log
 }
 
-// logOptions are the logging and output flags every command takes, so that
+// Log are the logging and output flags every command takes, so that
 // one set of habits works everywhere (validate --log-format json, report
 // --quiet).
-type logOptions struct {
-	logFormat string
-	logLevel  slog.Level
-	// levelAsked says a level was asked for (--log-level, its variable,
+type Log struct {
+	LogFormat string
+	LogLevel  slog.Level
+	// LevelAsked says a level was asked for (--log-level, its variable,
 	// -v): on a terminal, the log is otherwise quiet (warnings and errors).
-	levelAsked bool
-	quiet      bool
-	noColor    bool
+	LevelAsked bool
+	Quiet      bool
+	NoColor    bool
 }
 
-// jsonLogs reports whether stderr carries JSON log lines.
-func (o *logOptions) jsonLogs() bool { return o.logFormat == "json" }
+// JSONLogs reports whether stderr carries JSON log lines.
+func (o *Log) JSONLogs() bool { return o.LogFormat == "json" }
 
-// loggingFlags are the logging and output flags of every command.
-func loggingFlags() []cli.Flag {
+// LevelFor is the level the run logs at. On a terminal the log is quiet
+// (warnings and errors) unless a level was asked for (-v, --log-level), as
+// terraform, gh and kubectl are; without one (cron, CI) it keeps its status
+// lines. --quiet keeps errors only.
+func (o *Log) LevelFor(terminal bool) slog.Level {
+	lvl := o.LogLevel
+	if terminal && !o.LevelAsked && !o.JSONLogs() {
+		lvl = max(lvl, slog.LevelWarn)
+	}
+	if o.Quiet {
+		lvl = max(lvl, slog.LevelError)
+	}
+	return lvl
+}
+
+// LogFlags are the logging and output flags of every command.
+func LogFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: []string{"SCIM_MIGRATE_LOG_FORMAT"}, Usage: "log format on stderr: text or json"},
 		&cli.StringFlag{Name: "log-level", Value: "info", EnvVars: []string{"SCIM_MIGRATE_LOG_LEVEL"},
@@ -76,21 +86,21 @@ func loggingFlags() []cli.Flag {
 	}
 }
 
-// parseLogging reads the logging and output flags.
-func parseLogging(c *cli.Context) (logOptions, error) {
-	o := logOptions{logFormat: c.String("log-format"), quiet: c.Bool("quiet"), noColor: c.Bool("no-color"),
-		levelAsked: c.IsSet("log-level") || c.Bool("verbose")}
+// ParseLog reads the logging and output flags.
+func ParseLog(c *cli.Context) (Log, error) {
+	o := Log{LogFormat: c.String("log-format"), Quiet: c.Bool("quiet"), NoColor: c.Bool("no-color"),
+		LevelAsked: c.IsSet("log-level") || c.Bool("verbose")}
 	level := c.String("log-level")
 	if c.Bool("verbose") && !c.IsSet("log-level") {
 		level = "info"
 	}
-	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
+	if err := o.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return o, &cliui.UsageError{Err: fmt.Errorf("--log-level %q: give debug, info, warn or error", level)}
 	}
-	if o.logFormat != "text" && o.logFormat != "json" {
-		return o, &cliui.UsageError{Err: fmt.Errorf("--log-format %q: give text or json", o.logFormat)}
+	if o.LogFormat != "text" && o.LogFormat != "json" {
+		return o, &cliui.UsageError{Err: fmt.Errorf("--log-format %q: give text or json", o.LogFormat)}
 	}
-	if o.quiet && c.Bool("verbose") {
+	if o.Quiet && c.Bool("verbose") {
 		return o, &cliui.UsageError{Err: errors.New("--quiet and --verbose ask for opposite things: give one")}
 	}
 	return o, nil
@@ -114,53 +124,71 @@ func tenantFlags() []cli.Flag {
 
 // connectFlags are the flags of every command that talks to a tenant: the
 // tenant's, then the logging and output flags.
-func connectFlags() []cli.Flag { return append(tenantFlags(), loggingFlags()...) }
+func connectFlags() []cli.Flag { return append(tenantFlags(), LogFlags()...) }
 
-func parseConnect(c *cli.Context) (connectOptions, error) {
-	o := connectOptions{
-		audience: c.String("audience"), tokenFile: c.String("token-file"), reserve: c.Float64("reserve"),
-		concurrency: c.Int("concurrency"), maxRetries: c.Int("max-retries"),
-		timeout: cliui.FlagDuration(c, "timeout"),
+// HelpGroups are the headings a command's flags are grouped under in its
+// help, after its own: the tenant's, then logging and output.
+func HelpGroups() []cliui.FlagGroup {
+	return []cliui.FlagGroup{
+		{Heading: "TENANT OPTIONS", Flags: tenantFlags()},
+		{Heading: "LOGGING AND OUTPUT OPTIONS", Flags: LogFlags()},
+	}
+}
+
+func parseConnect(c *cli.Context) (Connect, error) {
+	o := Connect{
+		Audience: c.String("audience"), TokenFile: c.String("token-file"), Reserve: c.Float64("reserve"),
+		Concurrency: c.Int("concurrency"), MaxRetries: c.Int("max-retries"),
+		Timeout: cliui.FlagDuration(c, "timeout"),
 	}
 	var err error
-	if o.rps, err = parseRPS(c.String("rps")); err != nil {
+	if o.RPS, err = parseRPS(c.String("rps")); err != nil {
 		return o, err
 	}
 	if err := o.checkLimits(); err != nil {
 		return o, err
 	}
-	if o.logOptions, err = parseLogging(c); err != nil {
+	if o.Log, err = ParseLog(c); err != nil {
 		return o, err
 	}
 	domain := c.String("domain")
-	if o.named, err = namedTenant(c); err != nil {
+	if o.Named, err = namedTenant(c); err != nil {
 		return o, err
 	}
-	if domain == "" && o.named != nil {
-		domain = o.named.Domain
+	if domain == "" && o.Named != nil {
+		domain = o.Named.Domain
 	}
-	if o.audience == "" && o.named != nil {
-		o.audience = o.named.Audience
+	if o.Audience == "" && o.Named != nil {
+		o.Audience = o.Named.Audience
 	}
-	if o.tenant, err = auth0api.ParseDomain(domain); err != nil {
+	if o.Tenant, err = auth0api.ParseDomain(domain); err != nil {
 		return o, &cliui.UsageError{Err: err}
 	}
 	return o, nil
 }
 
 // checkLimits refuses values that cannot work.
-func (o *connectOptions) checkLimits() error {
+func (o *Connect) checkLimits() error {
 	switch {
-	case !(o.reserve >= 0 && o.reserve <= 0.9):
-		return &cliui.UsageError{Err: fmt.Errorf("--reserve %v: give a share of the bucket from 0 to 0.9, such as 0.2", o.reserve)}
-	case o.concurrency < 1 || o.concurrency > 256:
-		return &cliui.UsageError{Err: fmt.Errorf("--concurrency %d: give 1 to 256", o.concurrency)}
-	case o.maxRetries < 0 || o.maxRetries > 100:
-		return &cliui.UsageError{Err: fmt.Errorf("--max-retries %d: give 0 to 100", o.maxRetries)}
-	case o.timeout <= 0:
-		return &cliui.UsageError{Err: fmt.Errorf("--timeout %v: give a positive duration such as 30s", o.timeout)}
+	case !(o.Reserve >= 0 && o.Reserve <= 0.9):
+		return &cliui.UsageError{Err: fmt.Errorf("--reserve %v: give a share of the bucket from 0 to 0.9, such as 0.2", o.Reserve)}
+	case o.Concurrency < 1 || o.Concurrency > 256:
+		return &cliui.UsageError{Err: fmt.Errorf("--concurrency %d: give 1 to 256", o.Concurrency)}
+	case o.MaxRetries < 0 || o.MaxRetries > 100:
+		return &cliui.UsageError{Err: fmt.Errorf("--max-retries %d: give 0 to 100", o.MaxRetries)}
+	case o.Timeout <= 0:
+		return &cliui.UsageError{Err: fmt.Errorf("--timeout %v: give a positive duration such as 30s", o.Timeout)}
 	}
 	return nil
+}
+
+// TransportReserve is --reserve as the transport takes it, where 0 means
+// its default and a negative value none: --reserve 0 keeps nothing back.
+func (o *Connect) TransportReserve() float64 {
+	if o.Reserve == 0 {
+		return -1
+	}
+	return o.Reserve
 }
 
 // parseRPS reads --rps: auto (0), or a ceiling above 0 and at most 1000.
@@ -180,39 +208,41 @@ func manifestFlag() *cli.StringFlag {
 	return &cli.StringFlag{Name: "manifest", Aliases: []string{"f"}, Usage: "manifest `FILE` (.json, .csv, a Deploy CLI .yaml, or a Deploy CLI directory)"}
 }
 
-// validateOptions are validate's flags.
-type validateOptions struct {
-	logOptions
-	manifest string
-	format   report.Format
+// Validate are validate's flags.
+type Validate struct {
+	Log
+	Manifest string
+	Format   report.Format
 }
 
-func validateFlags() []cli.Flag {
-	return append([]cli.Flag{manifestFlag(), resultFormatFlag()}, loggingFlags()...)
+// ValidateFlags are validate's flags.
+func ValidateFlags() []cli.Flag {
+	return append([]cli.Flag{manifestFlag(), resultFormatFlag()}, LogFlags()...)
 }
 
-func parseValidate(c *cli.Context) (validateOptions, error) {
-	var o validateOptions
+// ParseValidate reads validate's flags.
+func ParseValidate(c *cli.Context) (Validate, error) {
+	var o Validate
 	var err error
-	if o.manifest, err = fileArgument(c, "manifest"); err != nil {
+	if o.Manifest, err = fileArgument(c, "manifest"); err != nil {
 		return o, err
 	}
-	if o.logOptions, err = parseLogging(c); err != nil {
+	if o.Log, err = ParseLog(c); err != nil {
 		return o, err
 	}
-	o.format, err = parseResultFormat(c)
+	o.Format, err = parseResultFormat(c)
 	return o, err
 }
 
 // resultFormatFlag is --format of the commands whose result is a summary:
 // text for people, or one JSON document for scripts.
 func resultFormatFlag() cli.Flag {
-	return &cli.StringFlag{Name: "format", Value: string(report.FormatText), EnvVars: []string{formatEnv},
+	return &cli.StringFlag{Name: "format", Value: string(report.FormatText), EnvVars: []string{FormatEnv},
 		Usage: "result on stdout: " + report.FormatHelp(report.DocResult) + "; with json, stdout is exactly one JSON document"}
 }
 
-// formatEnv sets --format of the commands whose result is a summary.
-const formatEnv = "SCIM_MIGRATE_FORMAT"
+// FormatEnv sets --format of the commands whose result is a summary.
+const FormatEnv = "SCIM_MIGRATE_FORMAT"
 
 // parseResultFormat reads --format of a command whose stdout is its result
 // (DocResult), or, for a token command, its token plan too (DocTokenPlan).
@@ -278,17 +308,18 @@ func parseOutput(c *cli.Context, def report.Format, doc report.Document) (report
 	return f, out, nil
 }
 
-// planOptions are plan's flags.
-type planOptions struct {
-	connectOptions
-	manifest         string
-	out              string
-	format           report.Format
-	detailedExitcode bool
-	createMissing    bool
+// Plan are plan's flags.
+type Plan struct {
+	Connect
+	Manifest         string
+	Out              string
+	Format           report.Format
+	DetailedExitcode bool
+	CreateMissing    bool
 }
 
-func planFlags() []cli.Flag {
+// PlanFlags are plan's flags.
+func PlanFlags() []cli.Flag {
 	return append([]cli.Flag{
 		manifestFlag(),
 		&cli.StringFlag{Name: "out", Usage: "save the plan to `PATH` (created 0600) as JSON, what apply --plan reads, whatever its name; " +
@@ -299,33 +330,35 @@ func planFlags() []cli.Flag {
 	}, connectFlags()...)
 }
 
-func parsePlan(c *cli.Context) (planOptions, error) {
-	o := planOptions{detailedExitcode: c.Bool("detailed-exitcode"), createMissing: c.Bool("create-missing")}
+// ParsePlan reads plan's flags: with --out and no --format, the saved
+// plan (JSON) whatever the file is called.
+func ParsePlan(c *cli.Context) (Plan, error) {
+	o := Plan{DetailedExitcode: c.Bool("detailed-exitcode"), CreateMissing: c.Bool("create-missing")}
 	var err error
-	if o.manifest, err = fileArgument(c, "manifest"); err != nil {
+	if o.Manifest, err = fileArgument(c, "manifest"); err != nil {
 		return o, err
 	}
-	if o.format, o.out, err = parseOutput(c, report.FormatText, report.DocPlan); err != nil {
+	if o.Format, o.Out, err = parseOutput(c, report.FormatText, report.DocPlan); err != nil {
 		return o, err
 	}
-	if o.out != "" && o.format == report.FormatText {
+	if o.Out != "" && o.Format == report.FormatText {
 		// As terraform plan -out: the saved plan is the one apply reads,
 		// whatever the file is called (tfplan, plan.txt).
-		o.format = report.FormatJSON
+		o.Format = report.FormatJSON
 	}
-	o.connectOptions, err = parseConnect(c)
+	o.Connect, err = parseConnect(c)
 	return o, err
 }
 
-// writeOptions are the flags apply and rollback share.
-type writeOptions struct {
-	reportPath string // --report, or
-	reportDir  string // --report-dir, with
-	keep       int    // --keep
-	dryRun     bool
-	force      bool
-	yes        bool
-	format     report.Format
+// Write are the flags apply and rollback share.
+type Write struct {
+	ReportPath string // --report, or
+	ReportDir  string // --report-dir, with
+	Keep       int    // --keep
+	DryRun     bool
+	Force      bool
+	Yes        bool
+	Format     report.Format
 }
 
 func writeFlags(verb string) []cli.Flag {
@@ -346,30 +379,30 @@ const (
 	keepEnv      = "SCIM_MIGRATE_KEEP"
 )
 
-func parseWrite(c *cli.Context, docs ...report.Document) (writeOptions, error) {
-	o := writeOptions{reportPath: c.String("report"), reportDir: c.String("report-dir"), keep: c.Int("keep"),
-		dryRun: c.Bool("dry-run"), force: c.Bool("force"), yes: c.Bool("yes")}
-	if o.reportPath != "" && fromEnvOnly(c, "report-dir", reportDirEnv) {
-		o.reportDir = ""
+func parseWrite(c *cli.Context, docs ...report.Document) (Write, error) {
+	o := Write{ReportPath: c.String("report"), ReportDir: c.String("report-dir"), Keep: c.Int("keep"),
+		DryRun: c.Bool("dry-run"), Force: c.Bool("force"), Yes: c.Bool("yes")}
+	if o.ReportPath != "" && fromEnvOnly(c, "report-dir", reportDirEnv) {
+		o.ReportDir = ""
 		if fromEnvOnly(c, "keep", keepEnv) {
-			o.keep = 0
+			o.Keep = 0
 		}
 	}
 	switch {
-	case o.reportPath != "" && o.reportDir != "":
+	case o.ReportPath != "" && o.ReportDir != "":
 		return o, &cliui.UsageError{Err: errors.New("give --report or --report-dir, not both")}
-	case o.keep < 0:
-		return o, &cliui.UsageError{Err: fmt.Errorf("--keep %d: give how many reports to keep, or 0 to keep all", o.keep)}
-	case o.keep > 0 && o.reportDir == "":
+	case o.Keep < 0:
+		return o, &cliui.UsageError{Err: fmt.Errorf("--keep %d: give how many reports to keep, or 0 to keep all", o.Keep)}
+	case o.Keep > 0 && o.ReportDir == "":
 		return o, &cliui.UsageError{Err: errors.New("--keep prunes the reports of --report-dir: give --report-dir too")}
 	}
-	if !o.dryRun {
+	if !o.DryRun {
 		if err := o.checkReportPaths(); err != nil {
 			return o, err
 		}
 	}
 	var err error
-	o.format, err = parseResultFormat(c, docs...)
+	o.Format, err = parseResultFormat(c, docs...)
 	return o, err
 }
 
@@ -385,15 +418,15 @@ func fromEnvOnly(c *cli.Context, flag, env string) bool {
 // that exists (a report holds one run and is never appended to, and a
 // directory cannot be one) and a --report-dir that is not a directory: the
 // run would stop only once it was about to write.
-func (o writeOptions) checkReportPaths() error {
-	if o.reportPath != "" {
-		if fi, err := os.Lstat(o.reportPath); err == nil {
-			return &cliui.UsageError{Err: fmt.Errorf("--report %s: %s exists; a report holds one run: give a new file", o.reportPath, kindOf(fi))}
+func (o Write) checkReportPaths() error {
+	if o.ReportPath != "" {
+		if fi, err := os.Lstat(o.ReportPath); err == nil {
+			return &cliui.UsageError{Err: fmt.Errorf("--report %s: %s exists; a report holds one run: give a new file", o.ReportPath, kindOf(fi))}
 		}
 	}
-	if o.reportDir != "" {
-		if fi, err := os.Stat(o.reportDir); err == nil && !fi.IsDir() {
-			return &cliui.UsageError{Err: fmt.Errorf("--report-dir %s: %s, not a directory", o.reportDir, kindOf(fi))}
+	if o.ReportDir != "" {
+		if fi, err := os.Stat(o.ReportDir); err == nil && !fi.IsDir() {
+			return &cliui.UsageError{Err: fmt.Errorf("--report-dir %s: %s, not a directory", o.ReportDir, kindOf(fi))}
 		}
 	}
 	return nil
@@ -427,21 +460,22 @@ func distinctOutputs(flags ...[2]string) error {
 	return nil
 }
 
-// applyOptions are apply's flags.
-type applyOptions struct {
-	connectOptions
-	writeOptions
-	manifest      string // the manifest to plan and apply, or
-	planFile      string // the saved plan to apply
-	createMissing bool
-	maxPlanAge    time.Duration
+// Apply are apply's flags.
+type Apply struct {
+	Connect
+	Write
+	Manifest      string // the manifest to plan and apply, or
+	PlanFile      string // the saved plan to apply
+	CreateMissing bool
+	MaxPlanAge    time.Duration
 }
 
 // defaultMaxPlanAge is how old a saved plan apply accepts: a working day,
 // enough for a review, short enough that the tenant has not moved on.
 const defaultMaxPlanAge = 24 * time.Hour
 
-func applyFlags() []cli.Flag {
+// ApplyFlags are apply's flags.
+func ApplyFlags() []cli.Flag {
 	flags := []cli.Flag{
 		manifestFlag(),
 		&cli.StringFlag{Name: "plan", Usage: "apply `PLAN.json` saved by plan --out; connections whose live state changed since are conflicts"},
@@ -453,46 +487,49 @@ func applyFlags() []cli.Flag {
 	return append(flags, connectFlags()...)
 }
 
-func parseApply(c *cli.Context) (applyOptions, error) {
-	o := applyOptions{planFile: c.String("plan"), createMissing: c.Bool("create-missing"), maxPlanAge: cliui.FlagDuration(c, "max-plan-age")}
-	if o.maxPlanAge <= 0 {
-		return o, &cliui.UsageError{Err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
+// ParseApply reads apply's flags: a manifest or a saved plan, the run's
+// flags and the tenant's.
+func ParseApply(c *cli.Context) (Apply, error) {
+	o := Apply{PlanFile: c.String("plan"), CreateMissing: c.Bool("create-missing"), MaxPlanAge: cliui.FlagDuration(c, "max-plan-age")}
+	if o.MaxPlanAge <= 0 {
+		return o, &cliui.UsageError{Err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.MaxPlanAge)}
 	}
 	if err := o.source(c); err != nil {
 		return o, err
 	}
 	var err error
-	if o.writeOptions, err = parseWrite(c); err != nil {
+	if o.Write, err = parseWrite(c); err != nil {
 		return o, err
 	}
-	o.connectOptions, err = parseConnect(c)
+	o.Connect, err = parseConnect(c)
 	return o, err
 }
 
 // source reads the manifest or the saved plan to apply: exactly one.
-func (o *applyOptions) source(c *cli.Context) error {
-	if o.planFile == "" {
+func (o *Apply) source(c *cli.Context) error {
+	if o.PlanFile == "" {
 		var err error
-		o.manifest, err = fileArgument(c, "manifest")
+		o.Manifest, err = fileArgument(c, "manifest")
 		return err
 	}
 	switch {
 	case c.String("manifest") != "" || c.Args().Len() > 0:
 		return &cliui.UsageError{Err: errors.New("give either a manifest (-f) or --plan, not both")}
-	case o.createMissing:
+	case o.CreateMissing:
 		return &cliui.UsageError{Err: errors.New("--create-missing applies to a manifest: a saved plan creates what plan --create-missing put in it")}
 	}
 	return nil
 }
 
-// rollbackOptions are rollback's flags.
-type rollbackOptions struct {
-	connectOptions
-	writeOptions
-	from string
+// Rollback are rollback's flags.
+type Rollback struct {
+	Connect
+	Write
+	From string
 }
 
-func rollbackFlags() []cli.Flag {
+// RollbackFlags are rollback's flags.
+func RollbackFlags() []cli.Flag {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the report `REPORT.jsonl` of the run to undo"},
 		&cli.BoolFlag{Name: "force", Usage: "restore connections even where someone changed them since the run"},
@@ -501,29 +538,31 @@ func rollbackFlags() []cli.Flag {
 	return append(flags, connectFlags()...)
 }
 
-func parseRollback(c *cli.Context) (rollbackOptions, error) {
-	var o rollbackOptions
+// ParseRollback reads rollback's flags.
+func ParseRollback(c *cli.Context) (Rollback, error) {
+	var o Rollback
 	var err error
-	if o.from, err = fileArgument(c, "from"); err != nil {
+	if o.From, err = fileArgument(c, "from"); err != nil {
 		return o, err
 	}
-	if o.writeOptions, err = parseWrite(c); err != nil {
+	if o.Write, err = parseWrite(c); err != nil {
 		return o, err
 	}
-	o.connectOptions, err = parseConnect(c)
+	o.Connect, err = parseConnect(c)
 	return o, err
 }
 
-// exportOptions are export's flags.
-type exportOptions struct {
-	connectOptions
-	strategies []string
-	format     report.Format
-	key        manifest.Key
-	out        string
+// Export are export's flags.
+type Export struct {
+	Connect
+	Strategies []string
+	Format     report.Format
+	Key        manifest.Key
+	Out        string
 }
 
-func exportFlags() []cli.Flag {
+// ExportFlags are export's flags.
+func ExportFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "strategy", Usage: "export only connections of strategy `S` (samlp, oidc, okta or waad); repeat it, or separate with commas, for several"},
 		&cli.StringFlag{Name: "format", Value: string(report.FormatJSON), Usage: "manifest format: " + report.FormatHelp(report.DocManifest)},
@@ -532,27 +571,29 @@ func exportFlags() []cli.Flag {
 	}, connectFlags()...)
 }
 
-func parseExport(c *cli.Context) (exportOptions, error) {
-	o := exportOptions{key: manifest.Key(c.String("key"))}
+// ParseExport reads export's flags: a manifest's format, or another tool's
+// files (parseInteropFormat).
+func ParseExport(c *cli.Context) (Export, error) {
+	o := Export{Key: manifest.Key(c.String("key"))}
 	if err := noArguments(c); err != nil {
 		return o, err
 	}
-	if o.key != manifest.KeyByID && o.key != manifest.KeyByName {
-		return o, &cliui.UsageError{Err: fmt.Errorf("--key %q: give id or name", o.key)}
+	if o.Key != manifest.KeyByID && o.Key != manifest.KeyByName {
+		return o, &cliui.UsageError{Err: fmt.Errorf("--key %q: give id or name", o.Key)}
 	}
 	interop, err := parseInteropFormat(c, &o)
 	if err != nil {
 		return o, err
 	}
 	if !interop {
-		if o.format, o.out, err = parseOutput(c, report.FormatJSON, report.DocManifest); err != nil {
+		if o.Format, o.Out, err = parseOutput(c, report.FormatJSON, report.DocManifest); err != nil {
 			return o, err
 		}
 	}
-	if o.strategies, err = parseStrategies(c.StringSlice("strategy")); err != nil {
+	if o.Strategies, err = parseStrategies(c.StringSlice("strategy")); err != nil {
 		return o, err
 	}
-	o.connectOptions, err = parseConnect(c)
+	o.Connect, err = parseConnect(c)
 	return o, err
 }
 
@@ -572,36 +613,38 @@ func parseStrategies(values []string) ([]string, error) {
 	return out, nil
 }
 
-// reportOptions are report's flags.
-type reportOptions struct {
-	logOptions
-	// formatGiven says --format was given: without it (nor --out), a
+// Report are report's flags.
+type Report struct {
+	Log
+	// FormatGiven says --format was given: without it (nor --out), a
 	// terminal is shown text, as terraform show does.
-	formatGiven bool
-	from        string
-	format      report.Format
-	out         string
+	FormatGiven bool
+	From        string
+	Format      report.Format
+	Out         string
 }
 
-func reportFlags() []cli.Flag {
+// ReportFlags are report's flags.
+func ReportFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "from", Usage: "the saved plan or run report `FILE` to render"},
 		&cli.StringFlag{Name: "format", Usage: "output format: " + report.FormatHelp(report.DocSaved) + " (default: text on a terminal, else html)"},
 		outFlag("the rendering, instead of stdout,", report.DocSaved),
-	}, loggingFlags()...)
+	}, LogFlags()...)
 }
 
-func parseReport(c *cli.Context) (reportOptions, error) {
-	var o reportOptions
+// ParseReport reads report's flags.
+func ParseReport(c *cli.Context) (Report, error) {
+	var o Report
 	var err error
-	if o.from, err = fileArgument(c, "from"); err != nil {
+	if o.From, err = fileArgument(c, "from"); err != nil {
 		return o, err
 	}
-	if o.logOptions, err = parseLogging(c); err != nil {
+	if o.Log, err = ParseLog(c); err != nil {
 		return o, err
 	}
-	o.format, o.out, err = parseOutput(c, report.FormatHTML, report.DocSaved)
-	o.formatGiven = c.IsSet("format")
+	o.Format, o.Out, err = parseOutput(c, report.FormatHTML, report.DocSaved)
+	o.FormatGiven = c.IsSet("format")
 	return o, err
 }
 
@@ -637,3 +680,9 @@ func noArguments(c *cli.Context) error {
 	}
 	return nil
 }
+
+// StdinName names the manifest read from standard input (-f -) in problems.
+const StdinName = "stdin"
+
+// IsStdin reports whether a file argument means standard input.
+func IsStdin(path string) bool { return path == "-" }

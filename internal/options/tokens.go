@@ -1,4 +1,4 @@
-package app
+package options
 
 import (
 	"errors"
@@ -13,17 +13,17 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// tokenSelection is which connections a tokens command works on.
-type tokenSelection struct {
-	manifest    string
-	strategies  []string
-	connections []string
-	all         bool
+// TokenSelection is which connections a tokens command works on.
+type TokenSelection struct {
+	Manifest    string
+	Strategies  []string
+	Connections []string
+	All         bool
 }
 
-// explicit reports whether anything was selected on the command line.
-func (t tokenSelection) explicit() bool {
-	return t.manifest != "" || len(t.strategies) > 0 || len(t.connections) > 0 || t.all
+// Explicit reports whether anything was selected on the command line.
+func (t TokenSelection) Explicit() bool {
+	return t.Manifest != "" || len(t.Strategies) > 0 || len(t.Connections) > 0 || t.All
 }
 
 func selectionFlags(allDefault string) []cli.Flag {
@@ -35,32 +35,32 @@ func selectionFlags(allDefault string) []cli.Flag {
 	}
 }
 
-func parseSelection(c *cli.Context) (tokenSelection, error) {
-	sel := tokenSelection{manifest: c.String("manifest"), all: c.Bool("all")}
+func parseSelection(c *cli.Context) (TokenSelection, error) {
+	sel := TokenSelection{Manifest: c.String("manifest"), All: c.Bool("all")}
 	if err := noArguments(c); err != nil {
 		return sel, err
 	}
 	var err error
-	if sel.strategies, err = parseStrategies(c.StringSlice("strategy")); err != nil {
+	if sel.Strategies, err = parseStrategies(c.StringSlice("strategy")); err != nil {
 		return sel, err
 	}
 	for _, v := range c.StringSlice("connection") {
-		if v = strings.TrimSpace(v); v != "" && !slices.Contains(sel.connections, v) {
-			sel.connections = append(sel.connections, v)
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(sel.Connections, v) {
+			sel.Connections = append(sel.Connections, v)
 		}
 	}
-	if sel.all && (sel.manifest != "" || len(sel.strategies) > 0 || len(sel.connections) > 0) {
+	if sel.All && (sel.Manifest != "" || len(sel.Strategies) > 0 || len(sel.Connections) > 0) {
 		return sel, &cliui.UsageError{Err: errors.New("--all selects every connection with a SCIM configuration: leave out -f, --strategy and --connection, or --all")}
 	}
 	return sel, nil
 }
 
-// tokenPlanOptions are the flags of a writing token command's plan: saved
+// TokenPlan are the flags of a writing token command's plan: saved
 // from a dry run, or read back and run exactly.
-type tokenPlanOptions struct {
-	savePlan   string
-	planFile   string
-	maxPlanAge time.Duration
+type TokenPlan struct {
+	SavePlan   string
+	PlanFile   string
+	MaxPlanAge time.Duration
 }
 
 func tokenPlanFlags() []cli.Flag {
@@ -77,7 +77,7 @@ func tokenWriteFlags(verb string) []cli.Flag {
 	flags := writeFlags(verb)
 	for i, f := range flags {
 		if f.Names()[0] == "format" {
-			flags[i] = &cli.StringFlag{Name: "format", Value: string(report.FormatText), EnvVars: []string{formatEnv},
+			flags[i] = &cli.StringFlag{Name: "format", Value: string(report.FormatText), EnvVars: []string{FormatEnv},
 				Usage: "result on stdout: text, or json (exactly one JSON document, for scripts); with --dry-run, markdown too (the token plan)"}
 		}
 	}
@@ -85,9 +85,9 @@ func tokenWriteFlags(verb string) []cli.Flag {
 }
 
 // parseTokenWrite reads the run flags of a writing token command.
-func parseTokenWrite(c *cli.Context) (writeOptions, error) {
+func parseTokenWrite(c *cli.Context) (Write, error) {
 	o, err := parseWrite(c, report.DocTokenPlan)
-	if err == nil && o.format == report.FormatMarkdown && !o.dryRun {
+	if err == nil && o.Format == report.FormatMarkdown && !o.DryRun {
 		err = &cliui.UsageError{Err: errors.New("--format markdown shows the token plan: give --dry-run too")}
 	}
 	return o, err
@@ -96,16 +96,16 @@ func parseTokenWrite(c *cli.Context) (writeOptions, error) {
 // parseTokenPlan reads --save-plan, --plan and --max-plan-age: a plan is
 // saved only by a dry run, and one read back is run as it is, without a
 // selection.
-func parseTokenPlan(c *cli.Context, sel tokenSelection) (tokenPlanOptions, error) {
-	o := tokenPlanOptions{savePlan: c.String("save-plan"), planFile: c.String("plan"), maxPlanAge: cliui.FlagDuration(c, "max-plan-age")}
+func parseTokenPlan(c *cli.Context, sel TokenSelection) (TokenPlan, error) {
+	o := TokenPlan{SavePlan: c.String("save-plan"), PlanFile: c.String("plan"), MaxPlanAge: cliui.FlagDuration(c, "max-plan-age")}
 	switch {
-	case o.maxPlanAge <= 0:
-		return o, &cliui.UsageError{Err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.maxPlanAge)}
-	case o.savePlan != "" && !c.Bool("dry-run"):
+	case o.MaxPlanAge <= 0:
+		return o, &cliui.UsageError{Err: fmt.Errorf("--max-plan-age %v: give a positive duration such as 24h", o.MaxPlanAge)}
+	case o.SavePlan != "" && !c.Bool("dry-run"):
 		return o, &cliui.UsageError{Err: errors.New("--save-plan saves the plan of a dry run: give --dry-run too, then run it with --plan")}
-	case o.savePlan != "" && o.planFile != "":
+	case o.SavePlan != "" && o.PlanFile != "":
 		return o, &cliui.UsageError{Err: errors.New("give --save-plan or --plan, not both")}
-	case o.planFile != "" && sel.explicit():
+	case o.PlanFile != "" && sel.Explicit():
 		return o, &cliui.UsageError{Err: errors.New("--plan runs the connections of the saved plan: leave out -f, --strategy, --connection and --all")}
 	}
 	return o, nil
@@ -113,27 +113,28 @@ func parseTokenPlan(c *cli.Context, sel tokenSelection) (tokenPlanOptions, error
 
 // requireSelection refuses a writing tokens command that selects nothing:
 // it never works on every connection unless told so with --all.
-func requireSelection(sel tokenSelection, command string) error {
-	if sel.explicit() {
+func requireSelection(sel TokenSelection, command string) error {
+	if sel.Explicit() {
 		return nil
 	}
 	return &cliui.UsageError{Err: fmt.Errorf("%s needs the connections to work on: give -f MANIFEST, --strategy S, --connection ID|NAME, or --all", command)}
 }
 
-// tokensAuditOptions are tokens audit's flags.
-type tokensAuditOptions struct {
-	connectOptions
-	tokenSelection
-	within           time.Duration
-	format           report.Format
-	out              string
-	detailedExitcode bool
+// TokensAudit are tokens audit's flags.
+type TokensAudit struct {
+	Connect
+	TokenSelection
+	Within           time.Duration
+	Format           report.Format
+	Out              string
+	DetailedExitcode bool
 }
 
 // defaultAuditWindow is how far ahead tokens audit looks for expiring tokens.
 const defaultAuditWindow = 720 * time.Hour
 
-func tokensAuditFlags() []cli.Flag {
+// TokensAuditFlags are tokens audit's flags.
+func TokensAuditFlags() []cli.Flag {
 	flags := append(selectionFlags(" (the default)"),
 		cliui.DurationFlag("within", defaultAuditWindow, "flag tokens that expire within `DURATION` (such as 30d or 2w)"),
 		formatFlag(report.FormatText, report.DocAudit, ""),
@@ -143,41 +144,43 @@ func tokensAuditFlags() []cli.Flag {
 	return append(flags, connectFlags()...)
 }
 
-func parseTokensAudit(c *cli.Context) (tokensAuditOptions, error) {
-	o := tokensAuditOptions{within: cliui.FlagDuration(c, "within"), detailedExitcode: c.Bool("detailed-exitcode")}
+// ParseTokensAudit reads tokens audit's flags; no selection means --all.
+func ParseTokensAudit(c *cli.Context) (TokensAudit, error) {
+	o := TokensAudit{Within: cliui.FlagDuration(c, "within"), DetailedExitcode: c.Bool("detailed-exitcode")}
 	var err error
-	if o.tokenSelection, err = parseSelection(c); err != nil {
+	if o.TokenSelection, err = parseSelection(c); err != nil {
 		return o, err
 	}
-	if !o.explicit() {
-		o.all = true
+	if !o.Explicit() {
+		o.All = true
 	}
-	if o.within < 0 {
-		return o, &cliui.UsageError{Err: fmt.Errorf("--within %v: give a duration of 0 or more, such as 30d", o.within)}
+	if o.Within < 0 {
+		return o, &cliui.UsageError{Err: fmt.Errorf("--within %v: give a duration of 0 or more, such as 30d", o.Within)}
 	}
-	if o.format, o.out, err = parseOutput(c, report.FormatText, report.DocAudit); err != nil {
+	if o.Format, o.Out, err = parseOutput(c, report.FormatText, report.DocAudit); err != nil {
 		return o, err
 	}
-	o.connectOptions, err = parseConnect(c)
+	o.Connect, err = parseConnect(c)
 	return o, err
 }
 
-// tokensIssueOptions are tokens issue's flags.
-type tokensIssueOptions struct {
-	connectOptions
-	writeOptions
-	tokenSelection
-	tokenPlanOptions
-	handoff  string
-	scopes   []string
-	lifetime time.Duration
+// TokensIssue are tokens issue's flags.
+type TokensIssue struct {
+	Connect
+	Write
+	TokenSelection
+	TokenPlan
+	Handoff  string
+	Scopes   []string
+	Lifetime time.Duration
 }
 
 // defaultTokenLifetime is a year: long enough not to break provisioning
 // between two audits, short enough that a leaked handoff file ages out.
 const defaultTokenLifetime = 365 * 24 * time.Hour
 
-func tokensIssueFlags() []cli.Flag {
+// TokensIssueFlags are the flags of tokens issue, and of tokens rotate.
+func TokensIssueFlags() []cli.Flag {
 	flags := append(selectionFlags(""),
 		&cli.StringFlag{Name: "out", Usage: "the handoff file `HANDOFF.json|HANDOFF.csv` the new tokens are written to (mode 0600): the only place a token is ever written"},
 		&cli.BoolFlag{Name: "force", Usage: "replace the handoff file if it exists"},
@@ -188,23 +191,29 @@ func tokensIssueFlags() []cli.Flag {
 	return append(flags, connectFlags()...)
 }
 
-func parseTokensIssue(c *cli.Context) (tokensIssueOptions, error) {
+// ParseTokensIssue reads tokens issue's flags.
+func ParseTokensIssue(c *cli.Context) (TokensIssue, error) {
 	return parseIssuing(c, "tokens issue")
+}
+
+// ParseTokensRotate reads tokens rotate's flags, which are tokens issue's.
+func ParseTokensRotate(c *cli.Context) (TokensIssue, error) {
+	return parseIssuing(c, "tokens rotate")
 }
 
 // parseIssuing reads the flags of a command that issues tokens (tokens
 // issue, tokens rotate: the same flags).
-func parseIssuing(c *cli.Context, command string) (tokensIssueOptions, error) {
-	o := tokensIssueOptions{handoff: c.String("out"), lifetime: cliui.FlagDuration(c, "lifetime")}
+func parseIssuing(c *cli.Context, command string) (TokensIssue, error) {
+	o := TokensIssue{Handoff: c.String("out"), Lifetime: cliui.FlagDuration(c, "lifetime")}
 	var err error
-	if o.tokenSelection, err = parseSelection(c); err != nil {
+	if o.TokenSelection, err = parseSelection(c); err != nil {
 		return o, err
 	}
-	if o.tokenPlanOptions, err = parseTokenPlan(c, o.tokenSelection); err != nil {
+	if o.TokenPlan, err = parseTokenPlan(c, o.TokenSelection); err != nil {
 		return o, err
 	}
-	if o.planFile == "" {
-		if err := requireSelection(o.tokenSelection, command); err != nil {
+	if o.PlanFile == "" {
+		if err := requireSelection(o.TokenSelection, command); err != nil {
 			return o, err
 		}
 	} else if c.IsSet("scopes") || c.IsSet("lifetime") {
@@ -213,32 +222,32 @@ func parseIssuing(c *cli.Context, command string) (tokensIssueOptions, error) {
 	if err := o.checkHandoff(c.Bool("dry-run"), command); err != nil {
 		return o, err
 	}
-	if o.scopes, err = parseScopes(c.String("scopes")); err != nil {
+	if o.Scopes, err = parseScopes(c.String("scopes")); err != nil {
 		return o, err
 	}
-	if o.lifetime < 0 || (o.lifetime > 0 && o.lifetime <= scimtoken.MinLifetime) {
-		return o, &cliui.UsageError{Err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 52w, or 0 for tokens that never expire", cliui.ReadableDuration(o.lifetime))}
+	if o.Lifetime < 0 || (o.Lifetime > 0 && o.Lifetime <= scimtoken.MinLifetime) {
+		return o, &cliui.UsageError{Err: fmt.Errorf("--lifetime %v: give a duration longer than 15m (Auth0 needs more than 900 seconds), such as 52w, or 0 for tokens that never expire", cliui.ReadableDuration(o.Lifetime))}
 	}
-	if o.writeOptions, err = parseTokenWrite(c); err != nil {
+	if o.Write, err = parseTokenWrite(c); err != nil {
 		return o, err
 	}
-	if err := distinctOutputs([2]string{"--out", o.handoff}, [2]string{"--report", o.reportPath}); err != nil {
+	if err := distinctOutputs([2]string{"--out", o.Handoff}, [2]string{"--report", o.ReportPath}); err != nil {
 		return o, err
 	}
-	o.connectOptions, err = parseConnect(c)
+	o.Connect, err = parseConnect(c)
 	return o, err
 }
 
 // checkHandoff requires --out, in a form named by its extension; a dry run
 // issues nothing, and needs none.
-func (o *tokensIssueOptions) checkHandoff(dryRun bool, command string) error {
-	if o.handoff == "" && dryRun {
+func (o *TokensIssue) checkHandoff(dryRun bool, command string) error {
+	if o.Handoff == "" && dryRun {
 		return nil
 	}
-	if o.handoff == "" {
+	if o.Handoff == "" {
 		return &cliui.UsageError{Err: errors.New(command + " needs --out HANDOFF.json or HANDOFF.csv: the new tokens are written there, and nowhere else")}
 	}
-	if _, err := scimtoken.HandoffFormatOf(o.handoff); err != nil {
+	if _, err := scimtoken.HandoffFormatOf(o.Handoff); err != nil {
 		return &cliui.UsageError{Err: err}
 	}
 	return nil
@@ -263,17 +272,18 @@ func parseScopes(s string) ([]string, error) {
 	return out, nil
 }
 
-// tokensRevokeOptions are tokens revoke's flags.
-type tokensRevokeOptions struct {
-	connectOptions
-	writeOptions
-	tokenSelection
-	tokenPlanOptions
-	choice scimtoken.Choice
-	from   string
+// TokensRevoke are tokens revoke's flags.
+type TokensRevoke struct {
+	Connect
+	Write
+	TokenSelection
+	TokenPlan
+	Choice scimtoken.Choice
+	From   string
 }
 
-func tokensRevokeFlags() []cli.Flag {
+// TokensRevokeFlags are tokens revoke's flags.
+func TokensRevokeFlags() []cli.Flag {
 	flags := append(selectionFlags(""),
 		&cli.BoolFlag{Name: "expired", Usage: "revoke the tokens that have expired"},
 		cliui.DurationFlag("older-than", 0, "revoke the tokens created longer ago than `DURATION` (such as 26w or 180d)"),
@@ -284,40 +294,42 @@ func tokensRevokeFlags() []cli.Flag {
 	return append(flags, connectFlags()...)
 }
 
-func parseTokensRevoke(c *cli.Context) (tokensRevokeOptions, error) {
-	o := tokensRevokeOptions{from: c.String("from"), choice: scimtoken.Choice{
+// ParseTokensRevoke reads tokens revoke's flags: which tokens (a choice, or
+// --from), of which connections.
+func ParseTokensRevoke(c *cli.Context) (TokensRevoke, error) {
+	o := TokensRevoke{From: c.String("from"), Choice: scimtoken.Choice{
 		Expired: c.Bool("expired"), OlderThan: cliui.FlagDuration(c, "older-than"), KeepNewest: c.Int("keep-newest")}}
 	var err error
-	if o.tokenSelection, err = parseSelection(c); err != nil {
+	if o.TokenSelection, err = parseSelection(c); err != nil {
 		return o, err
 	}
-	if o.tokenPlanOptions, err = parseTokenPlan(c, o.tokenSelection); err != nil {
+	if o.TokenPlan, err = parseTokenPlan(c, o.TokenSelection); err != nil {
 		return o, err
 	}
-	if o.planFile != "" {
+	if o.PlanFile != "" {
 		return o.parseRest(c)
 	}
 	switch {
-	case o.choice.OlderThan < 0:
-		return o, &cliui.UsageError{Err: fmt.Errorf("--older-than %v: give a positive duration such as 26w", o.choice.OlderThan)}
-	case o.choice.KeepNewest < 0 || o.choice.KeepNewest > scimtoken.MaxPerConnection:
-		return o, &cliui.UsageError{Err: fmt.Errorf("--keep-newest %d: give 1 or %d (a connection holds at most %d tokens)", o.choice.KeepNewest, scimtoken.MaxPerConnection, scimtoken.MaxPerConnection)}
-	case o.choice.Empty() && o.from == "":
+	case o.Choice.OlderThan < 0:
+		return o, &cliui.UsageError{Err: fmt.Errorf("--older-than %v: give a positive duration such as 26w", o.Choice.OlderThan)}
+	case o.Choice.KeepNewest < 0 || o.Choice.KeepNewest > scimtoken.MaxPerConnection:
+		return o, &cliui.UsageError{Err: fmt.Errorf("--keep-newest %d: give 1 or %d (a connection holds at most %d tokens)", o.Choice.KeepNewest, scimtoken.MaxPerConnection, scimtoken.MaxPerConnection)}
+	case o.Choice.Empty() && o.From == "":
 		return o, &cliui.UsageError{Err: errors.New("tokens revoke needs to know which tokens: give --expired, --older-than DURATION, --keep-newest N or --from HANDOFF_OR_REPORT")}
 	}
-	if o.from == "" {
-		if err := requireSelection(o.tokenSelection, "tokens revoke"); err != nil {
+	if o.From == "" {
+		if err := requireSelection(o.TokenSelection, "tokens revoke"); err != nil {
 			return o, err
 		}
 	}
 	return o.parseRest(c)
 }
 
-func (o tokensRevokeOptions) parseRest(c *cli.Context) (tokensRevokeOptions, error) {
+func (o TokensRevoke) parseRest(c *cli.Context) (TokensRevoke, error) {
 	var err error
-	if o.writeOptions, err = parseTokenWrite(c); err != nil {
+	if o.Write, err = parseTokenWrite(c); err != nil {
 		return o, err
 	}
-	o.connectOptions, err = parseConnect(c)
+	o.Connect, err = parseConnect(c)
 	return o, err
 }

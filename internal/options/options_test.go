@@ -1,4 +1,4 @@
-package app
+package options
 
 import (
 	"errors"
@@ -43,47 +43,47 @@ const testDomain = "--domain=acme.eu.auth0.com"
 
 func TestParseApply_defaults(t *testing.T) {
 	t.Parallel()
-	o, err := parseArgs(t, applyFlags(), parseApply, testDomain, "-f", "m.json")
+	o, err := parseArgs(t, ApplyFlags(), ParseApply, testDomain, "-f", "m.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := connectOptions{rps: 0, reserve: pacer.DefaultReserve, concurrency: execute.DefaultConcurrency, maxRetries: auth0api.DefaultMaxRetries,
-		timeout: auth0api.DefaultAttemptTimeout, logOptions: logOptions{logFormat: "text", logLevel: slog.LevelInfo}}
-	got := o.connectOptions
-	got.tenant = auth0api.TenantURL{}
+	want := Connect{RPS: 0, Reserve: pacer.DefaultReserve, Concurrency: execute.DefaultConcurrency, MaxRetries: auth0api.DefaultMaxRetries,
+		Timeout: auth0api.DefaultAttemptTimeout, Log: Log{LogFormat: "text", LogLevel: slog.LevelInfo}}
+	got := o.Connect
+	got.Tenant = auth0api.TenantURL{}
 	if got != want {
 		t.Errorf("connect options %+v, want %+v", got, want)
 	}
-	if o.tenant.Name() != "acme.eu.auth0.com" || o.tenant.Insecure() {
-		t.Errorf("tenant %v", o.tenant)
+	if o.Tenant.Name() != "acme.eu.auth0.com" || o.Tenant.Insecure() {
+		t.Errorf("tenant %v", o.Tenant)
 	}
-	if o.manifest != "m.json" || o.planFile != "" || o.dryRun || o.force || o.createMissing || o.yes || o.reportPath != "" {
+	if o.Manifest != "m.json" || o.PlanFile != "" || o.DryRun || o.Force || o.CreateMissing || o.Yes || o.ReportPath != "" {
 		t.Errorf("apply options %+v", o)
 	}
 }
 
 func TestParseApply_everyFlag(t *testing.T) {
 	t.Parallel()
-	o, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--report", "r.jsonl", "--dry-run", "--force",
+	o, err := parseArgs(t, ApplyFlags(), ParseApply, testDomain, "--report", "r.jsonl", "--dry-run", "--force",
 		"--create-missing", "-y", "--rps", "7.5", "--concurrency", "3", "--max-retries", "0", "--timeout", "2s",
 		"--log-format", "json", "--log-level", "debug", "-q", "m.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.manifest != "m.csv" || o.reportPath != "r.jsonl" || !o.dryRun || !o.force || !o.createMissing || !o.yes {
+	if o.Manifest != "m.csv" || o.ReportPath != "r.jsonl" || !o.DryRun || !o.Force || !o.CreateMissing || !o.Yes {
 		t.Errorf("apply options %+v", o)
 	}
-	c := o.connectOptions
-	if c.rps != 7.5 || c.concurrency != 3 || c.maxRetries != 0 || c.timeout != 2*time.Second ||
-		!c.jsonLogs() || c.logLevel != slog.LevelDebug || !c.quiet {
+	c := o.Connect
+	if c.RPS != 7.5 || c.Concurrency != 3 || c.MaxRetries != 0 || c.Timeout != 2*time.Second ||
+		!c.JSONLogs() || c.LogLevel != slog.LevelDebug || !c.Quiet {
 		t.Errorf("connect options %+v", c)
 	}
 }
 
 func TestParseApply_source(t *testing.T) {
 	t.Parallel()
-	o, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--plan", "p.json")
-	if err != nil || o.planFile != "p.json" || o.manifest != "" {
+	o, err := parseArgs(t, ApplyFlags(), ParseApply, testDomain, "--plan", "p.json")
+	if err != nil || o.PlanFile != "p.json" || o.Manifest != "" {
 		t.Fatalf("%+v %v", o, err)
 	}
 	for name, args := range map[string][]string{
@@ -95,7 +95,7 @@ func TestParseApply_source(t *testing.T) {
 		"two files":                  {"-f", "a.json", "b.json"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := parseArgs(t, applyFlags(), parseApply, append([]string{testDomain}, args...)...)
+			_, err := parseArgs(t, ApplyFlags(), ParseApply, append([]string{testDomain}, args...)...)
 			var usage *cliui.UsageError
 			if !errors.As(err, &usage) {
 				t.Fatalf("want a usage error, got %v", err)
@@ -122,7 +122,7 @@ func TestParseConnect_refusesWhatCannotWork(t *testing.T) {
 		{"--domain=acme.eu.auth0.com/api/v2", "path"},
 	} {
 		t.Run(tc.flag, func(t *testing.T) {
-			_, err := parseArgs(t, planFlags(), parsePlan, testDomain, tc.flag, "-f", "m.json")
+			_, err := parseArgs(t, PlanFlags(), ParsePlan, testDomain, tc.flag, "-f", "m.json")
 			var usage *cliui.UsageError
 			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want a usage error naming %s, got %v", tc.want, err)
@@ -133,58 +133,58 @@ func TestParseConnect_refusesWhatCannotWork(t *testing.T) {
 
 func TestParseConnect_domainFromEnvironment(t *testing.T) {
 	t.Setenv("AUTH0_DOMAIN", "http://127.0.0.1:8080")
-	o, err := parseArgs(t, exportFlags(), parseExport)
+	o, err := parseArgs(t, ExportFlags(), ParseExport)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.tenant.Name() != "127.0.0.1:8080" || !o.tenant.Insecure() {
-		t.Errorf("tenant %+v", o.tenant)
+	if o.Tenant.Name() != "127.0.0.1:8080" || !o.Tenant.Insecure() {
+		t.Errorf("tenant %+v", o.Tenant)
 	}
-	if _, err := parseArgs(t, exportFlags(), parseExport, "--domain", "other.eu.auth0.com"); err != nil {
+	if _, err := parseArgs(t, ExportFlags(), ParseExport, "--domain", "other.eu.auth0.com"); err != nil {
 		t.Errorf("a flag must win over the environment: %v", err)
 	}
 }
 
 func TestParsePlan_format(t *testing.T) {
 	t.Parallel()
-	o, err := parseArgs(t, planFlags(), parsePlan, testDomain, "--format", " JSON ", "--out", "p.json", "--detailed-exitcode", "-f", "m.json")
-	if err != nil || o.format != report.FormatJSON || o.out != "p.json" || !o.detailedExitcode {
+	o, err := parseArgs(t, PlanFlags(), ParsePlan, testDomain, "--format", " JSON ", "--out", "p.json", "--detailed-exitcode", "-f", "m.json")
+	if err != nil || o.Format != report.FormatJSON || o.Out != "p.json" || !o.DetailedExitcode {
 		t.Fatalf("%+v %v", o, err)
 	}
-	if o, _ := parseArgs(t, planFlags(), parsePlan, testDomain, "m.json"); o.format != report.FormatText {
-		t.Errorf("default format %q", o.format)
+	if o, _ := parseArgs(t, PlanFlags(), ParsePlan, testDomain, "m.json"); o.Format != report.FormatText {
+		t.Errorf("default format %q", o.Format)
 	}
-	if _, err := parseArgs(t, planFlags(), parsePlan, testDomain, "--format", "csv", "m.json"); err == nil {
+	if _, err := parseArgs(t, PlanFlags(), ParsePlan, testDomain, "--format", "csv", "m.json"); err == nil {
 		t.Error("plan has no csv format")
 	}
 }
 
 func TestParseRollback(t *testing.T) {
 	t.Parallel()
-	o, err := parseArgs(t, rollbackFlags(), parseRollback, testDomain, "--report", "b.jsonl", "--dry-run", "--force", "r.jsonl")
-	if err != nil || o.from != "r.jsonl" || o.reportPath != "b.jsonl" || !o.dryRun || !o.force {
+	o, err := parseArgs(t, RollbackFlags(), ParseRollback, testDomain, "--report", "b.jsonl", "--dry-run", "--force", "r.jsonl")
+	if err != nil || o.From != "r.jsonl" || o.ReportPath != "b.jsonl" || !o.DryRun || !o.Force {
 		t.Fatalf("%+v %v", o, err)
 	}
-	if _, err := parseArgs(t, rollbackFlags(), parseRollback, testDomain); err == nil {
+	if _, err := parseArgs(t, RollbackFlags(), ParseRollback, testDomain); err == nil {
 		t.Error("rollback needs a report")
 	}
 }
 
 func TestParseExport(t *testing.T) {
 	t.Parallel()
-	o, err := parseArgs(t, exportFlags(), parseExport, testDomain, "--strategy", "okta, samlp", "--strategy", "okta",
+	o, err := parseArgs(t, ExportFlags(), ParseExport, testDomain, "--strategy", "okta, samlp", "--strategy", "okta",
 		"--format", "csv", "--key", "name", "--out", "x.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(o.strategies, []string{"okta", "samlp"}) || o.format != "csv" || o.key != manifest.KeyByName || o.out != "x.csv" {
+	if !slices.Equal(o.Strategies, []string{"okta", "samlp"}) || o.Format != "csv" || o.Key != manifest.KeyByName || o.Out != "x.csv" {
 		t.Errorf("%+v", o)
 	}
-	if o, _ := parseArgs(t, exportFlags(), parseExport, testDomain); o.format != "json" || o.key != manifest.KeyByID {
+	if o, _ := parseArgs(t, ExportFlags(), ParseExport, testDomain); o.Format != "json" || o.Key != manifest.KeyByID {
 		t.Errorf("defaults %+v", o)
 	}
 	for _, args := range [][]string{{"--strategy", "ad"}, {"--format", "xml"}, {"--key", "uuid"}, {"stray"}} {
-		if _, err := parseArgs(t, exportFlags(), parseExport, append([]string{testDomain}, args...)...); err == nil {
+		if _, err := parseArgs(t, ExportFlags(), ParseExport, append([]string{testDomain}, args...)...); err == nil {
 			t.Errorf("%q accepted", args)
 		}
 	}
@@ -192,18 +192,18 @@ func TestParseExport(t *testing.T) {
 
 func TestParseReportAndValidate(t *testing.T) {
 	t.Parallel()
-	o, err := parseArgs(t, reportFlags(), parseReport, "--from", "r.jsonl")
-	if err != nil || o.from != "r.jsonl" || o.format != report.FormatHTML || o.out != "" {
+	o, err := parseArgs(t, ReportFlags(), ParseReport, "--from", "r.jsonl")
+	if err != nil || o.From != "r.jsonl" || o.Format != report.FormatHTML || o.Out != "" {
 		t.Fatalf("%+v %v", o, err)
 	}
-	if o, err := parseArgs(t, reportFlags(), parseReport, "--format", "text", "r.jsonl"); err != nil || o.format != report.FormatText || !o.formatGiven {
+	if o, err := parseArgs(t, ReportFlags(), ParseReport, "--format", "text", "r.jsonl"); err != nil || o.Format != report.FormatText || !o.FormatGiven {
 		t.Errorf("report --format text: %+v %v", o, err)
 	}
-	if _, err := parseArgs(t, reportFlags(), parseReport, "--format", "json", "r.jsonl"); err == nil {
+	if _, err := parseArgs(t, ReportFlags(), ParseReport, "--format", "json", "r.jsonl"); err == nil {
 		t.Error("report has no json format")
 	}
-	v, err := parseArgs(t, validateFlags(), parseValidate, "m.json")
-	if err != nil || v.manifest != "m.json" {
+	v, err := parseArgs(t, ValidateFlags(), ParseValidate, "m.json")
+	if err != nil || v.Manifest != "m.json" {
 		t.Fatalf("%+v %v", v, err)
 	}
 }
@@ -211,14 +211,14 @@ func TestParseReportAndValidate(t *testing.T) {
 func TestParseConnect_rps(t *testing.T) {
 	t.Parallel()
 	for flag, want := range map[string]float64{"--rps=auto": 0, "--rps= AUTO": 0, "--rps=7.5": 7.5, "--rps=1000": 1000} {
-		o, err := parseArgs(t, planFlags(), parsePlan, testDomain, flag, "m.json")
-		if err != nil || o.rps != want {
-			t.Errorf("%s: rps %v, %v", flag, o.rps, err)
+		o, err := parseArgs(t, PlanFlags(), ParsePlan, testDomain, flag, "m.json")
+		if err != nil || o.RPS != want {
+			t.Errorf("%s: rps %v, %v", flag, o.RPS, err)
 		}
 	}
-	o, err := parseArgs(t, planFlags(), parsePlan, testDomain, "--reserve=0", "m.json")
-	if err != nil || o.reserve != 0 || reserveOption(o.reserve) >= 0 {
-		t.Errorf("--reserve 0 keeps nothing back: %v %v", o.reserve, err)
+	o, err := parseArgs(t, PlanFlags(), ParsePlan, testDomain, "--reserve=0", "m.json")
+	if err != nil || o.Reserve != 0 || o.TransportReserve() >= 0 {
+		t.Errorf("--reserve 0 keeps nothing back: %v %v", o.Reserve, err)
 	}
 }
 
@@ -231,17 +231,17 @@ func TestParseOutputs_distinctFilesAndNoDirectory(t *testing.T) {
 		"same file, two ways": {"--all", "--out", same, "--report", dir + "/./sub/../h.json"},
 		"report a directory":  {"--all", "--out", same, "--report", dir},
 	} {
-		if _, err := parseArgs(t, tokensIssueFlags(), parseTokensIssue, append([]string{testDomain}, args...)...); err == nil {
+		if _, err := parseArgs(t, TokensIssueFlags(), ParseTokensIssue, append([]string{testDomain}, args...)...); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	if _, err := parseArgs(t, tokensIssueFlags(), parseTokensIssue, testDomain, "--all", "--out", same, "--report", dir+"/r.jsonl"); err != nil {
+	if _, err := parseArgs(t, TokensIssueFlags(), ParseTokensIssue, testDomain, "--all", "--out", same, "--report", dir+"/r.jsonl"); err != nil {
 		t.Errorf("two files: %v", err)
 	}
-	if _, err := parseArgs(t, applyFlags(), parseApply, testDomain, "-f", "m.json", "--dry-run", "--report", dir); err != nil {
+	if _, err := parseArgs(t, ApplyFlags(), ParseApply, testDomain, "-f", "m.json", "--dry-run", "--report", dir); err != nil {
 		t.Errorf("--dry-run writes no report: %v", err)
 	}
-	if _, err := parseArgs(t, planFlags(), parsePlan, testDomain, "-f", "m.json", "--out", dir); err == nil {
+	if _, err := parseArgs(t, PlanFlags(), ParsePlan, testDomain, "-f", "m.json", "--out", dir); err == nil {
 		t.Error("plan --out DIR: accepted")
 	}
 }
@@ -250,22 +250,22 @@ func TestParseOutputs_distinctFilesAndNoDirectory(t *testing.T) {
 // terminal, and --quiet with it is refused.
 func TestParseLogging_everyCommand(t *testing.T) {
 	t.Parallel()
-	v, err := parseArgs(t, validateFlags(), parseValidate, "--log-format", "json", "--no-color", "-q", "m.json")
-	if err != nil || !v.jsonLogs() || !v.noColor || !v.quiet || v.levelAsked {
+	v, err := parseArgs(t, ValidateFlags(), ParseValidate, "--log-format", "json", "--no-color", "-q", "m.json")
+	if err != nil || !v.JSONLogs() || !v.NoColor || !v.Quiet || v.LevelAsked {
 		t.Fatalf("validate: %+v %v", v, err)
 	}
-	r, err := parseArgs(t, reportFlags(), parseReport, "-v", "r.jsonl")
-	if err != nil || !r.levelAsked || r.logLevel != slog.LevelInfo {
+	r, err := parseArgs(t, ReportFlags(), ParseReport, "-v", "r.jsonl")
+	if err != nil || !r.LevelAsked || r.LogLevel != slog.LevelInfo {
 		t.Fatalf("report -v: %+v %v", r, err)
 	}
-	if _, err := parseArgs(t, reportFlags(), parseReport, "-v", "-q", "r.jsonl"); err == nil {
+	if _, err := parseArgs(t, ReportFlags(), ParseReport, "-v", "-q", "r.jsonl"); err == nil {
 		t.Error("--verbose with --quiet accepted")
 	}
-	a, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--log-level", "debug", "-f", "m.json")
-	if err != nil || !a.levelAsked || a.logLevel != slog.LevelDebug {
-		t.Fatalf("apply --log-level debug: %+v %v", a.connectOptions, err)
+	a, err := parseArgs(t, ApplyFlags(), ParseApply, testDomain, "--log-level", "debug", "-f", "m.json")
+	if err != nil || !a.LevelAsked || a.LogLevel != slog.LevelDebug {
+		t.Fatalf("apply --log-level debug: %+v %v", a.Connect, err)
 	}
-	if a, err := parseArgs(t, applyFlags(), parseApply, testDomain, "--max-plan-age", "2d", "-f", "m.json"); err != nil || a.maxPlanAge != 48*time.Hour {
-		t.Fatalf("--max-plan-age 2d: %v %v", a.maxPlanAge, err)
+	if a, err := parseArgs(t, ApplyFlags(), ParseApply, testDomain, "--max-plan-age", "2d", "-f", "m.json"); err != nil || a.MaxPlanAge != 48*time.Hour {
+		t.Fatalf("--max-plan-age 2d: %v %v", a.MaxPlanAge, err)
 	}
 }
