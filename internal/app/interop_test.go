@@ -77,7 +77,9 @@ func TestInterop_deployCLIProblemsAreFileLine(t *testing.T) {
 // as the equivalent JSON manifest (connections by name).
 func TestInterop_deployCLIPlanRequests(t *testing.T) {
 	t.Parallel()
-	conns := emulator.Generate(500, 9)
+	// 150 connections: two pages of each listing, for counts that depend on
+	// the pages.
+	conns := emulator.Generate(150, 9)
 	h := newHarness(t, emulator.Options{}, conns...)
 	jsonOut, yamlOut, dirOut := h.path("m.json"), h.path("m.yaml"), h.path("dir")
 	h.expect(h.run("export", "--key", "name", "--out", jsonOut), 0)

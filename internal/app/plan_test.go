@@ -138,7 +138,7 @@ func TestPlan_savedPlanAndFormats(t *testing.T) {
 func TestPlan_fewRequestsOnALargeTenant(t *testing.T) {
 	t.Parallel()
 	virtual(t, func(t *testing.T) {
-		conns := emulator.Generate(5000, 7)
+		conns := emulator.Generate(largeTenant, 7)
 		h := newHarness(t, emulator.Options{}, conns...)
 		var entries []string
 		withConfig, named := 0, 0
@@ -161,7 +161,7 @@ func TestPlan_fewRequestsOnALargeTenant(t *testing.T) {
 		if got := st.Count(emulator.KindSCIMList); got > scimPages {
 			t.Errorf("%d SCIM listing pages for %d configurations, want at most %d", got, withConfig, scimPages)
 		}
-		if got := st.Count(emulator.KindConnectionsList); got > (5000+99)/100 {
+		if got := st.Count(emulator.KindConnectionsList); got > (len(conns)+99)/100 {
 			t.Errorf("%d connection listing pages", got)
 		}
 		if got := st.Count(emulator.KindSCIMGet) + st.Count(emulator.KindConnectionsGet); got != 0 {

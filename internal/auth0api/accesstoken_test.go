@@ -14,6 +14,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/emulator"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
+	"github.com/scim-migrate/scim-migrate/internal/pacer"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/scim/scimtest"
 )
@@ -22,6 +23,13 @@ import (
 // replace what the tenant answers, and returns a client of it holding client
 // credentials.
 func wrappedTenant(t *testing.T, opts emulator.Options, maxRetries int, wrap func(tenant *emulator.Tenant, next http.Handler) http.Handler) (*emulator.Tenant, *Client) {
+	t.Helper()
+	return wrappedTenantOn(t, opts, maxRetries, nil, wrap)
+}
+
+// wrappedTenantOn is wrappedTenant with the client's transport on clock
+// (nil: the real one).
+func wrappedTenantOn(t *testing.T, opts emulator.Options, maxRetries int, clock pacer.Clock, wrap func(tenant *emulator.Tenant, next http.Handler) http.Handler) (*emulator.Tenant, *Client) {
 	t.Helper()
 	tenant := emulator.New(opts)
 	if err := tenant.LoadSeed(emulator.Seed{Connections: []emulator.Connection{
@@ -32,17 +40,23 @@ func wrappedTenant(t *testing.T, opts emulator.Options, maxRetries int, wrap fun
 	tenant.AddClient(emulator.Client{ID: testClientID, Secret: testClientSecret, Scopes: allScopes})
 	srv := httptest.NewServer(wrap(tenant, tenant.Handler()))
 	t.Cleanup(srv.Close)
-	return tenant, clientOf(t, srv.URL, maxRetries)
+	return tenant, clientOn(t, srv.URL, maxRetries, clock)
 }
 
 func clientOf(t *testing.T, url string, maxRetries int) *Client {
+	t.Helper()
+	return clientOn(t, url, maxRetries, nil)
+}
+
+// clientOn is clientOf with the transport on clock (nil: the real one).
+func clientOn(t *testing.T, url string, maxRetries int, clock pacer.Clock) *Client {
 	t.Helper()
 	domain, err := ParseDomain(url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, err := NewClient(Settings{Tenant: domain, Credentials: Credentials{ClientID: testClientID, ClientSecret: testClientSecret},
-		Transport: TransportOptions{MaxRetries: maxRetries, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond}})
+		Transport: TransportOptions{MaxRetries: maxRetries, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, Clock: clock}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,8 +75,10 @@ func TestAccessToken_refusedMidSeriesIsRenewedNotCounted(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var patches, refused atomic.Int32
-			opts := emulator.Options{Faults: emulator.Faults{FailWrites: []string{"con_A1"}, FailStatus: http.StatusServiceUnavailable}}
-			tenant, c := wrappedTenant(t, opts, 2, func(tenant *emulator.Tenant, next http.Handler) http.Handler {
+			// The 5xx's retries wait their pauses on a fake clock, in no real time.
+			clock := newStepClock()
+			opts := emulator.Options{Clock: clock.Now, Faults: emulator.Faults{FailWrites: []string{"con_A1"}, FailStatus: http.StatusServiceUnavailable}}
+			tenant, c := wrappedTenantOn(t, opts, 2, clock, func(tenant *emulator.Tenant, next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					rec := httptest.NewRecorder()
 					next.ServeHTTP(rec, r)

@@ -155,7 +155,9 @@ func TestClient_faultsAreUncertainOrFatal(t *testing.T) {
 	if !execute.IsFatal(err) || !strings.Contains(err.Error(), "update:scim_config") {
 		t.Errorf("a missing scope is fatal and names the scope: %v", err)
 	}
-	_, c2 := testTenant(t, emulator.Options{Faults: emulator.Faults{FailWrites: []string{"con_B2"}, FailStatus: http.StatusServiceUnavailable}}, allScopes)
+	// The 5xx's retries wait their pauses on a fake clock, in no real time.
+	clock := newStepClock()
+	_, c2 := testTenantOn(t, emulator.Options{Clock: clock.Now, Faults: emulator.Faults{FailWrites: []string{"con_B2"}, FailStatus: http.StatusServiceUnavailable}}, allScopes, clock)
 	err = c2.Write(context.Background(), execute.Write{ConnectionID: "con_B2", Action: plan.ActionUpdate, After: scimtest.Config("u", "a", "b")})
 	if !isUncertainErr(err) {
 		t.Errorf("a 5xx may have taken effect: %v", err)

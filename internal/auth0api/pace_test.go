@@ -11,13 +11,20 @@ import (
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
+
+	"github.com/scim-migrate/scim-migrate/internal/pacer"
 )
 
 // loggedTransport is fastTransport whose log is kept.
 func loggedTransport(maxRetries int) (*Transport, *bytes.Buffer) {
+	return loggedTransportOn(maxRetries, nil)
+}
+
+// loggedTransportOn is loggedTransport on clock (nil: the real one).
+func loggedTransportOn(maxRetries int, clock pacer.Clock) (*Transport, *bytes.Buffer) {
 	var log bytes.Buffer
 	tr := NewTransport(nil, TransportOptions{MaxRetries: maxRetries, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
-		MaxPause: time.Second, Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelInfo}))})
+		MaxPause: time.Second, Clock: clock, Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	return tr, &log
 }
 
@@ -56,12 +63,14 @@ func TestTransport_bare429BacksOff(t *testing.T) {
 	s := &scripted{answers: []func(http.ResponseWriter){status(429, `{"statusCode":429}`), status(200, `{}`)}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	tr, log := loggedTransport(3)
-	before := time.Now()
+	// The pause is waited on a fake clock, which says how long it was.
+	clock := newStepClock()
+	tr, log := loggedTransportOn(3, clock)
+	before := clock.Now()
 	if _, err := send(t, tr, srv.URL, http.MethodGet, ""); err != nil {
 		t.Fatal(err)
 	}
-	if waited := time.Since(before); waited < 900*time.Millisecond {
+	if waited := clock.Now().Sub(before); waited < 900*time.Millisecond {
 		t.Errorf("the retry went %v after a bare 429", waited)
 	}
 	if out := log.String(); !strings.Contains(out, "cause=\"backoff (no wait announced)\"") || strings.Contains(out, "wait=0s") {
@@ -74,18 +83,20 @@ func TestTransport_bare429BacksOff(t *testing.T) {
 // ends.
 func TestTransport_resetInThePastIsNow(t *testing.T) {
 	t.Parallel()
-	past := fmt.Sprint(time.Now().Add(-time.Hour).Unix())
+	// The pauses are waited on a fake clock, which says how long they were.
+	clock := newStepClock()
+	past := fmt.Sprint(clock.Now().Add(-time.Hour).Unix())
 	s := &scripted{answers: []func(http.ResponseWriter){status(200, `{}`, "X-Ratelimit-Limit", "10", "X-Ratelimit-Remaining", "0", "X-Ratelimit-Reset", past)}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	tr, _ := loggedTransport(0)
-	before := time.Now()
+	tr, _ := loggedTransportOn(0, clock)
+	before := clock.Now()
 	for range 4 {
 		if _, err := send(t, tr, srv.URL, http.MethodGet, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if took := time.Since(before); took > 2*time.Second {
+	if took := clock.Now().Sub(before); took > 2*time.Second {
 		t.Errorf("4 requests took %v on a tenant announcing resets in the past", took)
 	}
 	if st := tr.PaceStatus(); st.Rate < 1 {

@@ -48,6 +48,13 @@ func fastTransport(max int) *Transport {
 	return NewTransport(nil, TransportOptions{MaxRetries: max, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxPause: time.Second})
 }
 
+// steppedTransport is fastTransport on a stepClock: the pauses a 5xx
+// brings on are waited in full, on the fake clock, in no real time. For
+// tests that send one request at a time and measure no wait.
+func steppedTransport(max int) *Transport {
+	return NewTransport(nil, TransportOptions{MaxRetries: max, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxPause: time.Second, Clock: newStepClock()})
+}
+
 func send(t *testing.T, tr *Transport, url, method, body string) (*http.Response, error) {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
@@ -63,7 +70,7 @@ func TestTransport_retriesServerErrorsWithTheSameBody(t *testing.T) {
 	s := &scripted{answers: []func(http.ResponseWriter){status(503, `{}`), status(502, `{}`), status(200, `{"ok":true}`)}, bodies: make(chan string, 10)}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	tr := fastTransport(5)
+	tr := steppedTransport(5)
 	resp, err := send(t, tr, srv.URL, http.MethodPatch, `{"user_id_attribute":"x","mapping":[]}`)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("resp %v err %v", resp, err)
@@ -83,7 +90,7 @@ func TestTransport_givesUpAfterMaxRetries(t *testing.T) {
 	s := &scripted{answers: []func(http.ResponseWriter){status(500, `{"statusCode":500}`)}}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	resp, err := send(t, fastTransport(2), srv.URL, http.MethodGet, "")
+	resp, err := send(t, steppedTransport(2), srv.URL, http.MethodGet, "")
 	if err != nil || resp.StatusCode != 500 || s.calls.Load() != 3 {
 		t.Fatalf("status %v err %v calls %d", resp, err, s.calls.Load())
 	}

@@ -70,7 +70,9 @@ func walkSCIM(t *testing.T, f *fixture, take int, between func(page int)) ([]str
 // the walk is listed exactly once, nothing twice, pages hold at most the
 // cap, and the order is the one asked for.
 func TestListingBehaviour_walkWhileTheTenantChanges(t *testing.T) {
-	conns := Generate(600, 11)
+	// 300 connections: three pages at the largest size, six at the cap of
+	// 50, so changes come between pages on every behaviour.
+	conns := Generate(300, 11)
 	for _, b := range listingBehaviours() {
 		t.Run(behaviourName(b), func(t *testing.T) {
 			f := newFixture(t, Options{Listing: b, Faults: Faults{Seed: 5}}, conns...)

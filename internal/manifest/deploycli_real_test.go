@@ -53,8 +53,9 @@ func TestDeployCLIReadsOurExport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, input := range []string{yamlPath, dirPath} {
-		got := loadWithDeployCLI(t, node, pkg, input)
+	inputs := []string{yamlPath, dirPath}
+	for i, got := range loadWithDeployCLI(t, node, pkg, inputs...) {
+		input := inputs[i]
 		if len(got) != len(conns) {
 			t.Fatalf("%s: the Deploy CLI read %d connections, want %d", input, len(got), len(conns))
 		}
@@ -71,24 +72,34 @@ func TestDeployCLIReadsOurExport(t *testing.T) {
 	}
 }
 
-func loadWithDeployCLI(t *testing.T, node, pkg, input string) []deployConn {
+// loadWithDeployCLI returns the connections the Deploy CLI read from each
+// input, in order. One node process loads them all: the Deploy CLI's
+// schema takes seconds to compile, and load.js compiles it once.
+func loadWithDeployCLI(t *testing.T, node, pkg string, inputs ...string) [][]deployConn {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	script, _ := filepath.Abs(filepath.Join("testdata", "deploycli", "load.js"))
-	out := filepath.Join(t.TempDir(), "read.json")
-	cmd := exec.CommandContext(ctx, node, script, pkg, input, out)
+	args := []string{script, pkg}
+	outs := make([]string, len(inputs))
+	for i, input := range inputs {
+		outs[i] = filepath.Join(t.TempDir(), "read.json")
+		args = append(args, input, outs[i])
+	}
+	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = t.TempDir()
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("the Deploy CLI refused %s: %v\n%s", input, err, b)
+		t.Fatalf("the Deploy CLI refused %v: %v\n%s", inputs, err, b)
 	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
+	read := make([][]deployConn, len(inputs))
+	for i, out := range outs {
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &read[i]); err != nil {
+			t.Fatal(err)
+		}
 	}
-	var conns []deployConn
-	if err := json.Unmarshal(data, &conns); err != nil {
-		t.Fatal(err)
-	}
-	return conns
+	return read
 }

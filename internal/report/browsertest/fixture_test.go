@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
@@ -49,11 +50,11 @@ func newFixture(t testing.TB, dir string, n int) fixture {
 	t.Helper()
 	f := fixture{reportPath: filepath.Join(dir, "run.jsonl"), pagePath: filepath.Join(dir, "run.html")}
 	start := time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
-	w, err := runlog.Create(f.reportPath, runlog.Header{
+	w, err := runlog.CreateWith(f.reportPath, runlog.Header{
 		Command: "apply", Tenant: "acme.eu.auth0.com", ToolVersion: "1.2.3-test", StartedAt: start,
 		Manifest: &plan.Source{Path: "manifests/all.csv", SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
 		User:     "auditor", Host: "build-07", PID: 4242,
-	})
+	}, openUnsynced)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +74,21 @@ func newFixture(t testing.TB, dir string, n int) fixture {
 	f.pageBytes = renderPage(t, f.run, f.reportPath, f.pagePath)
 	return f
 }
+
+// openUnsynced opens the report as the writer does, but its Sync does
+// nothing: the file's bytes are the same, and a fixture of thousands of
+// lines need not wait for the disk after each.
+func openUnsynced(path string) (runlog.File, error) {
+	f, err := fileutil.CreateAppend(path)
+	if err != nil {
+		return nil, err
+	}
+	return unsynced{f}, nil
+}
+
+type unsynced struct{ *os.File }
+
+func (unsynced) Sync() error { return nil }
 
 func fixtureResult(i int, start time.Time) runlog.Result {
 	c := statusCycle[i%len(statusCycle)]
