@@ -1,38 +1,58 @@
 // Loads Deploy CLI YAML files or directories with the Deploy CLI's own
 // context loader (the code `a0deploy import` starts with; it also checks
-// the assets against the Deploy CLI's own schema, with ajv, which takes most
-// of the time), and writes the connections each read as JSON to its OUTPUT
-// (its logger writes on stdout).
+// the assets against the Deploy CLI's own schema, with ajv), and writes the
+// connections each read as JSON to its OUTPUT (its logger writes on stdout).
 // Usage: node load.js DEPLOY_CLI_PACKAGE_DIR INPUT OUTPUT [INPUT OUTPUT]...
 //
-// The schema is some 8 MB of JSON: ajv takes seconds to compile it, and V8
-// seconds more to run the function it compiles to for the first time. The
-// Deploy CLI builds a new ajv for every load, so all inputs are loaded in
-// one process that compiles the schema once: ajv's validate is wrapped to
-// reuse the function compiled for the same schema with the same options.
-// Every input is still checked against the whole schema.
+// The Deploy CLI's schema is one object schema with a property per asset
+// type and no other properties allowed; some 8 MB of it is the prompts'
+// (every screen in every language), which ajv takes seconds to compile and
+// V8 seconds more to run for the first time. ajv checks a property's schema
+// only where the data has that property (or where the schema gives it a
+// default), so the same check is made with the root schema cut to those
+// properties: every asset type present is checked against its whole schema,
+// and an unknown one is refused as before. The function compiled for a cut
+// is reused for the same cut and options.
 'use strict';
 const path = require('path');
 const fs = require('fs');
 
 function compileSchemasOnce(lib) {
   const Ajv = require(require.resolve('ajv/lib/ajv', { paths: [path.join(lib, 'tools', 'auth0')] }));
-  const compiled = new WeakMap(); // schema -> {options, validate}
+  const compiled = new Map(); // cut and options -> validate
   const validate = Ajv.prototype.validate;
   Ajv.prototype.validate = function (schema, data) {
-    if (typeof schema !== 'object' || schema === null) {
+    if (!isAssetsSchema(schema) || typeof data !== 'object' || data === null) {
       return validate.call(this, schema, data);
     }
-    const options = JSON.stringify(this._opts);
-    let c = compiled.get(schema);
-    if (!c || c.options !== options) {
-      c = { options, validate: this.compile(schema) };
-      compiled.set(schema, c);
+    const cut = cutTo(schema, data);
+    const key = JSON.stringify([Object.keys(cut.properties), this._opts]);
+    if (!compiled.has(key)) {
+      compiled.set(key, this.compile(cut));
     }
-    const valid = c.validate(data);
-    this.errors = c.validate.errors;
+    const check = compiled.get(key);
+    const valid = check(data);
+    this.errors = check.errors;
     return valid;
   };
+}
+
+// isAssetsSchema tells the Deploy CLI's root schema: an object of asset
+// types that allows no other property.
+function isAssetsSchema(schema) {
+  return typeof schema === 'object' && schema !== null && schema.type === 'object' &&
+    schema.additionalProperties === false && typeof schema.properties === 'object';
+}
+
+// cutTo is schema with only the properties data has or that carry a default.
+function cutTo(schema, data) {
+  const properties = {};
+  for (const [name, sub] of Object.entries(schema.properties)) {
+    if (Object.prototype.hasOwnProperty.call(data, name) || (sub && sub.default !== undefined)) {
+      properties[name] = sub;
+    }
+  }
+  return { ...schema, properties };
 }
 
 async function load(lib, input, output) {
