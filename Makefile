@@ -29,6 +29,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/manifest/ ./internal/plan/
 	$(GO) test -run '^$$' -bench 'ApplyEfficiency|Pace' -benchtime 1x ./internal/app/
 	$(GO) test -run 'PrintScenarios' -v ./internal/pacer/
+	$(GO) test -run '^$$' -bench 'AuditPage' -benchtime 1x ./internal/report/browsertest/
 
 # fuzz: every parser for FUZZTIME each (crashers land in testdata/fuzz/ and
 # then run in make test as regression seeds).

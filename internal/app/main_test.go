@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -12,6 +13,9 @@ import (
 func TestMain(m *testing.M) {
 	before := listDir()
 	code := m.Run()
+	if binPath != "" { // the tool the process tests built, in a directory of its own
+		_ = os.RemoveAll(filepath.Dir(binPath))
+	}
 	if extra := newEntries(before, listDir()); len(extra) > 0 {
 		// Only said, never deleted: a file that appeared meanwhile may be
 		// a source file someone wrote while the tests ran.

@@ -87,7 +87,7 @@ func describe(o *runtime.RemoteObject) string {
 }
 
 // eval evaluates a JavaScript expression in the page and decodes its value.
-func eval[T any](t *testing.T, ctx context.Context, js string) T {
+func eval[T any](t testing.TB, ctx context.Context, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
 	if err != nil {
@@ -126,7 +126,7 @@ func checkCounts(t *testing.T, ctx context.Context, run *runlog.Run) {
 }
 
 // visibleRows counts the table rows a person sees.
-func visibleRows(t *testing.T, ctx context.Context) int {
+func visibleRows(t testing.TB, ctx context.Context) int {
 	t.Helper()
 	return eval[int](t, ctx, `[...document.querySelectorAll("#rows tbody tr")].filter(r => r.getClientRects().length > 0).length`)
 }
@@ -334,38 +334,49 @@ func saveScreenshot(t *testing.T, ctx context.Context) {
 	}
 }
 
-// TestAuditPage_fiveThousandConnections measures the page of a 5,000
-// connection run: its size, and in Chromium the time until the page is
-// usable and the time a search and a filter take, layout included. The
-// bounds are generous (CI machines are small and shared); the figures are
-// logged for the record. "Script ready" is when the page's script has run;
-// "load" also counts the first layout of the whole table.
-func TestAuditPage_fiveThousandConnections(t *testing.T) {
+// TestAuditPage_fiveThousandConnectionsWeight: the page of a 5,000-connection
+// run stays light enough to mail or open. How fast Chromium loads, searches
+// and filters it is a timing claim, measured by
+// BenchmarkAuditPage_fiveThousandConnections (make bench).
+func TestAuditPage_fiveThousandConnectionsWeight(t *testing.T) {
 	f := newFixture(t, t.TempDir(), 5000)
-	ctx := newBrowser(t)
-	pageURL, err := browsertest.FileURL(f.pagePath)
-	check(t, err)
-	start := time.Now()
-	check(t, browsertest.Open(ctx, pageURL))
-	wall := time.Since(start)
-	timing := eval[map[string]float64](t, ctx, `(n => ({
-		dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
-		fcp: (performance.getEntriesByName("first-contentful-paint")[0] || {startTime: -1}).startTime,
-		ready: Number(document.documentElement.dataset.ready),
-		nodes: document.getElementsByTagName("*").length,
-	}))(performance.getEntriesByType("navigation")[0])`)
-	search := eval[float64](t, ctx, timed(`const q = document.getElementById("f-q"); q.value = "zurich"; q.dispatchEvent(new Event("input"));`))
-	filter := eval[float64](t, ctx, timed(`const q = document.getElementById("f-q"); q.value = ""; q.dispatchEvent(new Event("input")); const s = document.getElementById("f-key"); s.value = "failed"; s.dispatchEvent(new Event("change"));`))
-	if n := visibleRows(t, ctx); n != statusCounts(f.run)["failed"] {
-		t.Errorf("filter failed shows %d rows, want %d", n, statusCounts(f.run)["failed"])
-	}
-	t.Logf("5,000 connections: page %.2f MB, %d elements; DOMContentLoaded %.0f ms, load %.0f ms, first contentful paint %.0f ms, script ready %.0f ms, navigation to ready as seen by the test %s; search %.0f ms, status filter %.0f ms",
-		float64(f.pageBytes)/1e6, int(timing["nodes"]), timing["dcl"], timing["load"], timing["fcp"], timing["ready"], wall.Round(time.Millisecond), search, filter)
 	if f.pageBytes > 8<<20 {
 		t.Errorf("the page is %d bytes: too heavy to mail or open", f.pageBytes)
 	}
-	if timing["load"] > 30000 || search > 5000 || filter > 5000 {
-		t.Errorf("the page is too slow: loaded after %.0f ms, search %.0f ms, filter %.0f ms", timing["load"], search, filter)
+}
+
+// BenchmarkAuditPage_fiveThousandConnections opens the page of a 5,000-
+// connection run in headless Chromium, searches and filters it, and
+// reports the page's weight and each step's milliseconds (the figures
+// docs/reference.md quotes); the filter must still show exactly the failed
+// rows, and no step may take longer than a person would wait.
+func BenchmarkAuditPage_fiveThousandConnections(b *testing.B) {
+	f := newFixture(b, b.TempDir(), 5000)
+	pageURL, err := browsertest.FileURL(f.pagePath)
+	check(b, err)
+	for b.Loop() {
+		ctx := newBrowser(b)
+		check(b, browsertest.Open(ctx, pageURL))
+		timing := eval[map[string]float64](b, ctx, `(n => ({
+			dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
+			fcp: (performance.getEntriesByName("first-contentful-paint")[0] || {startTime: -1}).startTime,
+			ready: Number(document.documentElement.dataset.ready),
+			nodes: document.getElementsByTagName("*").length,
+		}))(performance.getEntriesByType("navigation")[0])`)
+		search := eval[float64](b, ctx, timed(`const q = document.getElementById("f-q"); q.value = "zurich"; q.dispatchEvent(new Event("input"));`))
+		filter := eval[float64](b, ctx, timed(`const q = document.getElementById("f-q"); q.value = ""; q.dispatchEvent(new Event("input")); const s = document.getElementById("f-key"); s.value = "failed"; s.dispatchEvent(new Event("change"));`))
+		if n := visibleRows(b, ctx); n != statusCounts(f.run)["failed"] {
+			b.Errorf("filter failed shows %d rows, want %d", n, statusCounts(f.run)["failed"])
+		}
+		if timing["load"] > 30000 || search > 5000 || filter > 5000 {
+			b.Errorf("the page is too slow: loaded after %.0f ms, search %.0f ms, filter %.0f ms", timing["load"], search, filter)
+		}
+		b.ReportMetric(float64(f.pageBytes)/1e6, "page-MB")
+		b.ReportMetric(timing["nodes"], "elements")
+		b.ReportMetric(timing["load"], "load-ms")
+		b.ReportMetric(timing["fcp"], "first-paint-ms")
+		b.ReportMetric(search, "search-ms")
+		b.ReportMetric(filter, "filter-ms")
 	}
 }
 
