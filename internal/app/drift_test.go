@@ -211,9 +211,11 @@ func TestTruth_noFalseFailures(t *testing.T) {
 	})
 	t.Run("answers slower than --timeout", func(t *testing.T) {
 		h, m, ids := bulkTenant(t, 12, emulator.Options{})
-		h.tenant.SetWriteAnswerDelay(400 * time.Millisecond)
+		// Every write's answer comes after --timeout; the reads that settle
+		// them must not, even on a loaded machine with the race detector.
+		h.tenant.SetWriteAnswerDelay(2 * time.Second)
 		rep := h.path("r.jsonl")
-		h.expect(h.run("apply", "--yes", "--timeout", "100ms", "--max-retries", "1", "--report", rep, "-f", m), 0)
+		h.expect(h.run("apply", "--yes", "--timeout", "700ms", "--max-retries", "1", "--report", rep, "-f", m), 0)
 		if got := statuses(h.readReport(rep)); got[runlog.StatusApplied] != len(ids) {
 			t.Fatalf("statuses %v: every write landed and was read back", got)
 		}

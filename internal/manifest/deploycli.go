@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -342,7 +341,7 @@ func readBounded(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max(limit, 0)+1))
+	data, err := readAtMost(f, max(limit, 0))
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}

@@ -46,11 +46,18 @@ func Read(path string) (*Manifest, error) {
 	}
 	// The stat above cannot see through pipes or a file that grows while it
 	// is read, so the read itself is bounded too.
-	data, err := io.ReadAll(io.LimitReader(f, MaxManifestBytes+1))
+	data, err := readAtMost(f, MaxManifestBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	return Parse(path, data)
+}
+
+// readAtMost reads r to its end or to one byte past limit, whichever comes
+// first: a stream that never ends (a FIFO, /dev/zero) is not read whole, and
+// the byte past the limit tells Parse it is too large.
+func readAtMost(r io.Reader, limit int64) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(r, limit+1))
 }
 
 // Parse parses and validates a manifest held in memory. name is used
