@@ -229,7 +229,7 @@ func newApp(e *env) *cli.App {
 			cliui.ManCommand(e.stdout, options.LogFlags()),
 		},
 	}
-	cliui.Setup(app, e.args, e.stdout)
+	cliui.Setup(app, e.args, e.stdout, options.FormatNames)
 	for _, c := range app.Commands {
 		withOutputFlags(e, c)
 	}

@@ -23,27 +23,23 @@ const completionFlag = "--generate-bash-completion"
 // flag's; "*" stands for every command.
 var flagValues = map[string][]string{
 	"* log-format": {"text", "json"}, "* log-level": {"debug", "info", "warn", "error"},
-	"* strategy": scim.SCIMStrategies, "* rps": {"auto"}, "* format": {"text", "json"},
-	"plan format":         {"text", "json", "markdown", "html"},
-	"tokens audit format": {"text", "json", "markdown", "html"},
-	"report format":       {"text", "html", "markdown", "csv"},
-	"export format":       {"json", "csv"},
-	"export key":          {"id", "name"},
-	"completion":          {"bash", "zsh", "fish"},
+	"* strategy": scim.SCIMStrategies, "* rps": {"auto"}, "version format": {"text", "json"},
+	"export key": {"id", "name"},
+	"completion": {"bash", "zsh", "fish"},
 }
 
 // withCompletion gives a command and its subcommands the completion above,
 // of the command line args, its candidates written to stdout.
-func withCompletion(c *cli.Command, args []string, stdout io.Writer) {
-	c.BashComplete = func(ctx *cli.Context) { complete(ctx, args, stdout) }
+func withCompletion(c *cli.Command, args []string, stdout io.Writer, formats func(string) []string) {
+	c.BashComplete = func(ctx *cli.Context) { complete(ctx, args, stdout, formats) }
 	for _, sub := range c.Subcommands {
-		withCompletion(sub, args, stdout)
+		withCompletion(sub, args, stdout, formats)
 	}
 }
 
 // complete prints to w the candidates for the word after the command line
 // (the word itself, when it starts with a dash).
-func complete(c *cli.Context, commandLine []string, w io.Writer) {
+func complete(c *cli.Context, commandLine []string, w io.Writer, formats func(string) []string) {
 	args := slices.DeleteFunc(slices.Clone(commandLine), func(a string) bool { return a == completionFlag })
 	name := strings.TrimPrefix(c.Command.HelpName, "scim-migrate ")
 	last := ""
@@ -52,7 +48,7 @@ func complete(c *cli.Context, commandLine []string, w io.Writer) {
 	}
 	if f := findFlag(c.Command, last); f != nil {
 		if tv, ok := f.(cli.DocGenerationFlag); ok && tv.TakesValue() {
-			printWords(w, valuesOf(name, f.Names()[0]))
+			printWords(w, valuesOf(name, f.Names()[0], formats))
 			return
 		}
 	}
@@ -105,9 +101,12 @@ func findFlag(c *cli.Command, arg string) cli.Flag {
 
 // valuesOf are the candidates of a flag's value; none for a file or a
 // number, which the shell or the user completes.
-func valuesOf(command, flag string) []string {
+func valuesOf(command, flag string, formats func(command string) []string) []string {
 	if v, ok := flagValues[command+" "+flag]; ok {
 		return v
+	}
+	if flag == "format" && formats != nil {
+		return formats(command)
 	}
 	return flagValues["* "+flag]
 }

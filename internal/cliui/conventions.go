@@ -11,13 +11,14 @@ import (
 // did-you-mean, shell completion of args (the whole command line, its
 // candidates written to stdout), and no help command shared with other
 // applications in the process ("help COMMAND" goes through
-// HelpOfSubcommand).
-func Setup(app *cli.App, args []string, stdout io.Writer) {
+// HelpOfSubcommand). formats names the values of a command's --format, for
+// completion (nil: none).
+func Setup(app *cli.App, args []string, stdout io.Writer, formats func(command string) []string) {
 	app.OnUsageError = OnUsageError
 	app.EnableBashCompletion = true
 	hideHelpCommands(app)
 	for _, c := range app.Commands {
 		withUsageErrors(c)
-		withCompletion(c, args, stdout)
+		withCompletion(c, args, stdout, formats)
 	}
 }

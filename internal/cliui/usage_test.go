@@ -18,7 +18,7 @@ func runApp(args ...string) error {
 	app.ExitErrHandler = func(*cli.Context, error) {}
 	app.Commands[0].Flags = append(app.Commands[0].Flags, DurationFlag("timeout", 0, "a `DURATION`"), &cli.IntFlag{Name: "concurrency"})
 	app.Commands[0].Action = func(*cli.Context) error { return nil }
-	Setup(app, args, io.Discard)
+	Setup(app, args, io.Discard, nil)
 	return UnknownCommand(app.Run(HelpOfSubcommand(args)), args, app.Commands)
 }
 

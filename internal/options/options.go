@@ -271,6 +271,26 @@ func formatFlag(def report.Format, doc report.Document, more string) cli.Flag {
 	return &cli.StringFlag{Name: "format", Value: string(def), Usage: "output format: " + report.FormatHelp(doc) + more}
 }
 
+// formatDocuments is the document each command's --format is about, as its
+// parse function reads it.
+var formatDocuments = map[string]report.Document{
+	"validate": report.DocResult, "apply": report.DocResult, "rollback": report.DocResult,
+	"plan": report.DocPlan, "report": report.DocSaved, "export": report.DocManifest,
+	"tokens audit": report.DocAudit, "tokens issue": report.DocTokenPlan,
+	"tokens revoke": report.DocTokenPlan, "tokens rotate": report.DocTokenPlan,
+}
+
+// FormatNames are the values the command's --format takes, from report's
+// table of formats (nil for a command without one): shell completion
+// offers them, so a new format reaches it with no change here.
+func FormatNames(command string) []string {
+	doc, ok := formatDocuments[command]
+	if !ok {
+		return nil
+	}
+	return formatNames(doc)
+}
+
 // formatNames are the names of doc's formats, for a suggestion.
 func formatNames(doc report.Document) []string {
 	formats := report.FormatsOf(doc)
