@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -291,5 +292,26 @@ func TestOutputs_refusedBeforeAnyRequest(t *testing.T) {
 	}
 	if _, err := os.Lstat(same); err == nil {
 		t.Error("same.json was written")
+	}
+}
+
+// TestReportDir_pruneComesAfterTheSummary: with --keep, a run says how it
+// ended (its last log event, then its one-line result) before it deletes
+// old reports, as a cron log read top to bottom expects.
+func TestReportDir_pruneComesAfterTheSummary(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	dir := h.path("reports")
+	name := strings.TrimPrefix(h.srv.URL, "http://")
+	key := strings.Replace(name, "127.0.0.1", "localhost", 1)
+	old := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
+	seedReport(t, filepath.Join(dir, runlog.DefaultPath("apply", key, old)), name, "apply", old)
+	var both bytes.Buffer
+	code := h.runStreams(&both, &both, "scim-migrate", "apply", "--domain", h.srv.URL, "--yes", "-v",
+		"--report-dir", dir, "--keep", "1", "-f", "../../examples/manifest.json")
+	got := both.String()
+	finished, summary, deleted := strings.Index(got, "run finished"), strings.Index(got, "apply finished:"), strings.Index(got, "deleted an old report")
+	if code != ExitOK || finished < 0 || summary < 0 || deleted < 0 || !(finished < summary && summary < deleted) {
+		t.Fatalf("exit %d; want the run's last event, its result, then the deletion, in that order:\n%s", code, got)
 	}
 }

@@ -144,13 +144,20 @@ func hasReportFlag(args []string) bool {
 func (h *harness) runRaw(args ...string) result {
 	h.t.Helper()
 	var out, errb bytes.Buffer
+	code := h.runStreams(&out, &errb, args...)
+	return result{stdout: out.String(), stderr: errb.String(), code: code}
+}
+
+// runStreams runs args with stdout and stderr going to out and errw (one
+// writer for both keeps the order in which the two were written).
+func (h *harness) runStreams(out, errw io.Writer, args ...string) int {
 	timeout := h.timeout
 	if timeout == 0 {
 		timeout = 2 * time.Minute
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	code := Run(ctx, args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, Deps{
+	return Run(ctx, args, Streams{In: strings.NewReader(""), Out: out, Err: errw}, Deps{
 		Version:      "test",
 		Getenv:       func(k string) string { return h.env[k] },
 		Stop:         h.stop,
@@ -159,7 +166,6 @@ func (h *harness) runRaw(args ...string) result {
 		OpenReport:   h.openReport,
 		OpenTerminal: noTerminal,
 	})
-	return result{stdout: out.String(), stderr: errb.String(), code: code}
 }
 
 // now is the app's clock: the real one, moved on by skew when set.

@@ -41,6 +41,7 @@ func (e *env) runTasks(ctx context.Context, s *connected, spec session.RunSpec, 
 	if o.Format != report.FormatJSON {
 		e.printRunSummary(spec.Header.Command, cmp.Or(done, "applied"), out.Counts, run.Path)
 	}
+	run.Prune()
 	return session.Outcome(out, run.Path)
 }
 

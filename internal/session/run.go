@@ -105,9 +105,9 @@ func (r *Run) Execute(ctx context.Context, obs execute.Observer) execute.Totals 
 }
 
 // End takes the run's last step, writes its summary, says how it ended in
-// the log (a last event with the counts, for a log collector) and prunes
-// old reports (--keep). It returns the outcome, a failure to write the
-// summary included, and the summary.
+// the log (a last event with the counts, for a log collector). It returns
+// the outcome, a failure to write the summary included, and the summary;
+// Prune comes after the caller has shown it.
 func (r *Run) End(out execute.Totals) (execute.Totals, runlog.Summary) {
 	s := r.s
 	var handoff *runlog.Handoff
@@ -123,12 +123,20 @@ func (r *Run) End(out execute.Totals) (execute.Totals, runlog.Summary) {
 	s.Logger.Info("run finished", "command", r.spec.Header.Command, "report", r.Path, "applied", c.Applied,
 		"unchanged", c.Unchanged, "failed", c.Failed, "conflict", c.Conflict, "skipped", c.Skipped, "unknown", c.Unknown,
 		"writes_sent", out.WritesSent, "writes_confirmed", out.WritesConfirmed)
-	if keep := r.spec.Reports; keep.Keep > 0 {
-		key := s.Client.Tenant().Key()
-		runlog.Prune(keep.Dir, key, keep.Keep, r.Path, s.opts.Now(),
-			func(h runlog.Header) bool { return auth0api.TenantKey(h.Tenant) == key }, s.Logger)
-	}
 	return out, sum
+}
+
+// Prune deletes the tenant's old reports past --keep, once the run's
+// outcome has been said: a log of deletions is the run's last word.
+func (r *Run) Prune() {
+	keep := r.spec.Reports
+	if keep.Keep <= 0 {
+		return
+	}
+	s := r.s
+	key := s.Client.Tenant().Key()
+	runlog.Prune(keep.Dir, key, keep.Keep, r.Path, s.opts.Now(),
+		func(h runlog.Header) bool { return auth0api.TenantKey(h.Tenant) == key }, s.Logger)
 }
 
 // Close closes the report file.
