@@ -17,6 +17,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/manifest"
 	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/pacer"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/urfave/cli/v2"
 )
@@ -176,7 +177,7 @@ func (e *env) printOutcome(err error) {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())
 		}
-		fmt.Fprintf(e.stderr, "Error: %s found; nothing was written to the tenant\n", plural(len(problems), "problem"))
+		fmt.Fprintf(e.stderr, "Error: %s found; nothing was written to the tenant\n", report.Plural(len(problems), "problem"))
 		return
 	}
 	fmt.Fprintln(e.stderr, "Error: "+indentLines(err.Error()))

@@ -47,7 +47,7 @@ func (e *env) applyRun(ctx context.Context, o options.Apply, doc *report.RunResu
 	if err := e.preview(s.connected, p, o.Write); err != nil || o.DryRun {
 		return err
 	}
-	if err := s.confirm.Ask(fmt.Sprintf("Write %s on tenant %s?", plural(execute.Writes(tasks), "SCIM configuration"), s.Tenant()), execute.Writes(tasks)); err != nil {
+	if err := s.confirm.Ask(fmt.Sprintf("Write %s on tenant %s?", report.Plural(execute.Writes(tasks), "SCIM configuration"), s.Tenant()), execute.Writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "apply", Manifest: &p.Manifest, PlanFile: o.PlanFile}

@@ -65,7 +65,7 @@ func (e *env) rollbackRun(ctx context.Context, o options.Rollback, doc *report.R
 		return err
 	}
 	tasks := execute.Tasks(p)
-	if err := s.confirm.Ask(fmt.Sprintf("Restore %s on tenant %s to their state before the run of %s?", plural(execute.Writes(tasks), "connection"), s.Tenant(), o.From), execute.Writes(tasks)); err != nil {
+	if err := s.confirm.Ask(fmt.Sprintf("Restore %s on tenant %s to their state before the run of %s?", report.Plural(execute.Writes(tasks), "connection"), s.Tenant(), o.From), execute.Writes(tasks)); err != nil {
 		return err
 	}
 	h := runlog.Header{Command: "rollback", RollsBack: o.From, Manifest: run.Header.Manifest}
@@ -78,7 +78,7 @@ func (e *env) rollbackRun(ctx context.Context, o options.Rollback, doc *report.R
 func (e *env) rollbackTokens(ctx context.Context, w *writing, run *runlog.Run, o options.Rollback, doc *report.RunResult) error {
 	tc := tokenCommand{name: "rollback", kind: runlog.KindTokenRevoke, write: o.Write, done: "revoked",
 		question: func(p *tokenplan.Plan) string {
-			return fmt.Sprintf("Revoke the %s the run of %s issued, on tenant %s?", plural(p.Writes(), "SCIM token"), o.From, p.Tenant)
+			return fmt.Sprintf("Revoke the %s the run of %s issued, on tenant %s?", report.Plural(p.Writes(), "SCIM token"), o.From, p.Tenant)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) { return w.UndoTokens(ctx, run, o.From) },
 	}

@@ -65,18 +65,13 @@ func (e *env) tokensAudit(ctx context.Context, o options.TokensAudit) error {
 	if err != nil {
 		return console.Interrupted(ctx, err, e.stage.Load())
 	}
-	now := e.deps.Now()
-	a := &scimtoken.Audit{Tenant: s.Tenant(), AuditedAt: now.UTC(), Within: o.Within, WithinText: cliui.ReadableDuration(o.Within)}
 	prog := e.auditProgress(s, targets)
-	conns, err := s.Audit(ctx, targets, now, o.Within, prog)
+	a, err := s.Audit(ctx, targets, e.deps.Now(), o.Within, prog)
 	prog.Close()
 	if err != nil {
 		return console.Interrupted(ctx, err, e.stage.Load())
 	}
-	for _, c := range conns {
-		a.Count(c)
-	}
-	s.Logger.Info("audit ready", "connections", a.Counts.Connections, "tokens", a.Counts.Tokens, "requests", s.Requests())
+	a.WithinText = cliui.ReadableDuration(o.Within)
 	var b bytes.Buffer
 	if err := report.RenderAudit(&b, a, o.Format, e.outStyle(o.Out)); err != nil {
 		return err
@@ -118,7 +113,7 @@ func (e *env) outStyle(out string) report.Style {
 func auditOutcome(a *scimtoken.Audit, detailed bool) error {
 	switch {
 	case a.Counts.Unread > 0:
-		return &incompleteError{msg: fmt.Sprintf("the tokens of %s could not be read (see the audit)", plural(a.Counts.Unread, "connection"))}
+		return &incompleteError{msg: fmt.Sprintf("the tokens of %s could not be read (see the audit)", report.Plural(a.Counts.Unread, "connection"))}
 	case detailed && a.Flagged():
 		return errTokensFlagged
 	}

@@ -30,7 +30,7 @@ func (e *env) tokensRevokeRun(ctx context.Context, o options.TokensRevoke, doc *
 	return e.runTokenCommand(ctx, w, tokenCommand{name: "tokens revoke", kind: runlog.KindTokenRevoke, write: o.Write,
 		plans: o.TokenPlan, done: "revoked",
 		question: func(p *tokenplan.Plan) string {
-			return fmt.Sprintf("Revoke %s on tenant %s? Identity providers using them stop provisioning.", plural(p.Writes(), "SCIM token"), p.Tenant)
+			return fmt.Sprintf("Revoke %s on tenant %s? Identity providers using them stop provisioning.", report.Plural(p.Writes(), "SCIM token"), p.Tenant)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
 			sel, err := e.selection(o.TokenSelection)
@@ -46,8 +46,8 @@ func (e *env) tokensRevokeRun(ctx context.Context, o options.TokensRevoke, doc *
 	}, doc)
 }
 
-// chooseFrom narrows the choice to the tokens --from names and, unless a
-// selection is given, selects their connections.
+// chooseFrom narrows the options to what tokenplan.FromRefs chooses from
+// the tokens --from names.
 func (e *env) chooseFrom(o *options.TokensRevoke) error {
 	if o.From == "" || o.PlanFile != "" {
 		return nil
@@ -56,9 +56,9 @@ func (e *env) chooseFrom(o *options.TokensRevoke) error {
 	if err != nil {
 		return err
 	}
-	ids, connections := tokenplan.FromRefs(refs)
+	ids, connections := tokenplan.FromRefs(refs, o.Explicit())
 	o.Choice.IDs = ids
-	if !o.Explicit() {
+	if connections != nil {
 		o.Connections = connections
 	}
 	return nil

@@ -39,7 +39,7 @@ func (e *env) tokensRotateRun(ctx context.Context, o options.TokensIssue, doc *r
 		plans: o.TokenPlan, handoff: o.Handoff, done: "rotated",
 		question: func(p *tokenplan.Plan) string {
 			return fmt.Sprintf("Rotate the SCIM tokens of %s on tenant %s (the older revoked where 2 are held; a revoked token cannot be restored), the new ones written to %s only?",
-				plural(p.Writes(), "connection"), p.Tenant, o.Handoff)
+				report.Plural(p.Writes(), "connection"), p.Tenant, o.Handoff)
 		},
 		plan: func(ctx context.Context) (*tokenplan.Plan, error) {
 			sel, err := e.selection(o.TokenSelection)

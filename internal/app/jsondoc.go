@@ -1,8 +1,6 @@
 package app
 
 import (
-	"strings"
-
 	"github.com/scim-migrate/scim-migrate/internal/cliui"
 	"github.com/scim-migrate/scim-migrate/internal/options"
 	"github.com/scim-migrate/scim-migrate/internal/report"
@@ -23,7 +21,7 @@ var docCommands = map[string]bool{
 func failureDoc(app *cli.App, args []string, getenv func(string) string, code int, err error) any {
 	command := cliui.CommandOf(args)
 	asked := cliui.JSONFormatAsked(app, args) ||
-		resultFormatCommands[command] && !cliui.FormatOnCommandLine(args) && isJSON(getenv(options.FormatEnv))
+		resultFormatCommands[command] && !cliui.FormatOnCommandLine(args) && cliui.IsJSON(getenv(options.FormatEnv))
 	if silent(err) || !docCommands[command] || !asked {
 		return nil
 	}
@@ -35,5 +33,3 @@ func failureDoc(app *cli.App, args []string, getenv func(string) string, code in
 var resultFormatCommands = map[string]bool{
 	"validate": true, "apply": true, "rollback": true, "tokens issue": true, "tokens revoke": true, "tokens rotate": true,
 }
-
-func isJSON(format string) bool { return strings.EqualFold(strings.TrimSpace(format), "json") }

@@ -63,15 +63,7 @@ func (e *env) printRunSummary(command, done string, c runlog.Counts, path string
 		unknown = fmt.Sprintf(", %d unknown", c.Unknown)
 	}
 	fmt.Fprintf(e.stdout, "%s finished: %d %s, %d unchanged, %d failed, %s, %d skipped%s. Report: %s\n",
-		command, c.Applied, done, c.Unchanged, c.Failed, plural(c.Conflict, "conflict"), c.Skipped, unknown, path)
-}
-
-// plural writes a count and its noun, in the plural unless it is one.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+		command, c.Applied, done, c.Unchanged, c.Failed, report.Plural(c.Conflict, "conflict"), c.Skipped, unknown, path)
 }
 
 // progressBar says whether progress is drawn as a bar: only for a person

@@ -97,7 +97,7 @@ func jsonFormatAsked(args []string, bools map[string]bool) bool {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		switch {
 		case a == "--" || !strings.HasPrefix(a, "-"):
-			return isJSON(format)
+			return IsJSON(format)
 		case hasValue || bools[name]:
 		case i+1 < len(rest):
 			value = rest[i+1]
@@ -107,7 +107,7 @@ func jsonFormatAsked(args []string, bools map[string]bool) bool {
 			format = value
 		}
 	}
-	return isJSON(format)
+	return IsJSON(format)
 }
 
 // boolFlags names the flags of a (sub)command that take no value.
@@ -135,4 +135,6 @@ func boolFlags(app *cli.App, command string) map[string]bool {
 	return out
 }
 
-func isJSON(format string) bool { return strings.EqualFold(strings.TrimSpace(format), "json") }
+// IsJSON reports whether a --format value (as typed, or from the
+// environment) asks for JSON.
+func IsJSON(format string) bool { return strings.EqualFold(strings.TrimSpace(format), "json") }

@@ -94,7 +94,7 @@ func ManCommand(stdout io.Writer, flags []cli.Flag) *cli.Command {
 		Hidden: true,
 		Flags:  flags,
 		Action: func(c *cli.Context) error {
-			if err := noArguments(c); err != nil {
+			if err := NoArguments(c); err != nil {
 				return err
 			}
 			page, err := c.App.ToManWithSection(1)

@@ -155,8 +155,8 @@ func valueForm(flag, complaint string) string {
 	return complaint
 }
 
-// noArguments refuses positional arguments for commands that take none.
-func noArguments(c *cli.Context) error {
+// NoArguments refuses positional arguments for commands that take none.
+func NoArguments(c *cli.Context) error {
 	if c.Args().Len() > 0 {
 		return withHint(fmt.Errorf("unexpected arguments %q; flags go before any argument", c.Args().Slice()), c)
 	}

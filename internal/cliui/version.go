@@ -105,7 +105,7 @@ func VersionCommand(stdout io.Writer, linked string, flags []cli.Flag, checkFlag
 		Flags: append([]cli.Flag{&cli.StringFlag{Name: "format", Value: string(report.FormatText), Usage: report.FormatHelp(report.DocResult)}},
 			flags...),
 		Action: func(c *cli.Context) error {
-			if err := noArguments(c); err != nil {
+			if err := NoArguments(c); err != nil {
 				return err
 			}
 			if err := checkFlags(c); err != nil {

@@ -39,11 +39,11 @@ func Of(path string) Kind {
 	if err != nil {
 		return Unknown
 	}
-	return OfData(data)
+	return ofData(data)
 }
 
-// OfData tells a saved plan, a run report and a JSON manifest apart.
-func OfData(data []byte) Kind {
+// ofData tells a saved plan, a run report and a JSON manifest apart.
+func ofData(data []byte) Kind {
 	switch k, err := report.DetectKind(data); {
 	case err == nil && k == report.KindPlan:
 		return Plan

@@ -7,10 +7,10 @@ import (
 
 func TestOfData_andMismatch(t *testing.T) {
 	t.Parallel()
-	if k := OfData([]byte("\xef\xbb\xbf{\"connections\": []}")); k != Manifest {
+	if k := ofData([]byte("\xef\xbb\xbf{\"connections\": []}")); k != Manifest {
 		t.Errorf("a JSON manifest with a byte order mark: %q", k)
 	}
-	if k := OfData([]byte("connection_id,scim,auth0\n")); k != Unknown {
+	if k := ofData([]byte("connection_id,scim,auth0\n")); k != Unknown {
 		t.Errorf("a CSV file: %q", k)
 	}
 	if msg := Mismatch("p.json", "-f", Manifest, Unknown); msg != "" {

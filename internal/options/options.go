@@ -595,7 +595,7 @@ func ExportFlags() []cli.Flag {
 // files (parseInteropFormat).
 func ParseExport(c *cli.Context) (Export, error) {
 	o := Export{Key: manifest.Key(c.String("key"))}
-	if err := noArguments(c); err != nil {
+	if err := cliui.NoArguments(c); err != nil {
 		return o, err
 	}
 	if o.Key != manifest.KeyByID && o.Key != manifest.KeyByName {
@@ -691,14 +691,6 @@ func fileArgument(c *cli.Context, flag string) (string, error) {
 		return "", &cliui.UsageError{Err: fmt.Errorf("no file: give --%s FILE", flag)}
 	}
 	return value, nil
-}
-
-// noArguments refuses positional arguments for commands that take none.
-func noArguments(c *cli.Context) error {
-	if c.Args().Len() > 0 {
-		return &cliui.UsageError{Err: errors.New("unexpected arguments " + fmt.Sprintf("%q", c.Args().Slice()) + "; flags go before any argument")}
-	}
-	return nil
 }
 
 // StdinName names the manifest read from standard input (-f -) in problems.

@@ -3,11 +3,15 @@ package options
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/scim-migrate/scim-migrate/internal/cliui"
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/urfave/cli/v2"
@@ -37,7 +41,7 @@ func selectionFlags(allDefault string) []cli.Flag {
 
 func parseSelection(c *cli.Context) (TokenSelection, error) {
 	sel := TokenSelection{Manifest: c.String("manifest"), All: c.Bool("all")}
-	if err := noArguments(c); err != nil {
+	if err := cliui.NoArguments(c); err != nil {
 		return sel, err
 	}
 	var err error
@@ -234,8 +238,36 @@ func parseIssuing(c *cli.Context, command string) (TokensIssue, error) {
 	if err := distinctOutputs([2]string{"--out", o.Handoff}, [2]string{"--report", o.ReportPath}); err != nil {
 		return o, err
 	}
-	o.Connect, err = parseConnect(c)
+	if o.Connect, err = parseConnect(c); err != nil {
+		return o, err
+	}
+	if o.Handoff != "" {
+		err = checkHandoffPath(o.Handoff, o.Force, command)
+	}
 	return o, err
+}
+
+// checkHandoffPath refuses, before anything is sent, a handoff file that
+// exists (unless --force), a directory in its place (even with --force: it
+// cannot be replaced by a file) or a file that could not be created: tokens
+// issued with nowhere to write them would be lost.
+func checkHandoffPath(path string, force bool, command string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return &cliui.UsageError{Err: fmt.Errorf("the handoff file %s is a directory: give the path of a file to --out", path),
+			Hint: cliui.HelpHint("scim-migrate " + command)}
+	}
+	if _, err := os.Lstat(path); err == nil && !force {
+		return &cliui.UsageError{Err: fmt.Errorf("the handoff file %s exists: give another --out, or --force to replace it", path),
+			Hint: cliui.HelpHint("scim-migrate " + command)}
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fileutil.Wrap("check", path, err)
+	}
+	probe, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".probe-*")
+	if err != nil {
+		return fmt.Errorf("the handoff file cannot be written: %w", err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 // checkHandoff requires --out, in a form named by its extension; a dry run

@@ -50,7 +50,7 @@ const (
 	DocAudit Document = "token audit"
 	// DocResult is a command's result on stdout (validate, apply, rollback,
 	// the token commands): a summary for people or one JSON document for
-	// scripts, built by internal/app.
+	// scripts (RunResult, ValidateResult, FailedResult in result.go).
 	DocResult Document = "result"
 	// DocTokenPlan is a token plan (a token command's --dry-run, its
 	// --save-plan) or a token command's result.

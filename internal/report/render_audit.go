@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"io"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 )
@@ -200,11 +201,11 @@ func relativeText(d time.Duration) string {
 	case d < time.Minute:
 		return "now"
 	case d < time.Hour:
-		s = plural(int(d/time.Minute), "minute")
+		s = Plural(int(d/time.Minute), "minute")
 	case d < 48*time.Hour:
-		s = plural(int(d/time.Hour), "hour")
+		s = Plural(int(d/time.Hour), "hour")
 	default:
-		s = plural(int(d/(24*time.Hour)), "day")
+		s = Plural(int(d/(24*time.Hour)), "day")
 	}
 	if future {
 		return "in " + s
@@ -212,11 +213,13 @@ func relativeText(d time.Duration) string {
 	return s + " ago"
 }
 
-func plural(n int, unit string) string {
+// Plural writes a count and its noun, in the plural unless it is one
+// ("1 connection", "2 SCIM tokens"), as every message of the tool does.
+func Plural(n int, noun string) string {
 	if n == 1 {
-		return "1 " + unit
+		return "1 " + noun
 	}
-	return fmt.Sprintf("%d %ss", n, unit)
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // withinText is the audit's window as the user gave it.

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"github.com/scim-migrate/scim-migrate/internal/scim"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/scim-migrate/scim-migrate/internal/scim"
 
 	"github.com/scim-migrate/scim-migrate/internal/plan"
 )

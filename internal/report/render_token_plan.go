@@ -47,14 +47,14 @@ func TokenPlanTitle(p *tokenplan.Plan, handoff string) string {
 	out := cmp.Or(handoff, "the handoff file (--out)")
 	switch {
 	case p.RollsBack != "":
-		return fmt.Sprintf("Tenant %s: revoke the %s issued by the run of %s that it still holds:", p.Tenant, plural(n, "token"), p.RollsBack)
+		return fmt.Sprintf("Tenant %s: revoke the %s issued by the run of %s that it still holds:", p.Tenant, Plural(n, "token"), p.RollsBack)
 	case p.Kind == runlog.KindTokenIssue:
-		return fmt.Sprintf("Tenant %s: issue a SCIM token for %s, written to %s only:", p.Tenant, plural(n, "connection"), out)
+		return fmt.Sprintf("Tenant %s: issue a SCIM token for %s, written to %s only:", p.Tenant, Plural(n, "connection"), out)
 	case p.Kind == runlog.KindTokenRotate:
 		return fmt.Sprintf("Tenant %s: rotate the SCIM token of %s (where it holds 2, the older is revoked; the other stays valid), the new ones written to %s only:",
-			p.Tenant, plural(n, "connection"), out)
+			p.Tenant, Plural(n, "connection"), out)
 	}
-	return fmt.Sprintf("Tenant %s: revoke %s:", p.Tenant, plural(n, "token"))
+	return fmt.Sprintf("Tenant %s: revoke %s:", p.Tenant, Plural(n, "token"))
 }
 
 // tokenChanges are the plan's lines: + an issue, - a revoke, ~ a rotation

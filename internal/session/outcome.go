@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/scim-migrate/scim-migrate/internal/execute"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 )
 
@@ -15,7 +16,7 @@ type PartialError struct {
 }
 
 func (e *PartialError) Error() string {
-	msg := fmt.Sprintf("%s failed and %d conflicted", plural(e.Counts.Failed, "connection"), e.Counts.Conflict)
+	msg := fmt.Sprintf("%s failed and %d conflicted", report.Plural(e.Counts.Failed, "connection"), e.Counts.Conflict)
 	if e.Counts.Unknown > 0 {
 		msg += fmt.Sprintf(", %d unknown (the write may have taken effect)", e.Counts.Unknown)
 	}
@@ -59,7 +60,7 @@ func Outcome(out execute.Totals, path string) error {
 
 // writesDone says what a run did to the tenant, in its own words.
 func writesDone(out execute.Totals) string {
-	s := fmt.Sprintf("%s sent, %d confirmed", plural(out.WritesSent, "write"), out.WritesConfirmed)
+	s := fmt.Sprintf("%s sent, %d confirmed", report.Plural(out.WritesSent, "write"), out.WritesConfirmed)
 	if out.WritesRefused > 0 {
 		s += fmt.Sprintf(", %d refused by the tenant", out.WritesRefused)
 	}
@@ -67,12 +68,4 @@ func writesDone(out execute.Totals) string {
 		s += fmt.Sprintf(", %d unknown (may have taken effect)", out.Counts.Unknown)
 	}
 	return s
-}
-
-// plural writes a count and its noun, in the plural unless it is one.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/auth0api"
 	"github.com/scim-migrate/scim-migrate/internal/execute"
 	"github.com/scim-migrate/scim-migrate/internal/fileutil"
+	"github.com/scim-migrate/scim-migrate/internal/report"
 	"github.com/scim-migrate/scim-migrate/internal/runlog"
 	"github.com/scim-migrate/scim-migrate/internal/scimtoken"
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
@@ -106,7 +107,7 @@ func (h *handoffTokens) list() []scimtoken.HandoffToken {
 // what became of it, for the report's summary. A handoff that cannot be
 // written stops the run as a fatal error after writes: the tokens issued
 // are unusable, and rolling the report back revokes them.
-func (s *Session) writeHandoff(path string, tokens []scimtoken.HandoffToken, out *execute.Totals, report string) *runlog.Handoff {
+func (s *Session) writeHandoff(path string, tokens []scimtoken.HandoffToken, out *execute.Totals, reportPath string) *runlog.Handoff {
 	fate := &runlog.Handoff{Path: path, Tokens: len(tokens)}
 	if len(tokens) == 0 {
 		s.Logger.Info("no token was issued; the handoff file was not written", "path", path)
@@ -122,7 +123,7 @@ func (s *Session) writeHandoff(path string, tokens []scimtoken.HandoffToken, out
 		err = fmt.Errorf("write the handoff file: %w", err)
 		fate.Error = err.Error()
 		out.Fatal = cmp.Or(out.Fatal, error(&execute.FatalError{Err: err,
-			Hint: fmt.Sprintf("the %s issued cannot be handed over; rollback --from %s revokes them", plural(len(tokens), "token"), report)}))
+			Hint: fmt.Sprintf("the %s issued cannot be handed over; rollback --from %s revokes them", report.Plural(len(tokens), "token"), reportPath)}))
 		return fate
 	}
 	fate.Written = true

@@ -112,8 +112,9 @@ func (s *Session) heldTokens(ctx context.Context, targets []tokenplan.Target) ([
 }
 
 // Audit lists each target's tokens, one request per connection, telling obs
-// (nil: none) of each target done, and has tokenplan.Audit flag them.
-func (s *Session) Audit(ctx context.Context, targets []tokenplan.Target, now time.Time, within time.Duration, obs execute.Observer) ([]scimtoken.AuditedConnection, error) {
+// (nil: none) of each target done, has tokenplan.Audit flag them, and
+// returns the audit of the tenant made at now, counted.
+func (s *Session) Audit(ctx context.Context, targets []tokenplan.Target, now time.Time, within time.Duration, obs execute.Observer) (*scimtoken.Audit, error) {
 	held, err := s.listTargetTokens(ctx, targets, obs)
 	if err != nil {
 		return nil, err
@@ -122,7 +123,12 @@ func (s *Session) Audit(ctx context.Context, targets []tokenplan.Target, now tim
 	for _, t := range leftOut {
 		s.Logger.Info("left out of the audit: it has no SCIM configuration, so no token", "connection_id", t.Conn.ID, "connection_name", t.Conn.Name)
 	}
-	return conns, nil
+	a := &scimtoken.Audit{Tenant: s.Tenant(), AuditedAt: now.UTC(), Within: within}
+	for _, c := range conns {
+		a.Count(c)
+	}
+	s.Logger.Info("audit ready", "connections", a.Counts.Connections, "tokens", a.Counts.Tokens, "requests", s.Requests())
+	return a, nil
 }
 
 // UndoTokens plans the undoing of a run that issued tokens (tokens issue,
