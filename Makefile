@@ -18,9 +18,10 @@ build:
 # exits, for reports of races still being found; testing has already failed
 # every test during which one was seen, so the sleep only costs a second a
 # package. -parallel 8: many tests wait on a tenant's (emulated) latency or a
-# process they started, not on the CPU.
+# process they started, not on the CPU. GOGC=400: the tests' heaps are small,
+# and collecting them less often saves a tenth of the suite's CPU.
 test:
-	GORACE="atexit_sleep_ms=0 $(GORACE)" $(GO) test -race -count=1 -parallel 8 -timeout 15m ./...
+	GOGC=400 GORACE="atexit_sleep_ms=0 $(GORACE)" $(GO) test -race -count=1 -parallel 8 -timeout 15m ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
