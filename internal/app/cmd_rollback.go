@@ -52,7 +52,7 @@ func (e *env) rollbackRun(ctx context.Context, o options.Rollback, doc *report.R
 	if err := s.CheckReport(run, o.From); err != nil {
 		return err
 	}
-	if kind == runlog.KindTokenIssue || kind == runlog.KindTokenRotate {
+	if kind.IssuesTokens() {
 		return e.rollbackTokens(ctx, s, run, o, doc)
 	}
 	rctx := console.ReadOnlyContext(ctx, e.deps.Stop)

@@ -19,7 +19,7 @@ func tokensRotateCommand(e *env) *cli.Command {
 		Usage: "give each selected connection a new SCIM token, written only to the handoff file --out; " +
 			"where it holds the maximum of 2 the older is revoked first, and the other stays valid",
 		Flags:  options.TokensIssueFlags(),
-		Action: actionDoc(options.ParseTokensRotate, e.tokensRotate),
+		Action: actionDoc(options.ParseTokensIssue, e.tokensRotate),
 	}
 }
 

@@ -32,7 +32,7 @@ func TestFormatNames_areWhatEachCommandTakes(t *testing.T) {
 		{"tokens audit", TokensAuditFlags(), anyParse(ParseTokensAudit), []string{testDomain, "--all"}},
 		{"tokens issue", TokensIssueFlags(), anyParse(ParseTokensIssue), []string{testDomain, "--all", "--dry-run"}},
 		{"tokens revoke", TokensRevokeFlags(), anyParse(ParseTokensRevoke), []string{testDomain, "--all", "--dry-run", "--keep-newest", "1"}},
-		{"tokens rotate", TokensIssueFlags(), anyParse(ParseTokensRotate), []string{testDomain, "--all", "--dry-run"}},
+		{"tokens rotate", TokensIssueFlags(), anyParse(ParseTokensIssue), []string{testDomain, "--all", "--dry-run"}},
 	}
 	for _, cmd := range commands {
 		names := FormatNames(cmd.name)

@@ -195,14 +195,10 @@ func TokensIssueFlags() []cli.Flag {
 	return append(flags, connectFlags()...)
 }
 
-// ParseTokensIssue reads tokens issue's flags.
+// ParseTokensIssue reads the flags of a command that issues tokens (tokens
+// issue, tokens rotate: the same flags), its messages naming the command.
 func ParseTokensIssue(c *cli.Context) (TokensIssue, error) {
-	return parseIssuing(c, "tokens issue")
-}
-
-// ParseTokensRotate reads tokens rotate's flags, which are tokens issue's.
-func ParseTokensRotate(c *cli.Context) (TokensIssue, error) {
-	return parseIssuing(c, "tokens rotate")
+	return parseIssuing(c, strings.TrimPrefix(c.Command.HelpName, "scim-migrate "))
 }
 
 // parseIssuing reads the flags of a command that issues tokens (tokens

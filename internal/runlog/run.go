@@ -59,6 +59,12 @@ func (k Kind) Tokens() bool {
 	return k == KindTokenIssue || k == KindTokenRevoke || k == KindTokenRotate
 }
 
+// IssuesTokens reports whether a run of the kind issues tokens: it hands
+// them off in a file, and its rollback revokes them.
+func (k Kind) IssuesTokens() bool {
+	return k == KindTokenIssue || k == KindTokenRotate
+}
+
 // Header is a report's first line: which run this is.
 type Header struct {
 	Type        string `json:"type"`

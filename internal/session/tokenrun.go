@@ -77,7 +77,7 @@ func (s *Session) TokenRun(p *tokenplan.Plan, command, planFile, handoff string,
 				},
 			})
 		}}
-	if p.Kind == runlog.KindTokenIssue || p.Kind == runlog.KindTokenRotate {
+	if p.Kind.IssuesTokens() {
 		spec.after = func(out *execute.Totals, report string) *runlog.Handoff {
 			return s.writeHandoff(handoff, issued.list(), out, report)
 		}

@@ -19,7 +19,7 @@ var ErrRevokeIsFinal = errors.New("a revoked SCIM token cannot be restored (Auth
 // IssuedIn lists the tokens a tokens issue (or rotate) run's report says
 // it issued: a rotation's result names the token it issued.
 func IssuedIn(run *runlog.Run) ([]scimtoken.TokenRef, error) {
-	if kind, err := runlog.KindOf(run); err != nil || (kind != runlog.KindTokenIssue && kind != runlog.KindTokenRotate) {
+	if kind, err := runlog.KindOf(run); err != nil || !kind.IssuesTokens() {
 		return nil, errors.New("not the report of a tokens issue run")
 	}
 	var refs []scimtoken.TokenRef
