@@ -100,9 +100,10 @@ func TestInterop_deployCLIPlanRequests(t *testing.T) {
 // export --format terraform costs the listing's requests only.
 func TestInterop_terraformExport(t *testing.T) {
 	t.Parallel()
-	// 1,000 connections: the listing's pages and stable names show as well
-	// as with more (TestWriteTerraform3000 times the rendering of 3,000).
-	conns := emulator.Generate(1000, 13)
+	// 300 connections, several listing pages: the pages and stable names
+	// show as well as with more (BenchmarkWriteTerraform3000 in
+	// internal/manifest times the rendering of 3,000).
+	conns := emulator.Generate(300, 13)
 	h := newHarness(t, emulator.Options{}, conns...)
 	out := h.path("scim.tf")
 	h.expect(h.run("export", "--out", out), 0) // warm: nothing
