@@ -13,13 +13,23 @@ import (
 	"github.com/scim-migrate/scim-migrate/internal/tokenplan"
 )
 
+// readLive reads the live state of the connections refs names, with the
+// session's concurrency.
+func (s *Session) readLive(ctx context.Context, refs manifest.Refs) (*plan.Live, error) {
+	live, err := s.Client.ReadLive(ctx, refs, s.opts.Concurrency)
+	if err != nil {
+		return nil, fmt.Errorf("read the live state of %s: %w", s.Tenant(), err)
+	}
+	return live, nil
+}
+
 // Plan reads the live state the manifest needs and diffs it; the live
 // state is returned too, for a recheck (plan.Recheck).
 func (s *Session) Plan(ctx context.Context, m *manifest.Manifest, createMissing bool) (*plan.Plan, *plan.Live, error) {
 	s.Logger.Info("reading the live state", "tenant", s.Tenant(), "entries", len(m.Entries))
-	live, err := s.Client.ReadLive(ctx, m.Refs(), s.opts.Concurrency)
+	live, err := s.readLive(ctx, m.Refs())
 	if err != nil {
-		return nil, nil, fmt.Errorf("read the live state of %s: %w", s.Tenant(), err)
+		return nil, nil, err
 	}
 	p, err := plan.Build(m, live, plan.BuildOptions{
 		Tenant:        s.Tenant(),
@@ -55,9 +65,9 @@ func (s *Session) RecheckSaved(ctx context.Context, p *plan.Plan, path string, m
 	if err := p.CheckAge(s.opts.Now(), maxAge); err != nil {
 		return nil, fmt.Errorf("the plan %s is refused: %w; re-run plan, or give --max-plan-age to apply it anyway", path, err)
 	}
-	live, err := s.Client.ReadLive(ctx, manifest.Refs{IDs: planIDs(p)}, s.opts.Concurrency)
+	live, err := s.readLive(ctx, manifest.Refs{IDs: planIDs(p)})
 	if err != nil {
-		return nil, fmt.Errorf("read the live state of %s: %w", s.Tenant(), err)
+		return nil, err
 	}
 	return plan.Recheck(p, live, force), nil
 }
@@ -102,9 +112,9 @@ func (s *Session) CheckReport(run *runlog.Run, path string) error {
 // report at path wrote and plans their restoration (force: over a
 // connection changed since).
 func (s *Session) RollbackPlan(ctx context.Context, run *runlog.Run, path string, force bool) (*plan.Plan, error) {
-	live, err := s.Client.ReadLive(ctx, manifest.Refs{IDs: execute.IntentIDs(run)}, s.opts.Concurrency)
+	live, err := s.readLive(ctx, manifest.Refs{IDs: execute.IntentIDs(run)})
 	if err != nil {
-		return nil, fmt.Errorf("read the live state of %s: %w", s.Tenant(), err)
+		return nil, err
 	}
 	return execute.RollbackPlan(run, live, force, execute.RollbackMeta{
 		Tenant: s.Tenant(), ToolVersion: s.opts.Version, Now: s.opts.Now(), Report: path,

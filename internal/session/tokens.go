@@ -46,9 +46,9 @@ func (s *Session) Targets(ctx context.Context, sel Selection) ([]tokenplan.Targe
 // entries (no diff: which connections, not what to write).
 func (s *Session) manifestTargets(ctx context.Context, m *manifest.Manifest) ([]tokenplan.Target, error) {
 	s.Logger.Info("reading the live state", "tenant", s.Tenant(), "entries", len(m.Entries))
-	live, err := s.Client.ReadLive(ctx, m.Refs(), s.opts.Concurrency)
+	live, err := s.readLive(ctx, m.Refs())
 	if err != nil {
-		return nil, fmt.Errorf("read the live state of %s: %w", s.Tenant(), err)
+		return nil, err
 	}
 	r, err := plan.Resolve(m, live)
 	if err != nil {
