@@ -21,15 +21,9 @@ var docCommands = map[string]bool{
 func failureDoc(app *cli.App, args []string, getenv func(string) string, code int, err error) any {
 	command := cliui.CommandOf(args)
 	asked := cliui.JSONFormatAsked(app, args) ||
-		resultFormatCommands[command] && !cliui.FormatOnCommandLine(args) && cliui.IsJSON(getenv(options.FormatEnv))
+		options.FormatFromEnv(command) && !cliui.FormatOnCommandLine(args) && cliui.IsJSON(getenv(options.FormatEnv))
 	if silent(err) || !docCommands[command] || !asked {
 		return nil
 	}
 	return report.Failed(command, code, err)
-}
-
-// resultFormatCommands are the commands whose --format is the result's,
-// which SCIM_MIGRATE_FORMAT sets.
-var resultFormatCommands = map[string]bool{
-	"validate": true, "apply": true, "rollback": true, "tokens issue": true, "tokens revoke": true, "tokens rotate": true,
 }

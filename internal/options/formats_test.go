@@ -35,6 +35,9 @@ func TestFormatNames_areWhatEachCommandTakes(t *testing.T) {
 		{"tokens rotate", TokensIssueFlags(), anyParse(ParseTokensIssue), []string{testDomain, "--all", "--dry-run"}},
 	}
 	for _, cmd := range commands {
+		if got, want := FormatFromEnv(cmd.name), formatFlagHasEnv(cmd.flags); got != want {
+			t.Errorf("%s: FormatFromEnv %v, but its --format flag reads %s: %v", cmd.name, got, FormatEnv, want)
+		}
 		names := FormatNames(cmd.name)
 		if len(names) == 0 {
 			t.Errorf("%s: no formats offered", cmd.name)
@@ -53,4 +56,15 @@ func TestFormatNames_areWhatEachCommandTakes(t *testing.T) {
 	if got := FormatNames("version"); got != nil {
 		t.Errorf("version's --format is not a document of report's: %v", got)
 	}
+}
+
+// formatFlagHasEnv reports whether the --format among flags is bound to
+// FormatEnv.
+func formatFlagHasEnv(flags []cli.Flag) bool {
+	for _, f := range flags {
+		if sf, ok := f.(*cli.StringFlag); ok && sf.Name == "format" {
+			return slices.Contains(sf.EnvVars, FormatEnv)
+		}
+	}
+	return false
 }

@@ -291,6 +291,13 @@ func FormatNames(command string) []string {
 	return formatNames(doc)
 }
 
+// FormatFromEnv reports whether the command's --format is its result's,
+// which SCIM_MIGRATE_FORMAT (FormatEnv) sets when the command line does not.
+func FormatFromEnv(command string) bool {
+	doc := formatDocuments[command]
+	return doc == report.DocResult || doc == report.DocTokenPlan
+}
+
 // formatNames are the names of doc's formats, for a suggestion.
 func formatNames(doc report.Document) []string {
 	formats := report.FormatsOf(doc)
