@@ -79,7 +79,7 @@ func (e *env) readManifest(path string) (*manifest.Manifest, error) {
 		}
 		return m, err
 	}
-	data, err := io.ReadAll(io.LimitReader(e.streams.In, manifest.MaxManifestBytes+1))
+	data, err := fileutil.ReadAtMost(e.streams.In, manifest.MaxManifestBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read the manifest from standard input: %w", err)
 	}

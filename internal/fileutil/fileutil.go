@@ -1,6 +1,7 @@
 // Package fileutil owns how scim-migrate creates the files it writes (plans,
 // reports, exports): private to the user (0600), durable, and never loosening
-// the mode of a file it replaces.
+// the mode of a file it replaces; and how it reads what it is given, never
+// past a size limit.
 package fileutil
 
 import (
@@ -111,7 +112,7 @@ func ReadLimited(path string, limit int64) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, fmt.Errorf("%s is %d bytes, larger than the %s limit", path, fi.Size(), HumanBytes(limit))
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := ReadAtMost(f, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -119,6 +120,14 @@ func ReadLimited(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than the %s limit", path, HumanBytes(limit))
 	}
 	return data, nil
+}
+
+// ReadAtMost reads r to its end or to one byte past limit, whichever comes
+// first: a stream that never ends (a FIFO, /dev/zero, a file growing while
+// it is read) is not read whole, and a result longer than limit tells the
+// caller the stream was too large.
+func ReadAtMost(r io.Reader, limit int64) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(r, limit+1))
 }
 
 // HumanBytes prints a size limit the way people say it.

@@ -115,3 +115,21 @@ func TestSamePath(t *testing.T) {
 		t.Error("a new file through a symlinked directory")
 	}
 }
+
+func TestReadAtMost_limitHoldsWithoutStat(t *testing.T) {
+	// A FIFO or a file growing under us has no useful size: the bounded
+	// read must still stop one byte past the limit, which tells the caller
+	// it is too large (manifest.Parse refuses it: TestParseManifest_tooLarge).
+	// /dev/zero never ends; the limit here is small because a manifest's
+	// 64 MiB costs seconds under the race detector.
+	f, err := os.Open("/dev/zero")
+	if err != nil {
+		t.Skip("no /dev/zero")
+	}
+	defer f.Close()
+	const limit = 1 << 20
+	data, err := ReadAtMost(f, limit)
+	if err != nil || len(data) != limit+1 {
+		t.Errorf("read %d bytes (%v) of an endless stream, want the limit and one more: %d", len(data), err, limit+1)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 	"github.com/scim-migrate/scim-migrate/internal/scim"
 )
 
@@ -341,7 +342,7 @@ func readBounded(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	defer f.Close()
-	data, err := readAtMost(f, max(limit, 0))
+	data, err := fileutil.ReadAtMost(f, max(limit, 0))
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}

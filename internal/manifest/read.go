@@ -6,13 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/scim-migrate/scim-migrate/internal/fileutil"
 )
 
 // MaxManifestBytes is the largest manifest accepted. A real manifest of
@@ -46,18 +47,11 @@ func Read(path string) (*Manifest, error) {
 	}
 	// The stat above cannot see through pipes or a file that grows while it
 	// is read, so the read itself is bounded too.
-	data, err := readAtMost(f, MaxManifestBytes)
+	data, err := fileutil.ReadAtMost(f, MaxManifestBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	return Parse(path, data)
-}
-
-// readAtMost reads r to its end or to one byte past limit, whichever comes
-// first: a stream that never ends (a FIFO, /dev/zero) is not read whole, and
-// the byte past the limit tells Parse it is too large.
-func readAtMost(r io.Reader, limit int64) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(r, limit+1))
 }
 
 // Parse parses and validates a manifest held in memory. name is used
